@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("collector", __name__)
+
+from collector import routes  # noqa: E402,F401

@@ -1,0 +1,122 @@
+"""Survey rounds, invitation codes, drafts and anonymous responses.
+
+Anonymity by construction: an Invitation has no link to the Response it produced, a Response keeps
+only the day it was submitted, and the Draft (which does know its invitation) is deleted in the same
+transaction that inserts the Response and marks the code completed.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from helhet.extensions import db
+from helhet.models import OrgUnit, utcnow
+from surveys.models import Questionnaire
+
+
+def _enum(kind: type[enum.Enum]):
+    return db.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Campaign(db.Model):
+    """A survey round: one published questionnaire version, some org units, a time window."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    questionnaire_id: Mapped[int] = mapped_column(ForeignKey("questionnaire.id"), index=True)
+    period: Mapped[int]  # the year whose population counts apply
+    opens_at: Mapped[datetime]  # UTC, naive
+    closes_at: Mapped[datetime]  # UTC, naive
+    open_link: Mapped[bool] = mapped_column(default=False)
+    use_codes: Mapped[bool] = mapped_column(default=True)
+    min_group: Mapped[int] = mapped_column(default=5)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    questionnaire: Mapped[Questionnaire] = relationship()
+    units: Mapped[list[CampaignUnit]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
+
+
+class CampaignUnit(db.Model):
+    """An org unit covered by a round; link_token makes its open link (/s/<token>)."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    link_token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="units")
+    unit: Mapped[OrgUnit] = relationship()
+
+
+class InvitationStatus(enum.StrEnum):
+    UNUSED = "unused"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class Invitation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[InvitationStatus] = mapped_column(
+        _enum(InvitationStatus), default=InvitationStatus.UNUSED
+    )
+    # deliberately no link to Response and no timestamps: answers must not be traceable to a code
+
+
+class Draft(db.Model):
+    """Answers in progress, kept on the server until the respondent sends them.
+
+    token_hash identifies the draft: for a code it is derived from the code, for an open link it
+    is a random token held in the respondent's browser session.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), unique=True
+    )
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ResponseSource(enum.StrEnum):
+    WEB = "web"
+    PAPER = "paper"
+
+
+class Response(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    submitted_on: Mapped[date]  # the day only, never a precise time
+    source: Mapped[ResponseSource] = mapped_column(_enum(ResponseSource), default=ResponseSource.WEB)
+    age_group: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[str | None] = mapped_column(String(20))
+
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    """One answer: a number (scale point, number question) or a text (choice value, free text).
+
+    A multiple-choice question gives one row per chosen value; "vet ikke" is dont_know with no value.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    question_key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float | None]
+    text: Mapped[str | None] = mapped_column(db.Text)
+    dont_know: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,61 @@
+"""Helhet: the Flask application factory.
+
+    from helhet import create_app
+    app = create_app()                      # configuration from instance/ and the environment
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})   # overrides win
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from helhet import config as config_module
+from helhet.config import INSTANCE_PATH, REPO_ROOT
+from helhet.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        "helhet",
+        root_path=str(REPO_ROOT),
+        instance_path=str(INSTANCE_PATH),
+        template_folder="templates",
+        static_folder=str(REPO_ROOT / "helhet" / "static"),
+    )
+    app.config.from_mapping(config_module.load(config))
+    if app.config.get("PROXY_FIX"):
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from helhet import access, auth, errors, i18n, security, web
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+
+    from collector import bp as collector_bp
+    from helhet.admin import bp as admin_bp
+    from surveys import bp as surveys_bp
+
+    app.register_blueprint(web.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(collector_bp)
+
+    from helhet.cli import register_commands
+
+    register_commands(app)
+    access.init_app(app)  # last: checks that every view has an access decision
+    return app
+
+
+__all__ = ["babel", "create_app", "db", "login_manager"]

@@ -1,0 +1,212 @@
+"""Administration of users and org units, and the signed-in overview page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from helhet import orgunits as unit_service
+from helhet import users as user_service
+from helhet.access import admin_only, readable_unit_ids, staff_only
+from helhet.admin import bp
+from helhet.admin.forms import (
+    NewUserForm,
+    PasswordForm,
+    PopulationForm,
+    UnitForm,
+    UnitImportForm,
+    UserForm,
+)
+from helhet.extensions import db
+from helhet.models import OrgUnit, Role, UnitLevel, User
+from helhet.tabular import ImportFailed
+
+
+def unit_choices(empty_label: str, exclude: OrgUnit | None = None) -> list[tuple]:
+    """Units as indented select options; `exclude` leaves out a unit and everything below it."""
+    hidden = set()
+    if exclude is not None and exclude.id is not None:
+        hidden = {exclude.id, *(u.id for u in unit_service.descendants(exclude))}
+    return [("", empty_label)] + [
+        (u.id, "\u2003" * depth + f"{u.name} ({u.code})")
+        for u, depth in unit_service.flattened()
+        if u.id not in hidden
+    ]
+
+
+def get_or_404(model, ident: int):
+    return db.session.get(model, ident) or abort(404)
+
+
+def form_status(form) -> int:
+    return 422 if form.errors else 200
+
+
+@bp.get("/")
+@staff_only
+def dashboard():
+    return render_template("admin/dashboard.html", tree=unit_service.flattened(readable_unit_ids()))
+
+
+# --- users -----------------------------------------------------------------------------------
+
+@bp.get("/brukere")
+@admin_only
+def users():
+    return render_template("admin/users.html", users=user_service.all_users())
+
+
+@bp.route("/brukere/ny", methods=["GET", "POST"])
+@admin_only
+def new_user():
+    form = NewUserForm()
+    form.unit.choices = unit_choices(_("No unit (administrators)"))
+    if form.validate_on_submit():
+        try:
+            user = user_service.create_user(
+                form.email.data, form.password.data, Role(form.role.data),
+                db.session.get(OrgUnit, form.unit.data) if form.unit.data else None, form.name.data,
+            )
+        except user_service.UserError as error:
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The user %(email)s was created.", email=user.email), "success")
+            return redirect(url_for(".users"), 303)
+    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
+
+
+@bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    user = get_or_404(User, user_id)
+    form = UserForm(obj=user, data={"role": user.role.value, "unit": user.unit_id})
+    form.unit.choices = unit_choices(_("No unit (administrators)"))
+    del form.email  # the email is the sign-in name; create a new user to change it
+    if form.validate_on_submit():
+        try:
+            user_service.update_user(
+                user, Role(form.role.data),
+                db.session.get(OrgUnit, form.unit.data) if form.unit.data else None,
+                form.name.data or "", form.active.data,
+            )
+        except user_service.UserError as error:
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The changes to %(email)s were saved.", email=user.email), "success")
+            return redirect(url_for(".users"), 303)
+    return render_template("admin/user_form.html", form=form, user=user), form_status(form)
+
+
+@bp.route("/brukere/<int:user_id>/passord", methods=["GET", "POST"])
+@admin_only
+def reset_password(user_id: int):
+    user = get_or_404(User, user_id)
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user_service.set_password(user, form.password.data)
+        db.session.commit()
+        flash(_("The password for %(email)s was changed.", email=user.email), "success")
+        return redirect(url_for(".users"), 303)
+    return render_template("admin/password_form.html", form=form, user=user), form_status(form)
+
+
+# --- org units -------------------------------------------------------------------------------
+
+@bp.get("/enheter")
+@admin_only
+def units():
+    return render_template("admin/units.html", tree=unit_service.flattened())
+
+
+@bp.route("/enheter/ny", methods=["GET", "POST"])
+@admin_only
+def new_unit():
+    return _unit_form(OrgUnit())
+
+
+@bp.route("/enheter/<int:unit_id>", methods=["GET", "POST"])
+@admin_only
+def edit_unit(unit_id: int):
+    return _unit_form(get_or_404(OrgUnit, unit_id))
+
+
+def _unit_form(unit: OrgUnit):
+    data = {"level": unit.level.value, "parent": unit.parent_id} if unit.id else {}
+    form = UnitForm(obj=unit if unit.id else None, data=data)
+    form.parent.choices = unit_choices(_("Nothing (this is the municipality)"), exclude=unit)
+    if form.validate_on_submit():
+        parent = db.session.get(OrgUnit, form.parent.data) if form.parent.data else None
+        try:
+            unit_service.save_unit(unit, form.code.data, form.name.data, UnitLevel(form.level.data), parent)
+        except unit_service.UnitError as error:
+            db.session.rollback()
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("%(name)s was saved.", name=unit.name), "success")
+            return redirect(url_for(".edit_unit", unit_id=unit.id), 303)
+    population_form = PopulationForm(formdata=None)
+    return (
+        render_template("admin/unit_form.html", form=form, unit=unit, population_form=population_form),
+        form_status(form),
+    )
+
+
+@bp.post("/enheter/<int:unit_id>/befolkning")
+@admin_only
+def set_population(unit_id: int):
+    unit = get_or_404(OrgUnit, unit_id)
+    form = PopulationForm()
+    if form.validate_on_submit():
+        unit_service.set_population(unit, form.period.data, form.count.data)
+        db.session.commit()
+        flash(_("The number of people for %(year)s was saved.", year=form.period.data), "success")
+        return redirect(url_for(".edit_unit", unit_id=unit.id), 303)
+    unit_form = UnitForm(obj=unit, data={"level": unit.level.value, "parent": unit.parent_id}, formdata=None)
+    unit_form.parent.choices = unit_choices(_("Nothing (this is the municipality)"), exclude=unit)
+    return (
+        render_template("admin/unit_form.html", form=unit_form, unit=unit, population_form=form),
+        422,
+    )
+
+
+@bp.post("/enheter/<int:unit_id>/slett")
+@admin_only
+def delete_unit(unit_id: int):
+    unit = get_or_404(OrgUnit, unit_id)
+    try:
+        unit_service.delete_unit(unit)
+        db.session.commit()
+    except unit_service.UnitError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".edit_unit", unit_id=unit.id), 303)
+    except IntegrityError:  # still referenced by survey rounds, responses or users
+        db.session.rollback()
+        flash(_("%(name)s is in use (by survey rounds, answers or users) and cannot be deleted.", name=unit.name), "error")
+        return redirect(url_for(".edit_unit", unit_id=unit_id), 303)
+    flash(_("%(name)s was deleted.", name=unit.name), "success")
+    return redirect(url_for(".units"), 303)
+
+
+@bp.route("/enheter/import", methods=["GET", "POST"])
+@admin_only
+def import_units():
+    form = UnitImportForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            summary = unit_service.import_csv(form.file.data.read())
+        except ImportFailed as failure:
+            db.session.rollback()
+            errors = failure.errors
+        else:
+            db.session.commit()
+            flash(_("Import done: %(created)s new and %(updated)s updated units.",
+                    created=summary.created, updated=summary.updated), "success")
+            return redirect(url_for(".units"), 303)
+    status = 422 if (errors or form.errors) else 200
+    return render_template("admin/unit_import.html", form=form, errors=errors), status

@@ -1,0 +1,236 @@
+"""The `helhet` command: `helhet --help` lists every administrator task that can be scripted.
+
+`helhet` is `flask --app helhet`: the standard `run`, `shell` and `db` (Flask-Migrate) commands are
+there too. Blueprint packages add their own groups (questionnaire, campaign, responses).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from helhet.config import REPO_ROOT
+from helhet.extensions import db
+from helhet.models import Role
+from helhet.tabular import ImportFailed
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from helhet import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help=__doc__)
+
+
+def fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema (all migrations)."""
+    upgrade()
+    click.echo("Database is up to date.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has org units.")
+@with_appcontext
+def demo(if_empty: bool) -> None:
+    """Load the demo municipality (Eksempel kommune) with questionnaires and logins."""
+    from helhet import demo as demo_data
+
+    if if_empty and not demo_data.database_is_empty():
+        click.echo("The database already has data; the demo was not loaded.")
+        return
+    logins = demo_data.load()
+    db.session.commit()
+    click.echo("Demo municipality loaded: Eksempel kommune.")
+    print_logins(logins)
+
+
+def print_logins(logins: list[tuple[str, str, str]]) -> None:
+    click.echo("Demo logins (for trying Helhet only, change them before real use):")
+    for role, email, password in logins:
+        click.echo(f"  {role:<8} {email:<28} {password}")
+
+
+@click.command("demo-logins")
+def demo_logins() -> None:
+    """Print the demo logins."""
+    from helhet import demo as demo_data
+
+    print_logins(demo_data.LOGINS)
+
+
+# --- users -----------------------------------------------------------------------------------
+
+@click.group("user")
+def user_cli() -> None:
+    """Users who may sign in."""
+
+
+def _read_password(prompt: bool) -> str:
+    if not sys.stdin.isatty() or not prompt:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--unit", "unit_code", help="Org unit code (required for leaders).")
+@click.option("--name", default="")
+@with_appcontext
+def user_create(email: str, role: str, unit_code: str | None, name: str) -> None:
+    """Create a user; the password is read from standard input (or asked for)."""
+    from helhet import orgunits, users
+
+    unit = None
+    if unit_code:
+        unit = orgunits.by_code(unit_code)
+        if unit is None:
+            fail(f"No org unit has the code {unit_code}.")
+    password = _read_password(prompt=True)
+    try:
+        user = users.create_user(email, password, Role(role), unit, name)
+    except users.UserError as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@user_cli.command("set-password")
+@click.argument("email")
+@with_appcontext
+def user_set_password(email: str) -> None:
+    """Set a user's password, read from standard input (or asked for)."""
+    from helhet import users
+
+    user = users.by_email(email)
+    if user is None:
+        fail(f"No user has the email {email}.")
+    try:
+        users.set_password(user, _read_password(prompt=True))
+    except users.UserError as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"Password changed for {user.email}.")
+
+
+@user_cli.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@with_appcontext
+def user_list(fmt: str) -> None:
+    """List users."""
+    from helhet import users
+
+    rows = [
+        {"email": u.email, "name": u.name, "role": u.role.value,
+         "unit": u.unit.code if u.unit else None, "active": u.active}
+        for u in users.all_users()
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            click.echo(f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}{'' if r['active'] else ' (deactivated)'}")
+
+
+# --- org units -------------------------------------------------------------------------------
+
+@click.group("orgunits")
+def orgunits_cli() -> None:
+    """The org-unit tree."""
+
+
+@orgunits_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def orgunits_import(file: Path) -> None:
+    """Create or update org units from a CSV file (all or nothing)."""
+    from helhet import orgunits
+
+    try:
+        summary = orgunits.import_csv(file.read_bytes())
+    except ImportFailed as failure:
+        db.session.rollback()
+        for error in failure.errors:
+            click.echo(f"{file.name}: {error}", err=True)
+        fail("Nothing was imported.")
+    db.session.commit()
+    click.echo(f"Imported: {summary.created} new, {summary.updated} updated.")
+
+
+@orgunits_cli.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@with_appcontext
+def orgunits_list(fmt: str) -> None:
+    """List org units in tree order."""
+    from helhet import orgunits
+
+    tree = orgunits.flattened()
+    if fmt == "json":
+        click.echo(json.dumps([orgunits.as_dict(u) for u, _ in tree], ensure_ascii=False, indent=2))
+    else:
+        for unit, depth in tree:
+            click.echo(f"{'  ' * depth}{unit.code}  {unit.name}")
+
+
+# --- translations ----------------------------------------------------------------------------
+
+@click.group("translate")
+def translate_cli() -> None:
+    """Message catalogues (nb, nn, en): extract, update, compile."""
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+POT = str(REPO_ROOT / "translations" / "messages.pot")
+TRANSLATIONS = str(REPO_ROOT / "translations")
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Collect translatable strings into translations/messages.pot."""
+    _pybabel("extract", "-F", str(REPO_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+             "--sort-output", "-o", POT, str(REPO_ROOT))
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into every language's catalogue."""
+    translate_extract.callback()
+    _pybabel("update", "-i", POT, "-d", TRANSLATIONS, "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues (.po to .mo); make does this before running or testing."""
+    _pybabel("compile", "-d", TRANSLATIONS)
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_db, demo, demo_logins, user_cli, orgunits_cli, translate_cli):
+        app.cli.add_command(command)
+    from collector.cli import register as register_collector
+    from surveys.cli import register as register_surveys
+
+    register_surveys(app)
+    register_collector(app)

@@ -1,0 +1,89 @@
+"""Configuration: defaults here, overridden by instance/config.py, then by the environment.
+
+Nothing secret lives in the code. SECRET_KEY comes from the environment, from instance/config.py,
+or is generated once into instance/secret_key (readable only by the owner) on first start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = Path(os.environ.get("HELHET_INSTANCE_PATH", REPO_ROOT / "instance"))
+
+LANGUAGES = ("nb", "nn", "en")
+
+# Settings that may come from the environment, with the type to read them as.
+ENVIRONMENT_SETTINGS = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "BABEL_DEFAULT_LOCALE": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "PREFERRED_URL_SCHEME": str,
+    "PROXY_FIX": int,
+}
+
+
+class Defaults:
+    DATABASE_URL = f"sqlite:///{INSTANCE_PATH / 'helhet.sqlite'}"
+    BABEL_DEFAULT_LOCALE = "nb"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
+    LANGUAGES = LANGUAGES
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # turned on for requests that arrived over https, see security.py
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a respondent may take hours over a survey; the token is per session
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
+
+
+def _as_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Return the configuration as a dict: defaults < instance/config.py < environment < overrides."""
+    config = {k: getattr(Defaults, k) for k in dir(Defaults) if k.isupper()}
+    instance_file = INSTANCE_PATH / "config.py"
+    if instance_file.exists():
+        namespace: dict = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        if name in os.environ:
+            raw = os.environ[name]
+            config[name] = _as_bool(raw) if kind is bool else kind(raw)
+    config.update(overrides or {})
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret_key()
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key() -> str:
+    """Read instance/secret_key, creating it (mode 600) the first time."""
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_PATH / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

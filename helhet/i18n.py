@@ -1,0 +1,61 @@
+"""Languages: nb (default), nn and en.
+
+The interface language comes from the person's explicit choice (kept in the session), then the
+browser's Accept-Language, then nb. Texts stored per language in the database (questionnaire titles,
+questions) are picked with `localized()`, falling back to nb and then to any language present.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+
+from helhet.extensions import babel
+
+# Accept-Language tags that mean one of our languages ("no" is Norwegian, written as bokmål).
+ALIASES = {"no": "nb", "nb": "nb", "nn": "nn", "en": "en"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line: the configured default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        primary = tag.lower().replace("_", "-").split("-")[0]
+        if ALIASES.get(primary) in languages:
+            return ALIASES[primary]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "nb")
+
+
+def localized(texts: dict | None, language: str | None = None) -> str:
+    """Pick the text for `language` (default: the current one) from {"nb": ..., "nn": ..., "en": ...}."""
+    if not texts:
+        return ""
+    language = language or current_language()
+    for lang in (language, "nb", "nn", "en"):
+        if texts.get(lang):
+            return texts[lang]
+    return next((v for v in texts.values() if v), "")
+
+
+LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Oslo")
+    app.jinja_env.filters["tr"] = localized
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_language": current_language(),
+            "language_names": LANGUAGE_NAMES,
+            "languages": app.config["LANGUAGES"],
+        }

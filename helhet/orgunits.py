@@ -1,0 +1,249 @@
+"""Org units: reading the tree, editing it, and importing it from CSV (all or nothing).
+
+CSV format (UTF-8 or Windows-1252; comma, semicolon or tab):
+
+    code,name,parent,level,population_2025,population_2026
+    4601,Eksempel kommune,,municipality,,
+    4601-helse,Helse og omsorg,4601,sector,,
+    4601-helse-hjemme,Hjemmetjenesten,4601-helse,unit,45,47
+
+`parent` names a code in the file or already in the database; `level` is municipality, sector or
+unit (kommune, sektor, enhet are accepted too) and defaults to municipality without a parent and to
+unit with one. Every `population_<year>` column gives that year's headcount (employees of a
+workplace, users or inhabitants served). A code already in the database is updated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from helhet.extensions import db
+from helhet.models import OrgUnit, UnitLevel, UnitPopulation
+from helhet.tabular import ImportFailed, RowError, read_csv
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+LEVEL_WORDS = {
+    "municipality": UnitLevel.MUNICIPALITY, "kommune": UnitLevel.MUNICIPALITY,
+    "sector": UnitLevel.SECTOR, "sektor": UnitLevel.SECTOR,
+    "unit": UnitLevel.UNIT, "enhet": UnitLevel.UNIT,
+}
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+def all_units() -> list[OrgUnit]:
+    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)))
+
+
+def by_code(code: str) -> OrgUnit | None:
+    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+
+
+def roots(within: set[int] | None = None) -> list[OrgUnit]:
+    """The top of the tree; for a leader (within = their subtree) the top of their part of it."""
+    units = all_units()
+    if within is None:
+        return [u for u in units if u.parent_id is None]
+    return [u for u in units if u.id in within and u.parent_id not in within]
+
+
+def flattened(within: set[int] | None = None) -> list[tuple[OrgUnit, int]]:
+    """(unit, depth) in tree order, for select lists and indented tables."""
+    out: list[tuple[OrgUnit, int]] = []
+
+    def walk(unit: OrgUnit, depth: int) -> None:
+        out.append((unit, depth))
+        for child in sorted(unit.children, key=lambda u: u.name):
+            walk(child, depth + 1)
+
+    for root in sorted(roots(within), key=lambda u: u.name):
+        walk(root, 0)
+    return out
+
+
+def population(unit: OrgUnit, period: int) -> int | None:
+    return next((p.count for p in unit.populations if p.period == period), None)
+
+
+def descendants(unit: OrgUnit) -> list[OrgUnit]:
+    found, stack = [], list(unit.children)
+    while stack:
+        u = stack.pop()
+        found.append(u)
+        stack.extend(u.children)
+    return found
+
+
+def as_dict(unit: OrgUnit) -> dict:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level.value,
+        "parent": unit.parent.code if unit.parent else None,
+        "population": {str(p.period): p.count for p in unit.populations},
+    }
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+class UnitError(ValueError):
+    """A change to the tree that is not allowed; the message is translated, `field` names the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def save_unit(unit: OrgUnit, code: str, name: str, level: UnitLevel, parent: OrgUnit | None) -> OrgUnit:
+    """Create or update a unit, refusing duplicate codes and cycles. Flushes."""
+    code = code.strip()
+    if not CODE_PATTERN.match(code):
+        raise UnitError("code", _("Use letters, digits, dot, hyphen or underscore (at most 64)."))
+    existing = by_code(code)
+    if existing is not None and existing is not unit:
+        raise UnitError("code", _("Another unit already has the code %(code)s.", code=code))
+    if parent is not None and unit.id is not None and (parent is unit or parent in descendants(unit)):
+        raise UnitError("parent", _("A unit cannot be placed under itself or one of its own units."))
+    if parent is None and level != UnitLevel.MUNICIPALITY:
+        raise UnitError("parent", _("Only the municipality can be at the top; choose where this unit belongs."))
+    unit.code, unit.name, unit.level, unit.parent = code, name.strip(), level, parent
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def set_population(unit: OrgUnit, period: int, count: int | None) -> None:
+    """Set (or with None remove) the unit's headcount for a period. Flushes."""
+    row = next((p for p in unit.populations if p.period == period), None)
+    if count is None:
+        if row is not None:
+            unit.populations.remove(row)
+    elif row is None:
+        unit.populations.append(UnitPopulation(period=period, count=count))
+    else:
+        row.count = count
+    db.session.flush()
+
+
+def delete_unit(unit: OrgUnit) -> None:
+    if unit.children:
+        raise UnitError("parent", _("Move or delete the units below %(name)s first.", name=unit.name))
+    db.session.delete(unit)
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+
+@dataclass
+class _Row:
+    line: int
+    code: str
+    name: str
+    parent: str
+    level: UnitLevel | None
+    populations: dict[int, int]
+
+
+def import_csv(data: bytes | str) -> ImportSummary:
+    """Create or update the units in the file; raises ImportFailed (and changes nothing) on any error."""
+    table = read_csv(data, required=["code", "name"], optional=["parent", "level"], extra_prefixes=("population_",))
+    errors: list[RowError] = []
+    periods: dict[str, int] = {}
+    for column in table.header:
+        if column.startswith("population_"):
+            year = column.removeprefix("population_")
+            if year.isdigit() and 1900 <= int(year) <= 2200:
+                periods[column] = int(year)
+            else:
+                errors.append(RowError(1, column, _("Write the year after population_, e.g. population_2026.")))
+
+    rows: dict[str, _Row] = {}
+    for line, cells in table.rows:
+        code, name = cells["code"], cells["name"]
+        if not code:
+            errors.append(RowError(line, "code", _("The code is missing.")))
+        elif not CODE_PATTERN.match(code):
+            errors.append(RowError(line, "code", _("%(code)s is not a valid code: use letters, digits, dot, hyphen or underscore (at most 64).", code=code)))
+        elif code in rows:
+            errors.append(RowError(line, "code", _("The code %(code)s is also on line %(other)s.", code=code, other=rows[code].line)))
+        if not name:
+            errors.append(RowError(line, "name", _("The name is missing.")))
+        elif len(name) > 200:
+            errors.append(RowError(line, "name", _("The name is longer than 200 characters.")))
+        level_text = cells.get("level", "").lower()
+        level = LEVEL_WORDS.get(level_text) if level_text else None
+        if level_text and level is None:
+            errors.append(RowError(line, "level", _("Unknown level %(level)s: use municipality, sector or unit.", level=cells["level"])))
+        counts: dict[int, int] = {}
+        for column, year in periods.items():
+            raw = cells.get(column, "").replace(" ", "").replace("\u00a0", "")
+            if not raw:
+                continue
+            if not raw.isdigit():
+                errors.append(RowError(line, column, _("%(value)s is not a whole number of people.", value=cells[column])))
+            else:
+                counts[year] = int(raw)
+        if code and code not in rows:
+            rows[code] = _Row(line, code, name, cells.get("parent", ""), level, counts)
+
+    existing = {u.code: u for u in all_units()}
+    for row in rows.values():
+        if row.parent and row.parent not in rows and row.parent not in existing:
+            errors.append(RowError(row.line, "parent", _("No unit has the code %(code)s.", code=row.parent)))
+        if row.parent == row.code:
+            errors.append(RowError(row.line, "parent", _("A unit cannot be its own parent.")))
+        if row.level is None:
+            row.level = UnitLevel.UNIT if row.parent else UnitLevel.MUNICIPALITY
+        if not row.parent and row.level != UnitLevel.MUNICIPALITY:
+            errors.append(RowError(row.line, "parent", _("Only the municipality can be at the top; name the parent unit.")))
+    if not errors:
+        errors.extend(_cycles(rows, existing))
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: (e.line or 0, e.column or "")))
+
+    created = updated = 0
+    units = dict(existing)
+    for row in rows.values():
+        unit = units.get(row.code)
+        if unit is None:
+            unit = OrgUnit(code=row.code, name=row.name, level=row.level)
+            db.session.add(unit)
+            units[row.code] = unit
+            created += 1
+        else:
+            unit.name, unit.level = row.name, row.level
+            updated += 1
+    for row in rows.values():
+        units[row.code].parent = units[row.parent] if row.parent else None
+    db.session.flush()
+    for row in rows.values():
+        for year, count in row.populations.items():
+            set_population(units[row.code], year, count)
+    return ImportSummary(created=created, updated=updated)
+
+
+def _cycles(rows: dict[str, _Row], existing: dict[str, OrgUnit]) -> list[RowError]:
+    def parent_of(code: str) -> str | None:
+        if code in rows:
+            return rows[code].parent or None
+        unit = existing.get(code)
+        return unit.parent.code if unit and unit.parent else None
+
+    errors = []
+    for row in rows.values():
+        seen, code = {row.code}, parent_of(row.code)
+        while code is not None:
+            if code in seen:
+                errors.append(RowError(row.line, "parent", _("The units form a loop: %(code)s ends up under itself.", code=row.code)))
+                break
+            seen.add(code)
+            code = parent_of(code)
+    return errors

@@ -1,0 +1,45 @@
+"""Front page, language choice and the health endpoint."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from sqlalchemy import text
+
+from helhet.access import public
+from helhet.extensions import db
+
+bp = Blueprint("web", __name__)
+
+
+def safe_next(target: str | None, fallback: str = "/") -> str:
+    """Only follow redirects to a path on this site (no scheme, no host, no //)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.get("/")
+@public
+def index():
+    return render_template("web/index.html")
+
+
+@bp.get("/sprak/<lang>")
+@public
+def choose_language(lang: str):
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")), 303)
+
+
+@bp.get("/health")
+@public
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,2 @@
+def install_standard(publish=True):
+    return []
