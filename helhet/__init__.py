@@ -36,6 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
     from helhet import access, auth, errors, i18n, security, web
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

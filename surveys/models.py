@@ -10,8 +10,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from helhet.extensions import db
 from helhet.models import utcnow
@@ -131,6 +131,7 @@ class Question(db.Model):
     max_length: Mapped[int | None]
 
     section: Mapped[Section] = relationship(back_populates="questions")
+    questionnaire: Mapped[Questionnaire] = relationship()
     choices: Mapped[list[Choice]] = relationship(
         back_populates="question", cascade="all, delete-orphan", order_by="Choice.position"
     )
@@ -177,3 +178,15 @@ class Indicator(db.Model):
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="indicators")
     questions: Mapped[list[Question]] = relationship(secondary=indicator_item, order_by="Question.position")
+
+
+
+@event.listens_for(Session, "before_flush")
+def _question_belongs_to_its_sections_questionnaire(session, _context, _instances) -> None:
+    """Question.questionnaire repeats Section.questionnaire (so keys can be unique per
+    questionnaire); it is always derived here from the section, never set by hand."""
+    for obj in session.new | session.dirty:
+        if isinstance(obj, Question) and obj.section is not None:
+            questionnaire = obj.section.questionnaire
+            if questionnaire is not None and obj.questionnaire is not questionnaire:
+                obj.questionnaire = questionnaire
