@@ -48,7 +48,7 @@ def pytest_sessionstart(session):
             pytest.exit(f"CI=true but PostgreSQL is not usable ({problem}); the PostgreSQL tests must run in CI.", returncode=3)
 
 
-def test_config(database_url: str, **overrides) -> dict:
+def app_config(database_url: str, **overrides) -> dict:
     config = {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -56,13 +56,14 @@ def test_config(database_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
     }
     config.update(overrides)
     return config
 
 
 def make_app(database_url: str, **overrides):
-    app = create_app(test_config(database_url, **overrides))
+    app = create_app(app_config(database_url, **overrides))
     with app.app_context():
         if database_url.startswith("postgresql"):
             _reset_postgres()

@@ -38,7 +38,7 @@ def make_tree(year: int = 2026) -> dict[str, OrgUnit]:
 
 def make_user(email: str, role: str = "admin", unit: OrgUnit | None = None, password: str = PASSWORD) -> User:
     user = User(email=email, role=Role(role), unit=unit, name=email.split("@")[0])
-    user.set_password(password)
+    user.set_password(password)  # uses the app's PASSWORD_HASH_METHOD
     db.session.add(user)
     db.session.commit()
     return user
