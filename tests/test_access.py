@@ -82,7 +82,7 @@ def test_every_route_obeys_its_access_decision(app, path, endpoint, method, role
     if role != "anonymous":
         factories.login(client, world[role])
     response = client.open(url, method=method)
-    level = getattr(app.view_functions[endpoint], "access")
+    level = app.view_functions[endpoint].access
     status = response.status_code
 
     assert status < 500, f"{method} {url} as {role} gave {status}"
