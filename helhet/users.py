@@ -45,7 +45,7 @@ def create_user(email: str, password: str, role: Role, unit: OrgUnit | None = No
     if by_email(email) is not None:
         raise UserError("email", _("A user with the email %(email)s already exists.", email=email))
     check_password_strength(password)
-    user = User(email=email, name=name.strip(), role=role)
+    user = User(email=email, name=(name or "").strip(), role=role)
     _check_unit(role, unit)
     user.unit = unit if role == Role.LEADER else None
     user.set_password(password)
@@ -56,7 +56,7 @@ def create_user(email: str, password: str, role: Role, unit: OrgUnit | None = No
 
 def update_user(user: User, role: Role, unit: OrgUnit | None, name: str, active: bool) -> User:
     _check_unit(role, unit)
-    user.role, user.name, user.active = role, name.strip(), active
+    user.role, user.name, user.active = role, (name or "").strip(), active
     user.unit = unit if role == Role.LEADER else None
     db.session.flush()
     return user

@@ -1,0 +1,78 @@
+"""Signing in: hashed passwords, rate-limited attempts, CSRF on the form, safe redirects."""
+
+from __future__ import annotations
+
+from helhet.models import User
+from tests import factories
+from tests.conftest import make_app, sqlite_url
+
+
+def test_a_user_signs_in_and_reaches_the_overview(client, admin):
+    response = client.post("/logg-inn", data={"email": admin.email, "password": factories.PASSWORD})
+    assert response.status_code == 303
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_email_is_matched_without_regard_to_case(client, admin):
+    response = client.post("/logg-inn", data={"email": admin.email.upper(), "password": factories.PASSWORD})
+    assert response.status_code == 303
+
+
+def test_a_wrong_password_is_refused_with_a_message_at_the_field(client, admin):
+    client.get("/sprak/en")
+    response = client.post("/logg-inn", data={"email": admin.email, "password": "wrong password"})
+    assert response.status_code == 422
+    assert b"The email or the password is wrong." in response.data
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_deactivated_user_cannot_sign_in(client, admin):
+    admin.active = False
+    response = client.post("/logg-inn", data={"email": admin.email, "password": factories.PASSWORD})
+    assert response.status_code == 422
+
+
+def test_after_sign_in_the_person_returns_to_the_page_they_asked_for(client, admin):
+    response = client.post("/logg-inn?next=/admin/enheter", data={"email": admin.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == "/admin/enheter"
+
+
+def test_a_next_address_on_another_site_is_ignored(client, admin):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        client.post("/logg-ut")
+        response = client.post(f"/logg-inn?next={target}", data={"email": admin.email, "password": factories.PASSWORD})
+        assert response.headers["Location"] == "/admin/"
+
+
+def test_signing_out_ends_the_session(admin_client):
+    assert admin_client.post("/logg-ut").status_code == 303
+    assert admin_client.get("/admin/").status_code == 302
+
+
+def test_passwords_are_stored_as_scrypt_hashes_in_production(tmp_path):
+    app = make_app(sqlite_url(tmp_path), PASSWORD_HASH_METHOD="scrypt")
+    with app.app_context():
+        user = User(email="a@b.no", role="admin")
+        user.set_password("et langt passord")
+        assert user.password_hash.startswith("scrypt:")
+        assert "et langt passord" not in user.password_hash
+        assert user.check_password("et langt passord")
+
+
+def test_login_attempts_are_rate_limited(tmp_path):
+    app = make_app(sqlite_url(tmp_path), RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute")
+    with app.app_context():
+        client = app.test_client()
+        statuses = [
+            client.post("/logg-inn", data={"email": "x@y.no", "password": "nope nope nope"}).status_code
+            for _ in range(4)
+        ]
+    assert statuses == [422, 422, 422, 429]
+
+
+def test_the_login_form_needs_its_csrf_token(tmp_path):
+    app = make_app(sqlite_url(tmp_path), WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        user = factories.make_user("a@test.no")
+        response = app.test_client().post("/logg-inn", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 400
