@@ -53,10 +53,9 @@ def demo(if_empty: bool) -> None:
     if if_empty and not demo_data.database_is_empty():
         click.echo("The database already has data; the demo was not loaded.")
         return
-    logins = demo_data.load()
+    demo_data.load()
     db.session.commit()
-    click.echo("Demo municipality loaded: Eksempel kommune.")
-    print_logins(logins)
+    click.echo("Demo municipality loaded: Eksempel kommune. `helhet demo-logins` shows the logins.")
 
 
 def print_logins(logins: list[tuple[str, str, str]]) -> None:
@@ -66,11 +65,15 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 
 
 @click.command("demo-logins")
+@with_appcontext
 def demo_logins() -> None:
-    """Print the demo logins."""
+    """Print the demo logins, if the demo users exist in this database."""
     from helhet import demo as demo_data
+    from helhet import users
 
-    print_logins(demo_data.LOGINS)
+    present = [login for login in demo_data.LOGINS if users.by_email(login[1]) is not None]
+    if present:
+        print_logins(present)
 
 
 # --- users -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": str,
     "SECRET_KEY": str,
     "BABEL_DEFAULT_LOCALE": str,
+    "CLI_LOCALE": str,
     "RATELIMIT_STORAGE_URI": str,
     "SESSION_COOKIE_SECURE": bool,
     "PREFERRED_URL_SCHEME": str,
@@ -30,6 +31,7 @@ ENVIRONMENT_SETTINGS = {
 class Defaults:
     DATABASE_URL = f"sqlite:///{INSTANCE_PATH / 'helhet.sqlite'}"
     BABEL_DEFAULT_LOCALE = "nb"
+    CLI_LOCALE = "en"  # messages of the `helhet` command (and of services called outside a request)
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
     LANGUAGES = LANGUAGES
     SESSION_COOKIE_HTTPONLY = True

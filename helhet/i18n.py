@@ -18,8 +18,8 @@ ALIASES = {"no": "nb", "nb": "nb", "nn": "nn", "en": "en"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # command line: the configured default
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():  # the command line speaks CLI_LOCALE (English unless configured)
+        return current_app.config["CLI_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
