@@ -76,3 +76,28 @@ def test_the_login_form_needs_its_csrf_token(tmp_path):
         user = factories.make_user("a@test.no")
         response = app.test_client().post("/logg-inn", data={"email": user.email, "password": factories.PASSWORD})
     assert response.status_code == 400
+
+
+def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
+    """Two app processes (here: two apps) count attempts together when the counters live in Redis."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        import pytest
+
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    overrides = {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute",
+                 "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    first = make_app(sqlite_url(tmp_path), **overrides)
+    second = make_app(f"sqlite:///{tmp_path / 'other.sqlite'}", **overrides)
+    form = {"email": "x@y.no", "password": "nope nope nope"}
+    statuses = []
+    for app in (first, second, first, second):
+        with app.app_context():
+            statuses.append(app.test_client().post("/logg-inn", data=form).status_code)
+    assert statuses == [422, 422, 422, 429]
