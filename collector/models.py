@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helhet.extensions import db
@@ -41,6 +41,21 @@ class Campaign(db.Model):
         back_populates="campaign", cascade="all, delete-orphan"
     )
 
+    def state(self, now: datetime | None = None) -> CampaignState:
+        """Where the round is in time: open when opens_at <= now < closes_at (all UTC)."""
+        now = now or utcnow()
+        if now < self.opens_at:
+            return CampaignState.SCHEDULED
+        if now >= self.closes_at:
+            return CampaignState.CLOSED
+        return CampaignState.OPEN
+
+
+class CampaignState(enum.StrEnum):
+    SCHEDULED = "scheduled"  # not yet open
+    OPEN = "open"
+    CLOSED = "closed"
+
 
 class CampaignUnit(db.Model):
     """An org unit covered by a round; link_token makes its open link (/s/<token>)."""
@@ -63,6 +78,8 @@ class InvitationStatus(enum.StrEnum):
 
 
 class Invitation(db.Model):
+    __table_args__ = (Index("ix_invitation_campaign_unit_status", "campaign_id", "unit_id", "status"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
@@ -92,11 +109,16 @@ class Draft(db.Model):
 
 
 class ResponseSource(enum.StrEnum):
-    WEB = "web"
-    PAPER = "paper"
+    WEB = "web"  # answered on the web with an invitation code
+    OPEN_LINK = "open_link"  # answered on the web through a unit's open link
+    PAPER = "paper"  # typed in from a paper form, or moved from another system
 
 
 class Response(db.Model):
+    __table_args__ = (
+        Index("ix_response_campaign_unit_day", "campaign_id", "unit_id", "submitted_on"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)

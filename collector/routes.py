@@ -1,16 +1,278 @@
-from flask import render_template_string
+"""The answering pages (public): code entry, open links, one page per section, send, thanks.
 
-from collector import bp
-from helhet.access import admin_only, public
+The respondent's draft lives on the server; the browser session holds only the draft's token
+(never the code: codes are POSTed, never put in a URL). Every page works without JavaScript.
+Language buttons on the answer pages belong to the answer form, so switching language saves
+the page's valid answers and shows the same page again, with what was typed, in the new language.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import refresh
+
+from collector import bp, privacy, queries, services
+from collector.clock import to_local
+from collector.forms import CodeForm
+from collector.survey import Survey, describe, load
+from helhet.access import public
+from helhet.extensions import db, limiter
+from helhet.i18n import current_language
+from surveys.questiontypes import initial_data, kind_of
+
+SESSION_KEY = "answer"
+LIMIT_DEFAULTS = {
+    "RATELIMIT_CODE_ENTRY": "30 per minute;300 per hour",
+    "RATELIMIT_SUBMIT": "20 per minute;200 per hour",
+}
+
+bp.record_once(privacy.install_log_filter)
 
 
-@bp.get("/admin/runder")
-@admin_only
-def campaigns():
-    return render_template_string("{% extends 'base.html' %}{% block content %}<h1>Runder</h1>{% endblock %}")
+def configured_limit(name: str):
+    return lambda: current_app.config.get(name) or LIMIT_DEFAULTS[name]
 
 
-@bp.get("/svar")
+# --- helpers ----------------------------------------------------------------------------------
+
+def requested_language() -> str | None:
+    """The language of a pressed language button (name="lang"), or None."""
+    lang = request.form.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else None
+
+
+def switch_language(lang: str) -> None:
+    session["lang"] = lang
+    refresh()  # the rest of this request speaks the new language
+
+
+def status_page(kind: str, status: int, **context):
+    """A page that says what happened and what to do: unknown_code, used_code, not_open_yet,
+    closed, already_sent, no_draft."""
+    return render_template("collector/status.html", kind=kind, **context), status
+
+
+def round_status_page(error: services.RoundNotOpen):
+    if isinstance(error, services.RoundNotOpenYet):
+        return status_page("not_open_yet", 409, opens_at=to_local(error.opens_at),
+                           closes_at=to_local(error.closes_at))
+    return status_page("closed", 410, closes_at=to_local(error.closes_at))
+
+
+def current_draft():
+    return queries.draft_ref(session.get(SESSION_KEY))
+
+
+def no_draft():
+    """No answers in progress in this browser: start from the code page, or say so on a POST."""
+    if request.method == "GET":
+        flash(_("Enter your code, or open the link you were given, to start answering."), "info")
+        return redirect(url_for(".enter_code"), 303)
+    return status_page("no_draft", 409)
+
+
+def page_answers(form) -> tuple[dict, bool]:
+    """The answers of a validated page that can be kept: valid answers, and None for questions
+    left empty. Returns (answers, whether some typed answer was not valid)."""
+    answers, invalid = {}, False
+    for question, field in form.items():
+        if field is None:
+            continue
+        empty = field.data is None or field.data == "" or field.data == []
+        if field.errors and not empty:
+            invalid = True
+            continue
+        answers[question.key] = None if field.errors else kind_of(question).clean(question, field.data)
+    return answers, invalid
+
+
+def only_format_errors(form) -> None:
+    """Drop "answer this question" errors, keep errors about what was typed."""
+    for _question, field in form.items():
+        if field is not None and (field.data is None or field.data == "" or field.data == []):
+            field.errors = []
+
+
+def render_page(survey: Survey, page, form, status: int = 200, review: bool = False):
+    return render_template(
+        "collector/page.html", survey=survey, page=page, form=form, review=review,
+        has_errors=any(f is not None and f.errors for _q, f in form.items()),
+    ), status
+
+
+# --- code entry and open links ----------------------------------------------------------------
+
+@bp.route("/svar", methods=["GET", "POST"])
 @public
+@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"], key_func=privacy.client_key)
 def enter_code():
-    return render_template_string("{% extends 'base.html' %}{% block content %}<h1>Svar</h1>{% endblock %}")
+    form = CodeForm()
+    if request.method == "POST" and (lang := requested_language()):
+        switch_language(lang)
+        return render_template("collector/code.html", form=CodeForm(formdata=None, data={"code": form.code.data})), 200
+    if form.validate_on_submit():
+        try:
+            token = services.start_with_code(form.code.data)
+        except services.UnknownCode:
+            return render_template("collector/code.html", form=form, problem="unknown_code"), 404
+        except services.CodeAlreadyUsed:
+            return status_page("used_code", 409)
+        except services.RoundNotOpen as error:
+            return round_status_page(error)
+        db.session.commit()
+        session[SESSION_KEY] = token
+        return redirect(url_for(".answer_page", page=1), 303)
+    return render_template("collector/code.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/s/<link_token>", methods=["GET", "POST"])
+@public
+@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"], key_func=privacy.client_key)
+def open_link(link_token: str):
+    link = queries.link(link_token) or abort(404)
+    campaign = link.campaign
+    try:
+        services.check_open(campaign.id, campaign.opens_at, campaign.closes_at)
+    except services.RoundNotOpen as error:
+        return round_status_page(error)
+    if request.method == "POST":
+        if lang := requested_language():
+            switch_language(lang)
+        else:
+            session[SESSION_KEY] = services.start_open_link(link, campaign, session.get(SESSION_KEY))
+            db.session.commit()
+            return redirect(url_for(".answer_page", page=1), 303)
+    ref = current_draft()
+    resuming = ref is not None and ref.campaign_id == campaign.id and ref.unit_id == link.unit_id
+    survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
+    return render_template("collector/start.html", survey=survey, link=link, campaign=campaign,
+                           closes_at=to_local(campaign.closes_at), resuming=resuming)
+
+
+# --- the answer pages -------------------------------------------------------------------------
+
+@bp.route("/svar/side/<int:page>", methods=["GET", "POST"])
+@public
+def answer_page(page: int):
+    ref = current_draft()
+    if ref is None:
+        return no_draft()
+    try:
+        services.check_open(ref.campaign_id, ref.opens_at, ref.closes_at)
+    except services.RoundNotOpen as error:
+        return round_status_page(error)
+    survey = load(ref.questionnaire_id, ref.published_at)
+    current = survey.page(page) or abort(404)
+    review = request.values.get("review") == "1"
+    language = current_language()
+    form_class = survey.form_class(current, language)
+    if request.method == "GET":
+        form = form_class(formdata=None, data=initial_data(list(current.questions), ref.answers))
+        return render_page(survey, current, form, review=review)
+
+    form = form_class()
+    valid = form.validate()
+    answers, invalid = page_answers(form)
+    try:
+        services.save_answers(ref, answers)
+    except services.AlreadySent:
+        db.session.rollback()
+        return status_page("already_sent", 409)
+    db.session.commit()
+
+    if lang := requested_language():
+        switch_language(lang)
+        form = survey.form_class(current, lang)()
+        form.validate()
+        only_format_errors(form)
+        return render_page(survey, current, form, review=review)
+    action = request.form.get("action", "next")
+    if action in ("back", "save"):
+        if invalid:  # going on would lose what was typed: show it with its error
+            only_format_errors(form)
+            return render_page(survey, current, form, 422, review=review)
+        if action == "save":
+            return redirect(url_for(".saved", side=page), 303)
+        if page == 1:
+            return redirect(url_for(".answer_page", page=1), 303)
+        return redirect(url_for(".answer_page", page=page - 1, review="1" if review else None), 303)
+    if not valid:
+        return render_page(survey, current, form, 422, review=review)
+    if review or page == survey.page_count:
+        return redirect(url_for(".review"), 303)
+    return redirect(url_for(".answer_page", page=page + 1), 303)
+
+
+def summary(survey: Survey, answers: dict) -> list[tuple]:
+    language = current_language()
+    return [
+        (page, [(q, describe(q, answers.get(q.key), language)) for q in page.questions if q.answerable])
+        for page in survey.pages
+    ]
+
+
+@bp.route("/svar/send", methods=["GET", "POST"])
+@public
+@limiter.limit(configured_limit("RATELIMIT_SUBMIT"), methods=["POST"], key_func=privacy.client_key)
+def review():
+    ref = current_draft()
+    if ref is None:
+        if request.method == "POST":
+            return status_page("already_sent", 409)
+        return no_draft()
+    try:
+        services.check_open(ref.campaign_id, ref.opens_at, ref.closes_at)
+    except services.RoundNotOpen as error:
+        return round_status_page(error)
+    survey = load(ref.questionnaire_id, ref.published_at)
+    status = 200
+    problems = []
+    if request.method == "POST":
+        if lang := requested_language():
+            switch_language(lang)
+        else:
+            try:
+                services.submit(ref, survey)
+            except services.IncompleteAnswers as error:
+                db.session.rollback()
+                problems, status = error.problems, 422
+            except (services.CodeAlreadyUsed, services.AlreadySent):
+                db.session.rollback()
+                session.pop(SESSION_KEY, None)
+                return status_page("already_sent", 409)
+            else:
+                db.session.commit()
+                session.pop(SESSION_KEY, None)
+                return redirect(url_for(".thank_you"), 303)
+    return render_template("collector/review.html", survey=survey, sections=summary(survey, ref.answers),
+                           problems=problems), status
+
+
+@bp.get("/svar/takk")
+@public
+def thank_you():
+    return render_template("collector/thanks.html")
+
+
+@bp.get("/svar/lagret")
+@public
+def saved():
+    ref = current_draft()
+    if ref is None:
+        return no_draft()
+    page = request.args.get("side", type=int) or 1
+    return render_template("collector/saved.html", with_code=ref.invitation_id is not None,
+                           page=page, closes_at=to_local(ref.closes_at))
+
+
+from collector import admin_routes  # noqa: E402,F401  (the round administration pages)

@@ -1,0 +1,205 @@
+"""Round administration (administrators only): list, create, follow up, extend or close, issue
+codes (CSV and PDF letters), import paper answers."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from collector import bp, letters, queries, services
+from collector.clock import to_local, utcnow
+from collector.forms import CampaignForm, CloseForm, ExtendForm, ImportForm, codes_form
+from collector.models import Campaign, CampaignState
+from collector.survey import load
+from helhet import orgunits
+from helhet.access import admin_only
+from helhet.extensions import db
+from helhet.i18n import localized
+from helhet.models import OrgUnit
+from helhet.tabular import ImportFailed
+
+
+def campaign_or_404(campaign_id: int) -> Campaign:
+    return db.session.get(Campaign, campaign_id) or abort(404)
+
+
+def public_address(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.get("/admin/runder")
+@admin_only
+def campaigns():
+    return render_template("collector/admin/list.html", rounds=queries.campaign_list())
+
+
+def _fill_choices(form: CampaignForm) -> list[tuple[OrgUnit, int]]:
+    tree = orgunits.flattened()
+    form.questionnaire.choices = [("", _("Choose a questionnaire"))] + [
+        (q.id, _("%(title)s (%(key)s, version %(version)s)", title=localized(q.title) or q.key, key=q.key, version=q.version))
+        for q in queries.published_questionnaires()
+    ]
+    form.units.choices = [(u.id, u.name) for u, _depth in tree]
+    form.all_under.choices = [(u.id, u.name) for u, _depth in tree if u.children]
+    return tree
+
+
+@bp.route("/admin/runder/ny", methods=["GET", "POST"])
+@admin_only
+def new_campaign():
+    form = CampaignForm()
+    tree = _fill_choices(form)
+    if request.method == "GET":
+        start = to_local(utcnow()).replace(minute=0, second=0, microsecond=0)
+        form.opens.raw_data = [start.strftime("%Y-%m-%dT%H:%M")]
+        form.closes.raw_data = [(start + timedelta(days=14)).strftime("%Y-%m-%dT23:59")]
+    if form.validate_on_submit():
+        ids = set(form.units.data or [])
+        for root_id in form.all_under.data or []:
+            root = db.session.get(OrgUnit, root_id)
+            if root is not None:
+                ids.update(u.id for u in orgunits.descendants(root))
+        units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))) if ids else []
+        questionnaire = next((q for q in queries.published_questionnaires() if q.id == form.questionnaire.data), None)
+        try:
+            campaign = services.create_campaign(
+                name=form.name.data, questionnaire=questionnaire, units=units,
+                opens_at=form.opens.data, closes_at=form.closes.data, open_link=form.open_link.data,
+                use_codes=form.use_codes.data, min_group=form.min_group.data, period=form.period.data,
+            )
+        except services.CampaignError as error:
+            db.session.rollback()
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The round %(name)s was created.", name=campaign.name), "success")
+            return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    return render_template("collector/admin/new.html", form=form, tree=tree), 422 if form.errors else 200
+
+
+def _campaign_page(campaign: Campaign, extend_form=None, codes=None, status=200):
+    report = queries.progress(campaign)
+    links = {u.link.unit_id: public_address(".open_link", link_token=u.link.link_token) for u in report.units}
+    return render_template(
+        "collector/admin/campaign.html", campaign=campaign, report=report, links=links,
+        opens_at=to_local(campaign.opens_at), closes_at=to_local(campaign.closes_at),
+        extend_form=extend_form or ExtendForm(formdata=None), close_form=CloseForm(formdata=None),
+        codes_form=codes or codes_form([u.unit for u in report.units], formdata=None),
+        answer_address=public_address(".enter_code"), state=report.state, States=CampaignState,
+    ), status
+
+
+@bp.get("/admin/runder/<int:campaign_id>")
+@admin_only
+def campaign(campaign_id: int):
+    return _campaign_page(campaign_or_404(campaign_id))
+
+
+@bp.post("/admin/runder/<int:campaign_id>/forleng")
+@admin_only
+def extend(campaign_id: int):
+    campaign = campaign_or_404(campaign_id)
+    form = ExtendForm()
+    if form.validate_on_submit():
+        try:
+            services.extend(campaign, form.closes.data)
+        except services.CampaignError as error:
+            db.session.rollback()
+            form.closes.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The round now closes %(time)s.", time=to_local(campaign.closes_at).strftime("%d.%m.%Y %H:%M")), "success")
+            return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    return _campaign_page(campaign, extend_form=form, status=422)
+
+
+@bp.post("/admin/runder/<int:campaign_id>/steng")
+@admin_only
+def close(campaign_id: int):
+    campaign = campaign_or_404(campaign_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            removed = services.close_now(campaign)
+        except services.CampaignError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The round is closed. %(n)s unfinished open-link answers were removed.", n=removed), "success")
+    return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+
+
+@bp.post("/admin/runder/<int:campaign_id>/koder")
+@admin_only
+def issue_codes(campaign_id: int):
+    campaign = campaign_or_404(campaign_id)
+    units = [cu.unit for cu in sorted(campaign.units, key=lambda cu: cu.unit.name)]
+    form = codes_form(units, formdata=request.form)
+    if not form.validate_on_submit():
+        return _campaign_page(campaign, codes=form, status=422)
+    issued = []
+    try:
+        for unit, count in form.counts():
+            issued.extend(letters.IssuedCode(code, unit.code, unit.name)
+                          for code in services.add_codes(campaign, unit, count))
+    except services.CampaignError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _campaign_page(campaign, codes=form, status=422)
+    info = letters.info_for(campaign, public_address(".enter_code"))
+    stem = f"koder-runde-{campaign.id}-{to_local(utcnow()).strftime('%Y%m%d-%H%M')}"
+    output = form.output.data
+    if output == "csv":
+        body, mimetype, name = letters.csv_bytes(issued, info), "text/csv", f"{stem}.csv"
+    elif output == "pdf":
+        body, mimetype, name = letters.pdf_bytes(issued, info, form.language.data), "application/pdf", f"{stem}.pdf"
+    else:
+        body, mimetype, name = letters.zip_bytes(issued, info, form.language.data, stem), "application/zip", f"{stem}.zip"
+    db.session.commit()  # only once the file exists: codes are never stored in clear
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.route("/admin/runder/<int:campaign_id>/papirsvar", methods=["GET", "POST"])
+@admin_only
+def import_paper(campaign_id: int):
+    campaign = campaign_or_404(campaign_id)
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            count = services.import_responses(campaign, form.file.data.read())
+        except ImportFailed as failure:
+            db.session.rollback()
+            errors = failure.errors
+        else:
+            db.session.commit()
+            flash(_("%(n)s paper answers were imported.", n=count), "success")
+            return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+    survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
+    status = 422 if (errors or form.errors) else 200
+    return render_template("collector/admin/import.html", campaign=campaign, form=form, errors=errors,
+                           questions=[q for q in survey.questions if q.answerable]), status
+
+
+@bp.get("/admin/runder/<int:campaign_id>/papirsvar/mal.csv")
+@admin_only
+def import_template(campaign_id: int):
+    """An empty CSV with the right columns, to fill in from the paper forms."""
+    campaign = campaign_or_404(campaign_id)
+    survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
+    header = ["unit", *[q.key for q in survey.questions if q.answerable]]
+    example = [campaign.units[0].unit.code if campaign.units else ""] + [""] * (len(header) - 1)
+    body = ("\ufeff" + ";".join(header) + "\r\n" + ";".join(example) + "\r\n").encode("utf-8")
+    return send_file(io.BytesIO(body), mimetype="text/csv", as_attachment=True,
+                     download_name=f"papirsvar-runde-{campaign.id}.csv")
+
+
+@bp.app_template_filter("oslo_time")
+def oslo_time(moment) -> str:
+    """A stored UTC time as Norwegian local time, e.g. 02.03.2026 08:00."""
+    return to_local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""

@@ -1,0 +1,347 @@
+"""Reads of the collector: drafts for the answering pages, rounds and counts for administrators.
+
+Administrators see counts only (population, responses, response rate, codes issued and used),
+never answers: results are the analysis and scorecard pages' job, with their suppression rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from collector import codes
+from collector.clock import OSLO, to_local, today, utcnow
+from collector.models import (
+    Campaign,
+    CampaignState,
+    CampaignUnit,
+    Draft,
+    Invitation,
+    InvitationStatus,
+    Response,
+    ResponseSource,
+)
+from helhet.extensions import db
+from helhet.models import OrgUnit, UnitPopulation
+from surveys.models import Questionnaire, QuestionnaireStatus
+
+# --- answering --------------------------------------------------------------------------------
+
+
+@dataclass
+class DraftRef:
+    """A draft and what the answering pages need of its round, read in one query."""
+
+    id: int
+    campaign_id: int
+    unit_id: int
+    invitation_id: int | None
+    answers: dict
+    opens_at: datetime
+    closes_at: datetime
+    questionnaire_id: int
+    published_at: datetime | None
+
+
+def draft_ref(token: str | None) -> DraftRef | None:
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    row = db.session.execute(
+        select(Draft.id, Draft.campaign_id, Draft.unit_id, Draft.invitation_id, Draft.answers,
+               Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_id,
+               Questionnaire.published_at)
+        .join(Campaign, Campaign.id == Draft.campaign_id)
+        .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
+        .where(Draft.token_hash == codes.token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    return DraftRef(row.id, row.campaign_id, row.unit_id, row.invitation_id, dict(row.answers or {}),
+                    row.opens_at, row.closes_at, row.questionnaire_id, row.published_at)
+
+
+@dataclass(frozen=True)
+class FoundInvitation:
+    invitation_id: int
+    status: InvitationStatus
+    unit_id: int
+    campaign_id: int
+    opens_at: datetime
+    closes_at: datetime
+
+
+def invitation_for_code(code: str) -> FoundInvitation | None:
+    """The invitation of a normalised code, with its round's times (one indexed lookup)."""
+    row = db.session.execute(
+        select(Invitation.id, Invitation.status, Invitation.unit_id, Campaign.id.label("campaign_id"),
+               Campaign.opens_at, Campaign.closes_at)
+        .join(Campaign, Campaign.id == Invitation.campaign_id)
+        .where(Invitation.code_hash == codes.code_hash(code))
+    ).first()
+    if row is None:
+        return None
+    return FoundInvitation(row.id, InvitationStatus(row.status), row.unit_id, row.campaign_id,
+                           row.opens_at, row.closes_at)
+
+
+def link(link_token: str) -> CampaignUnit | None:
+    """The round unit of an open link, if the round has open links switched on."""
+    if not link_token or len(link_token) > 64:
+        return None
+    found = db.session.scalar(
+        select(CampaignUnit).where(CampaignUnit.link_token == link_token)
+        .options(selectinload(CampaignUnit.campaign), selectinload(CampaignUnit.unit))
+    )
+    if found is None or not found.campaign.open_link:
+        return None
+    return found
+
+
+def campaign_times(campaign_id: int) -> tuple[datetime, datetime] | None:
+    row = db.session.execute(
+        select(Campaign.opens_at, Campaign.closes_at).where(Campaign.id == campaign_id)
+    ).first()
+    return (row.opens_at, row.closes_at) if row else None
+
+
+# --- administration ---------------------------------------------------------------------------
+
+def published_questionnaires() -> list[Questionnaire]:
+    return list(db.session.scalars(
+        select(Questionnaire).where(Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+        .order_by(Questionnaire.key, Questionnaire.version.desc())
+    ))
+
+
+def latest_published(key: str, version: int | None = None) -> Questionnaire | None:
+    query = select(Questionnaire).where(Questionnaire.key == key,
+                                        Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+    if version is not None:
+        query = query.where(Questionnaire.version == version)
+    return db.session.scalar(query.order_by(Questionnaire.version.desc()).limit(1))
+
+
+def campaign(campaign_id: int) -> Campaign | None:
+    return db.session.get(Campaign, campaign_id)
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    campaign: Campaign
+    state: CampaignState
+    units: int
+    responses: int
+
+
+def campaign_list() -> list[CampaignSummary]:
+    """Every round, newest first, with its state and number of responses."""
+    now = utcnow()
+    counts = dict(db.session.execute(
+        select(Response.campaign_id, func.count()).group_by(Response.campaign_id)
+    ).all())
+    campaigns = db.session.scalars(
+        select(Campaign).options(selectinload(Campaign.units), selectinload(Campaign.questionnaire))
+        .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
+    )
+    return [CampaignSummary(c, c.state(now), len(c.units), counts.get(c.id, 0)) for c in campaigns]
+
+
+# Spike rule (shown to administrators on the round page; see docs/collector.md):
+SPIKE_FACTOR = 3  # open-link answers today above 3 x the unit's average per day so far ...
+SPIKE_MINIMUM = 10  # ... and above 10; or more answers in total than people in the unit.
+
+
+@dataclass(frozen=True)
+class Spike:
+    """Why a unit's open-link answers look unusual. `kind` is "over_population" or "today"."""
+
+    kind: str
+    today: int
+    average: float | None
+    total: int
+    population: int | None
+
+
+def spike(daily: dict[date, int], total: int, population: int | None, opened_on: date,
+          on: date) -> Spike | None:
+    """Apply the spike rule to one unit.
+
+    daily       open-link answers per day (Europe/Oslo dates) for the unit in this round
+    total       all answers of the unit (open link, codes and paper)
+    population  the unit's headcount for the round's period, if known
+    opened_on   the local date the round opened; `on` is today
+
+    A spike is (1) more answers in total than people in the unit, or (2) from the round's second
+    day on, more open-link answers today than SPIKE_FACTOR times the unit's average per day on
+    the previous days of the round, and more than SPIKE_MINIMUM.
+    """
+    answered_today = daily.get(on, 0)
+    if population is not None and population > 0 and total > population:
+        return Spike("over_population", answered_today, None, total, population)
+    previous_days = (on - opened_on).days
+    if previous_days < 1:
+        return None
+    before = sum(n for day, n in daily.items() if opened_on <= day < on)
+    average = before / previous_days
+    if answered_today > SPIKE_MINIMUM and answered_today > SPIKE_FACTOR * average:
+        return Spike("today", answered_today, average, total, population)
+    return None
+
+
+@dataclass
+class UnitProgress:
+    link: CampaignUnit
+    population: int | None
+    responses: int = 0
+    web: int = 0
+    open_link: int = 0
+    paper: int = 0
+    codes_issued: int = 0
+    codes_started: int = 0
+    codes_used: int = 0
+    spike: Spike | None = None
+
+    @property
+    def unit(self) -> OrgUnit:
+        return self.link.unit
+
+    @property
+    def rate(self) -> float | None:
+        """Responses per person in the unit (0..1, may exceed 1 if the headcount is too low)."""
+        if not self.population:
+            return None
+        return self.responses / self.population
+
+
+@dataclass
+class Progress:
+    campaign: Campaign
+    state: CampaignState
+    units: list[UnitProgress] = field(default_factory=list)
+
+    @property
+    def population(self) -> int | None:
+        known = [u.population for u in self.units if u.population is not None]
+        return sum(known) if known else None
+
+    @property
+    def responses(self) -> int:
+        return sum(u.responses for u in self.units)
+
+    @property
+    def rate(self) -> float | None:
+        population = sum(u.population or 0 for u in self.units if u.population)
+        answered = sum(u.responses for u in self.units if u.population)
+        return answered / population if population else None
+
+    @property
+    def codes_issued(self) -> int:
+        return sum(u.codes_issued for u in self.units)
+
+    @property
+    def codes_used(self) -> int:
+        return sum(u.codes_used for u in self.units)
+
+    @property
+    def spikes(self) -> list[UnitProgress]:
+        return [u for u in self.units if u.spike is not None]
+
+
+def progress(campaign: Campaign, on: date | None = None) -> Progress:
+    """Counts per unit of a round: population, responses (by source), codes, and spike notes."""
+    on = on or today()
+    result = Progress(campaign, campaign.state())
+    links = sorted(campaign.units, key=lambda cu: cu.unit.name)
+    unit_ids = [cu.unit_id for cu in links]
+    populations = dict(db.session.execute(
+        select(UnitPopulation.unit_id, UnitPopulation.count)
+        .where(UnitPopulation.unit_id.in_(unit_ids), UnitPopulation.period == campaign.period)
+    ).all())
+    rows = {cu.unit_id: UnitProgress(cu, populations.get(cu.unit_id)) for cu in links}
+    daily: dict[int, dict[date, int]] = {}
+    for unit_id, source, day, count in db.session.execute(
+        select(Response.unit_id, Response.source, Response.submitted_on, func.count())
+        .where(Response.campaign_id == campaign.id)
+        .group_by(Response.unit_id, Response.source, Response.submitted_on)
+    ):
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        row.responses += count
+        source = ResponseSource(source)
+        if source == ResponseSource.OPEN_LINK:
+            row.open_link += count
+            daily.setdefault(unit_id, {})[day] = count
+        elif source == ResponseSource.PAPER:
+            row.paper += count
+        else:
+            row.web += count
+    for unit_id, status, count in db.session.execute(
+        select(Invitation.unit_id, Invitation.status, func.count())
+        .where(Invitation.campaign_id == campaign.id)
+        .group_by(Invitation.unit_id, Invitation.status)
+    ):
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        row.codes_issued += count
+        status = InvitationStatus(status)
+        if status == InvitationStatus.COMPLETED:
+            row.codes_used += count
+        elif status == InvitationStatus.IN_PROGRESS:
+            row.codes_started += count
+    opened_on = to_local(campaign.opens_at).date()
+    for unit_id, row in rows.items():
+        if campaign.open_link and result.state == CampaignState.OPEN:
+            row.spike = spike(daily.get(unit_id, {}), row.responses, row.population, opened_on, on)
+    result.units = list(rows.values())
+    return result
+
+
+def status_dict(campaign: Campaign) -> dict:
+    """The round's counts as JSON-ready data (for `helhet campaign status ID --format json`)."""
+    report = progress(campaign)
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "questionnaire": {"key": campaign.questionnaire.key, "version": campaign.questionnaire.version},
+        "state": report.state.value,
+        "opens_at": to_local(campaign.opens_at).replace(tzinfo=OSLO).isoformat(),
+        "closes_at": to_local(campaign.closes_at).replace(tzinfo=OSLO).isoformat(),
+        "period": campaign.period,
+        "min_group": campaign.min_group,
+        "population": report.population,
+        "responses": report.responses,
+        "response_rate": _rounded(report.rate),
+        "units": [
+            {
+                "code": u.unit.code,
+                "name": u.unit.name,
+                "population": u.population,
+                "responses": u.responses,
+                "response_rate": _rounded(u.rate),
+                "responses_by_source": {"web": u.web, "open_link": u.open_link, "paper": u.paper},
+                "codes": {"issued": u.codes_issued, "in_progress": u.codes_started, "used": u.codes_used},
+                "spike": None if u.spike is None else {"kind": u.spike.kind, "today": u.spike.today},
+            }
+            for u in report.units
+        ],
+    }
+
+
+def _rounded(rate: float | None) -> float | None:
+    return None if rate is None else round(rate, 4)
+
+
+def draft_count(campaign_id: int, open_link_only: bool = False) -> int:
+    query = select(func.count()).select_from(Draft).where(Draft.campaign_id == campaign_id)
+    if open_link_only:
+        query = query.where(Draft.invitation_id.is_(None))
+    return db.session.scalar(query) or 0
+
+
+def idle_cutoff(days: int) -> datetime:
+    return utcnow() - timedelta(days=days)

@@ -1,0 +1,429 @@
+"""Writes of the collector: rounds, codes, drafts, responses. Each function does one thing and
+flushes; the caller (a route or a command) commits once. What can go wrong is a named exception.
+
+The answering path (`start_with_code`, `start_open_link`, `save_answers`, `submit`) uses a few
+core statements instead of ORM objects: it runs for every page a respondent sends, and the
+benchmark in bench/submit.py holds it to a budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from collector import codes, queries
+from collector.clock import today, utcnow
+from collector.models import (
+    Answer,
+    Campaign,
+    CampaignState,
+    CampaignUnit,
+    Draft,
+    Invitation,
+    InvitationStatus,
+    Response,
+    ResponseSource,
+)
+from collector.queries import DraftRef
+from collector.survey import Problem, Survey
+from helhet.extensions import db
+from helhet.models import OrgUnit
+from helhet.tabular import ImportFailed, RowError, read_csv
+from surveys.models import Questionnaire
+from surveys.questiontypes import AnswerError, kind_of
+
+MIN_GROUP_FLOOR = 3
+MAX_CODES_PER_BATCH = 20_000
+
+
+# --- what can go wrong ------------------------------------------------------------------------
+
+class CollectorError(Exception):
+    """Base of the answering problems below; each has its own page."""
+
+
+class UnknownCode(CollectorError):
+    """No round has this code (or what was typed cannot be a code)."""
+
+
+class CodeAlreadyUsed(CollectorError):
+    """The code's answers were sent already (maybe a moment ago, from another browser)."""
+
+
+class AlreadySent(CollectorError):
+    """The draft is gone: its answers were sent (double click, another tab) or it was removed."""
+
+
+@dataclass
+class RoundNotOpen(CollectorError):
+    """The round is not open now: `state` says whether it is yet to open or has closed."""
+
+    campaign_id: int
+    state: CampaignState
+    opens_at: datetime
+    closes_at: datetime
+
+
+class RoundNotOpenYet(RoundNotOpen):
+    pass
+
+
+class RoundClosed(RoundNotOpen):
+    pass
+
+
+class IncompleteAnswers(CollectorError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+class CampaignError(ValueError):
+    """A round that cannot be created or changed like that; `field` names the form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def check_open(campaign_id: int, opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> None:
+    """Raise RoundNotOpenYet or RoundClosed unless opens_at <= now < closes_at."""
+    now = now or utcnow()
+    if now < opens_at:
+        raise RoundNotOpenYet(campaign_id, CampaignState.SCHEDULED, opens_at, closes_at)
+    if now >= closes_at:
+        raise RoundClosed(campaign_id, CampaignState.CLOSED, opens_at, closes_at)
+
+
+# --- rounds -----------------------------------------------------------------------------------
+
+def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgUnit],
+                    opens_at: datetime, closes_at: datetime, open_link: bool, use_codes: bool,
+                    min_group: int = 5, period: int | None = None) -> Campaign:
+    """Create a round for a published questionnaire version and some org units. Flushes.
+
+    Times are naive UTC. `period` (the year whose headcounts give the response rate) defaults to
+    the year the round opens.
+    """
+    if questionnaire is None or not questionnaire.is_published:
+        raise CampaignError("questionnaire", _("Choose a published questionnaire."))
+    if not units:
+        raise CampaignError("units", _("Choose at least one unit."))
+    if closes_at <= opens_at:
+        raise CampaignError("closes", _("The round must close after it opens."))
+    if closes_at <= utcnow():
+        raise CampaignError("closes", _("The closing time has already passed."))
+    if not (open_link or use_codes):
+        raise CampaignError("open_link", _("Choose open link, invitation codes or both."))
+    if min_group is None or min_group < MIN_GROUP_FLOOR:
+        raise CampaignError("min_group", _("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR))
+    name = (name or "").strip()
+    if not name:
+        from helhet.i18n import localized
+
+        name = f"{localized(questionnaire.title) or questionnaire.key} {opens_at.year}"
+    campaign = Campaign(
+        name=name[:200], questionnaire=questionnaire, period=period or opens_at.year,
+        opens_at=opens_at, closes_at=closes_at, open_link=open_link, use_codes=use_codes,
+        min_group=min_group,
+    )
+    seen: set[int] = set()
+    for unit in units:
+        if unit.id not in seen:
+            seen.add(unit.id)
+            campaign.units.append(CampaignUnit(unit=unit, link_token=codes.new_link_path_token()))
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def extend(campaign: Campaign, closes_at: datetime) -> None:
+    """Move the closing time later. The questionnaire and units of a round never change."""
+    if closes_at <= campaign.closes_at:
+        raise CampaignError("closes", _("Choose a closing time after the current one; to stop the round now, use «Close now»."))
+    if closes_at <= utcnow():
+        raise CampaignError("closes", _("The closing time has already passed."))
+    campaign.closes_at = closes_at
+    db.session.flush()
+
+
+def close_now(campaign: Campaign) -> int:
+    """Close a round that has not closed yet; returns how many open-link drafts were removed."""
+    now = utcnow()
+    if campaign.state(now) == CampaignState.CLOSED:
+        raise CampaignError("closes", _("The round is already closed."))
+    campaign.closes_at = max(now, campaign.opens_at)
+    db.session.flush()
+    return purge_open_link_drafts(campaign_id=campaign.id)
+
+
+def purge_open_link_drafts(campaign_id: int | None = None, idle_before: datetime | None = None) -> int:
+    """Delete open-link drafts nobody can finish: those of closed rounds, and (with
+    `idle_before`) those not touched since then. Code drafts stay: the code can still resume
+    them if the round is extended. Returns the number removed."""
+    now = utcnow()
+    closed = select(Campaign.id).where(Campaign.closes_at <= now)
+    if campaign_id is not None:
+        closed = closed.where(Campaign.id == campaign_id)
+    condition = Draft.campaign_id.in_(closed)
+    if idle_before is not None:
+        condition = condition | (Draft.updated_at < idle_before)
+    result = db.session.execute(
+        delete(Draft).where(Draft.invitation_id.is_(None), condition).execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+# --- codes ------------------------------------------------------------------------------------
+
+def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
+    """Issue `count` new one-time codes for one unit of a round; returns them (normalised).
+
+    The codes exist in clear only in the returned list: the database keeps their SHA-256, so
+    the caller must hand them out (CSV, letters) before the transaction commits.
+    """
+    if not campaign.use_codes:
+        raise CampaignError("count", _("This round does not use invitation codes."))
+    if unit.id not in {cu.unit_id for cu in campaign.units}:
+        raise CampaignError("unit", _("%(unit)s is not part of this round.", unit=unit.name))
+    if count < 1 or count > MAX_CODES_PER_BATCH:
+        raise CampaignError("count", _("Choose from 1 to %(n)s codes at a time.", n=MAX_CODES_PER_BATCH))
+    issued: list[str] = []
+    while len(issued) < count:
+        candidates = [c for c in codes.generate_many(count - len(issued)) if c not in issued]
+        hashes = {codes.code_hash(c): c for c in candidates}
+        taken = set()
+        keys = list(hashes)
+        for start in range(0, len(keys), 500):
+            taken.update(db.session.scalars(
+                select(Invitation.code_hash).where(Invitation.code_hash.in_(keys[start:start + 500]))
+            ))
+        issued.extend(c for h, c in hashes.items() if h not in taken)
+    db.session.execute(
+        insert(Invitation.__table__),
+        [{"campaign_id": campaign.id, "unit_id": unit.id, "code_hash": codes.code_hash(c),
+          "status": InvitationStatus.UNUSED.value} for c in issued],
+    )
+    return issued
+
+
+# --- answering --------------------------------------------------------------------------------
+
+def _insert_draft_if_missing(values: dict) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: two browsers entering one code at once make one draft."""
+    dialect = db.session.get_bind().dialect.name
+    table = Draft.__table__
+    values = {"answers": {}, "updated_at": utcnow(), **values}
+    if dialect == "postgresql":
+        statement = postgresql.insert(table).values(values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table).values(values).on_conflict_do_nothing()
+    else:  # pragma: no cover - other databases are not supported
+        statement = insert(table).values(values)
+    db.session.execute(statement)
+
+
+def start_with_code(typed: str) -> str:
+    """Resolve a typed code to its round and draft; returns the draft token for the session.
+
+    Raises UnknownCode, CodeAlreadyUsed, RoundNotOpenYet or RoundClosed.
+    """
+    code = codes.normalise(typed)
+    if code is None:
+        raise UnknownCode()
+    found = queries.invitation_for_code(code)
+    if found is None:
+        raise UnknownCode()
+    if found.status == InvitationStatus.COMPLETED:
+        raise CodeAlreadyUsed()
+    check_open(found.campaign_id, found.opens_at, found.closes_at)
+    token = codes.draft_token(code)
+    _insert_draft_if_missing({
+        "token_hash": codes.token_hash(token), "campaign_id": found.campaign_id,
+        "unit_id": found.unit_id, "invitation_id": found.invitation_id,
+    })
+    if found.status == InvitationStatus.UNUSED:
+        db.session.execute(
+            update(Invitation)
+            .where(Invitation.id == found.invitation_id, Invitation.status == InvitationStatus.UNUSED)
+            .values(status=InvitationStatus.IN_PROGRESS)
+        )
+    return token
+
+
+def start_open_link(link: CampaignUnit, campaign: Campaign, token: str | None = None) -> str:
+    """Start (or, given the token from the browser session, resume) an open-link draft."""
+    check_open(campaign.id, campaign.opens_at, campaign.closes_at)
+    if token:
+        ref = queries.draft_ref(token)
+        if ref is not None and ref.campaign_id == campaign.id and ref.unit_id == link.unit_id \
+                and ref.invitation_id is None:
+            return token
+    token = codes.new_link_token()
+    _insert_draft_if_missing({
+        "token_hash": codes.token_hash(token), "campaign_id": campaign.id, "unit_id": link.unit_id,
+        "invitation_id": None,
+    })
+    return token
+
+
+def merged(answers: dict, page_answers: dict) -> dict:
+    """A draft's answers with one page's answers laid over them (None removes an answer)."""
+    result = dict(answers)
+    for key, value in page_answers.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = value
+    return result
+
+
+def save_answers(ref: DraftRef, page_answers: dict) -> dict:
+    """Keep a page's answers in the draft; returns the draft's answers. Raises AlreadySent if the
+    draft was sent (or removed) in the meantime."""
+    answers = merged(ref.answers, page_answers)
+    if answers == ref.answers:
+        return answers
+    changed = db.session.execute(
+        update(Draft.__table__).where(Draft.__table__.c.id == ref.id)
+        .values(answers=answers, updated_at=utcnow())
+    ).rowcount
+    if not changed:
+        raise AlreadySent()
+    ref.answers = answers
+    return answers
+
+
+def submit(ref: DraftRef, survey: Survey) -> int:
+    """Turn a finished draft into an anonymous response, exactly once; returns its id.
+
+    In one transaction: claim the code (or, for an open link, the draft itself), insert the
+    response with the submission *date* only, insert all answers in one statement, delete the
+    draft. The claim is a conditional UPDATE/DELETE whose row count says whether this request
+    won: a concurrent or repeated submission finds nothing left to claim.
+
+    Raises IncompleteAnswers (nothing changed), CodeAlreadyUsed or AlreadySent.
+    """
+    problems = survey.problems(ref.answers)
+    if problems:
+        raise IncompleteAnswers(problems)
+    draft = Draft.__table__
+    if ref.invitation_id is not None:
+        invitation = Invitation.__table__
+        claimed = db.session.execute(
+            update(invitation)
+            .where(invitation.c.id == ref.invitation_id,
+                   invitation.c.status != InvitationStatus.COMPLETED.value)
+            .values(status=InvitationStatus.COMPLETED.value)
+        ).rowcount
+        if not claimed:
+            raise CodeAlreadyUsed()
+        source = ResponseSource.WEB
+    else:
+        claimed = db.session.execute(delete(draft).where(draft.c.id == ref.id)).rowcount
+        if not claimed:
+            raise AlreadySent()
+        source = ResponseSource.OPEN_LINK
+    response = Response.__table__
+    response_id = db.session.execute(
+        insert(response).values(campaign_id=ref.campaign_id, unit_id=ref.unit_id,
+                                submitted_on=today(), source=source.value)
+        .returning(response.c.id)
+    ).scalar_one()
+    rows = survey.answer_dicts(ref.answers, response_id)
+    if rows:
+        db.session.execute(insert(Answer.__table__), rows)
+    if ref.invitation_id is not None:
+        db.session.execute(delete(draft).where(draft.c.id == ref.id))
+    return response_id
+
+
+# --- paper answers ----------------------------------------------------------------------------
+
+BACKGROUND_COLUMNS = ("submitted_on", "age_group", "gender")
+
+
+def _parse_day(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def import_responses(campaign: Campaign, data: bytes | str) -> int:
+    """Store answers typed in from paper forms (or moved from another system); all or nothing.
+
+    One row per respondent: a `unit` column (the org unit code), one column per question key,
+    and optionally `submitted_on` (YYYY-MM-DD or DD.MM.YYYY; default today), `age_group` and
+    `gender`. Empty cells are unanswered questions; required questions may be left empty on
+    paper. Raises ImportFailed listing every wrong cell by line and column. Returns the number
+    of responses stored.
+    """
+    from collector.survey import load
+
+    survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
+    questions = {q.key.lower(): q for q in survey.questions if q.answerable}
+    table = read_csv(data, required=["unit"], optional=[*questions, *BACKGROUND_COLUMNS])
+    units = {cu.unit.code: cu.unit_id for cu in campaign.units}
+    units_folded = {code.lower(): unit_id for code, unit_id in units.items()}
+    errors: list[RowError] = []
+    parsed: list[tuple[dict, dict]] = []
+    for line, cells in table.rows:
+        unit_code = cells["unit"]
+        unit_id = units.get(unit_code) or units_folded.get(unit_code.lower())
+        if not unit_code:
+            errors.append(RowError(line, "unit", _("The unit is missing.")))
+        elif unit_id is None:
+            errors.append(RowError(line, "unit", _("%(code)s is not a unit of this round (%(codes)s).",
+                                                   code=unit_code, codes=", ".join(sorted(units)))))
+        answers: dict = {}
+        for column, question in questions.items():
+            raw = cells.get(column, "")
+            if not raw:
+                continue
+            try:
+                value = kind_of(question).parse(question, raw)
+            except AnswerError as error:
+                errors.append(RowError(line, column, str(error)))
+                continue
+            if value is not None and value != "" and value != []:
+                answers[question.key] = value
+        background = {"submitted_on": today(), "age_group": None, "gender": None}
+        day = cells.get("submitted_on", "")
+        if day:
+            try:
+                background["submitted_on"] = _parse_day(day)
+            except ValueError:
+                errors.append(RowError(line, "submitted_on", _("Write the date as YYYY-MM-DD, for example 2026-03-14.")))
+            else:
+                if background["submitted_on"] > today():
+                    errors.append(RowError(line, "submitted_on", _("The date is in the future.")))
+        for column in ("age_group", "gender"):
+            value = cells.get(column, "")
+            if len(value) > 20:
+                errors.append(RowError(line, column, _("Write at most %(n)s characters.", n=20)))
+            background[column] = value or None
+        if not answers:
+            errors.append(RowError(line, None, _("The line has no answers.")))
+        parsed.append(({"campaign_id": campaign.id, "unit_id": unit_id,
+                        "source": ResponseSource.PAPER.value, **background}, answers))
+    if not parsed and not errors:
+        errors.append(RowError(None, None, _("The file has no lines with answers.")))
+    if errors:
+        raise ImportFailed(errors)
+    response = Response.__table__
+    ids = db.session.execute(
+        insert(response).returning(response.c.id, sort_by_parameter_order=True),
+        [row for row, _answers in parsed],
+    ).scalars().all()
+    rows = [r for response_id, (_row, answers) in zip(ids, parsed, strict=True)
+            for r in survey.answer_dicts(answers, response_id)]
+    if rows:
+        db.session.execute(insert(Answer.__table__), rows)
+    return len(ids)

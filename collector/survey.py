@@ -1,0 +1,210 @@
+"""A published questionnaire as the answering pages need it: pages of questions, kept in memory.
+
+A published questionnaire version never changes, so each app process loads it once and keeps a
+plain, immutable snapshot (``Survey``) and its answer-form classes per page and language. This is
+a cache of immutable data, not state another process needs (DESIGN §6): a second process builds
+the same snapshot from the database. Draft (unpublished) questionnaires are never cached.
+
+``QuestionView`` has the attributes of ``surveys.models.Question`` that the question-type registry
+(``surveys.questiontypes``) and ``templates/surveys/_question.html`` read, so both work on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from helhet.extensions import db
+from surveys.models import Question, Questionnaire, QuestionType, Section
+from surveys.questiontypes import AnswerError, answer_rows, build_answer_form, kind_of
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    value: str
+    label: dict
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    key: str
+    type: QuestionType
+    text: dict
+    help: dict
+    required: bool
+    scale_min: int | None
+    scale_max: int | None
+    low_label: dict
+    high_label: dict
+    dont_know: bool
+    min_value: float | None
+    max_value: float | None
+    integer_only: bool
+    max_length: int | None
+    choices: tuple[ChoiceView, ...]
+    number: int | None  # the number shown to the respondent; None for information text
+
+    @property
+    def answerable(self) -> bool:
+        return kind_of(self).answerable
+
+    @classmethod
+    def of(cls, question: Question, number: int | None) -> QuestionView:
+        return cls(
+            key=question.key, type=QuestionType(question.type), text=dict(question.text or {}),
+            help=dict(question.help or {}), required=bool(question.required),
+            scale_min=question.scale_min, scale_max=question.scale_max,
+            low_label=dict(question.low_label or {}), high_label=dict(question.high_label or {}),
+            dont_know=bool(question.dont_know), min_value=question.min_value,
+            max_value=question.max_value, integer_only=bool(question.integer_only),
+            max_length=question.max_length,
+            choices=tuple(ChoiceView(c.value, dict(c.label or {})) for c in question.choices),
+            number=number,
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    title: dict
+    intro: dict
+    questions: tuple[QuestionView, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a draft cannot be sent yet: a question on a page is unanswered or its answer is wrong."""
+
+    page: int
+    question: QuestionView
+    message: str
+
+
+@dataclass(frozen=True)
+class Survey:
+    questionnaire_id: int
+    key: str
+    title: dict
+    description: dict
+    pages: tuple[Page, ...]
+    _forms: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    @property
+    def questions(self) -> list[QuestionView]:
+        return [q for p in self.pages for q in p.questions]
+
+    def page(self, number: int) -> Page | None:
+        return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
+
+    def form_class(self, page: Page, language: str):
+        """The answer-form class for a page in a language (built once per process)."""
+        cache_key = (page.number, language)
+        form_class = self._forms.get(cache_key)
+        if form_class is None:
+            form_class = build_answer_form(list(page.questions), language)
+            self._forms[cache_key] = form_class
+        return form_class
+
+    def problems(self, answers: dict) -> list[Problem]:
+        """Required questions without an answer, and stored answers that do not fit (checked
+        again before sending, so a draft can never put a wrong value into the responses)."""
+        from flask_babel import gettext as _
+
+        found = []
+        for page in self.pages:
+            for question in page.questions:
+                kind = kind_of(question)
+                if not kind.answerable:
+                    continue
+                stored = answers.get(question.key)
+                if stored is None:
+                    if question.required:
+                        found.append(Problem(page.number, question, kind.required_message(question)))
+                    continue
+                try:
+                    kind.check(question, stored)
+                except AnswerError as error:
+                    found.append(Problem(page.number, question, str(error)))
+                except (TypeError, ValueError):
+                    found.append(Problem(page.number, question, _("The answer could not be read.")))
+        return found
+
+    def answer_dicts(self, answers: dict, response_id: int) -> list[dict]:
+        """Rows for one bulk insert into the answer table."""
+        return [row.as_dict(response_id) for row in answer_rows(self.questions, answers)]
+
+
+def _snapshot(questionnaire: Questionnaire) -> Survey:
+    pages, number = [], 0
+    for position, section in enumerate(questionnaire.sections, start=1):
+        views = []
+        for question in section.questions:
+            shown = None
+            if kind_of(question).answerable:
+                number += 1
+                shown = number
+            views.append(QuestionView.of(question, shown))
+        pages.append(Page(position, dict(section.title or {}), dict(section.intro or {}), tuple(views)))
+    return Survey(
+        questionnaire_id=questionnaire.id, key=questionnaire.key,
+        title=dict(questionnaire.title or {}), description=dict(questionnaire.description or {}),
+        pages=tuple(pages),
+    )
+
+
+def load(questionnaire_id: int, published_at: datetime | None = None) -> Survey:
+    """The survey for a questionnaire version; cached per process once published."""
+    cache = current_app.extensions.setdefault("collector.surveys", {})
+    if published_at is not None:
+        cached = cache.get((questionnaire_id, published_at))
+        if cached is not None:
+            return cached
+    questionnaire = db.session.scalar(
+        select(Questionnaire)
+        .where(Questionnaire.id == questionnaire_id)
+        .options(selectinload(Questionnaire.sections).selectinload(Section.questions)
+                 .selectinload(Question.choices))
+    )
+    if questionnaire is None:
+        raise LookupError(f"no questionnaire {questionnaire_id}")
+    survey = _snapshot(questionnaire)
+    if questionnaire.published_at is not None and questionnaire.is_published:
+        cache[(questionnaire_id, questionnaire.published_at)] = survey
+    return survey
+
+
+def describe(question: QuestionView, stored, language: str) -> str:
+    """An answer as the respondent chose it, for the summary before sending."""
+    from flask_babel import gettext as _
+
+    from helhet.i18n import localized
+    from surveys.questiontypes import DONT_KNOW
+
+    if stored is None:
+        return _("Not answered")
+    if question.type == QuestionType.SCALE:
+        if stored == DONT_KNOW:
+            return _("Don't know / not relevant")
+        label = ""
+        if stored == question.scale_min:
+            label = localized(question.low_label, language)
+        elif stored == question.scale_max:
+            label = localized(question.high_label, language)
+        return f"{stored} – {label}" if label else str(stored)
+    labels = {c.value: localized(c.label, language) for c in question.choices}
+    if question.type == QuestionType.SINGLE:
+        return labels.get(stored, str(stored))
+    if question.type == QuestionType.MULTIPLE:
+        return ", ".join(labels.get(v, str(v)) for v in stored)
+    if question.type == QuestionType.NUMBER:
+        text = str(int(stored)) if float(stored).is_integer() else str(stored)
+        return text.replace(".", ",") if language in ("nb", "nn") else text
+    return str(stored)
