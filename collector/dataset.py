@@ -42,7 +42,7 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
     column per question, named by its key:
 
     - scale and number questions: float; NaN when unanswered or answered "don't know"
-    - single choice: the chosen value (str) or None
+    - single choice: the chosen value (str), NaN when unanswered
     - multiple choice: one 0/1 column per option, named "<key>.<value>" (NaN when unanswered)
 
     Free-text questions are left out (they are shown to administrators elsewhere, never

@@ -125,7 +125,7 @@ def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgU
     if not name:
         from helhet.i18n import localized
 
-        name = f"{localized(questionnaire.title) or questionnaire.key} {opens_at.year}"
+        name = f"{localized(questionnaire.title, 'nb') or questionnaire.key} {opens_at.year}"
     campaign = Campaign(
         name=name[:200], questionnaire=questionnaire, period=period or opens_at.year,
         opens_at=opens_at, closes_at=closes_at, open_link=open_link, use_codes=use_codes,
@@ -383,10 +383,12 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             errors.append(RowError(line, "unit", _("%(code)s is not a unit of this round (%(codes)s).",
                                                    code=unit_code, codes=", ".join(sorted(units)))))
         answers: dict = {}
+        written = False
         for column, question in questions.items():
             raw = cells.get(column, "")
             if not raw:
                 continue
+            written = True
             try:
                 value = kind_of(question).parse(question, raw)
             except AnswerError as error:
@@ -409,7 +411,7 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             if len(value) > 20:
                 errors.append(RowError(line, column, _("Write at most %(n)s characters.", n=20)))
             background[column] = value or None
-        if not answers:
+        if not written:
             errors.append(RowError(line, None, _("The line has no answers.")))
         parsed.append(({"campaign_id": campaign.id, "unit_id": unit_id,
                         "source": ResponseSource.PAPER.value, **background}, answers))

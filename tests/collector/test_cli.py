@@ -1,0 +1,171 @@
+"""`helhet campaign ...` and `helhet responses import`."""
+
+import csv
+import json
+
+from sqlalchemy import func, select
+
+from collector import codes
+from collector.clock import parse_local
+from collector.models import Campaign, Invitation, Response
+from helhet.extensions import db
+from tests.collector import factories, helpers, pdftext
+
+
+def create(runner, *extra):
+    return runner.invoke(args=["campaign", "create", "--questionnaire", "test", "--unit", "4601-helse-hjemme",
+                               "--opens", "2026-01-01", "--closes", "2099-03-31", *extra])
+
+
+def test_campaign_create_prints_the_round_id_alone(runner, tree):
+    factories.make_questionnaire()
+    result = create(runner, "--unit", "4601-helse-sykehjem")
+    assert result.exit_code == 0, result.output
+    campaign = db.session.scalars(select(Campaign)).one()
+    assert result.stdout.strip() == str(campaign.id)
+    assert sorted(cu.unit.code for cu in campaign.units) == ["4601-helse-hjemme", "4601-helse-sykehjem"]
+
+
+def test_campaign_create_reads_dates_as_norwegian_days(runner, tree):
+    factories.make_questionnaire()
+    create(runner)
+    campaign = db.session.scalars(select(Campaign)).one()
+    assert campaign.opens_at == parse_local("2026-01-01")
+    assert campaign.closes_at == parse_local("2099-04-01")  # through the whole of 31 March
+    assert campaign.min_group == 5 and campaign.use_codes and not campaign.open_link
+
+
+def test_campaign_create_uses_the_latest_published_version(runner, tree):
+    factories.make_questionnaire(version=1)
+    newest = factories.make_questionnaire(version=2)
+    factories.make_questionnaire(version=3, published=False)
+    create(runner)
+    assert db.session.scalars(select(Campaign)).one().questionnaire_id == newest.id
+
+
+def test_campaign_create_with_codes_writes_them_to_a_csv_file(runner, tree, tmp_path):
+    factories.make_questionnaire()
+    out = tmp_path / "koder.csv"
+    letters = tmp_path / "brev.pdf"
+    result = create(runner, "--unit", "4601-helse-sykehjem", "--codes", "3", "--codes-file", str(out),
+                    "--letters", str(letters))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert len(rows) == 6
+    stored = set(db.session.scalars(select(Invitation.code_hash)))
+    assert {codes.code_hash(codes.normalise(r["code"])) for r in rows} == stored
+    assert pdftext.page_count(letters.read_bytes()) == 6
+
+
+def test_campaign_create_refuses_codes_without_a_file(runner, tree):
+    factories.make_questionnaire()
+    result = create(runner, "--codes", "3")
+    assert result.exit_code == 1
+    assert "--codes-file" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
+def test_campaign_create_refuses_a_minimum_group_below_3(runner, tree):
+    factories.make_questionnaire()
+    result = create(runner, "--min-group", "2")
+    assert result.exit_code == 1
+    assert "cannot be below 3" in result.output
+
+
+def test_campaign_create_refuses_an_unknown_questionnaire_or_unit(runner, tree):
+    assert create(runner).exit_code == 1  # no questionnaire yet
+    factories.make_questionnaire()
+    result = create(runner, "--unit", "nope")
+    assert result.exit_code == 1 and "nope" in result.output
+
+
+def test_campaign_codes_adds_codes_for_one_unit(runner, open_round, tmp_path):
+    out = tmp_path / "flere.csv"
+    result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
+                                 "--count", "5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert len(rows) == 5 and rows[0]["address"] == "http://127.0.0.1:5000/svar"
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3 + 5
+    client = runner.app.test_client()
+    assert helpers.enter_code(client, rows[0]["code"]).status_code == 303
+
+
+def test_campaign_codes_never_overwrites_a_file(runner, open_round, tmp_path):
+    out = tmp_path / "koder.csv"
+    out.write_text("earlier codes")
+    result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
+                                 "--count", "5", "--out", str(out)])
+    assert result.exit_code == 1
+    assert out.read_text() == "earlier codes"
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
+
+
+def test_campaign_codes_refuses_a_unit_outside_the_round(runner, open_round, tmp_path):
+    result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-oppvekst-skole",
+                                 "--count", "5", "--out", str(tmp_path / "x.csv")])
+    assert result.exit_code == 1
+    assert "not part of this round" in result.output
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_campaign_status_as_json_gives_population_responses_and_rate_per_unit(runner, open_round):
+    helpers.answer_with_code(runner.app.test_client(), open_round.questionnaire, open_round.codes[0])
+    result = runner.invoke(args=["campaign", "status", str(open_round.campaign.id), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["state"] == "open"
+    (unit,) = data["units"]
+    assert (unit["code"], unit["population"], unit["responses"]) == ("4601-helse-hjemme", 45, 1)
+    assert unit["response_rate"] == round(1 / 45, 4)
+    assert unit["codes"] == {"issued": 3, "in_progress": 0, "used": 1}
+
+
+def test_campaign_status_of_an_unknown_round_fails(runner, app):
+    result = runner.invoke(args=["campaign", "status", "999"])
+    assert result.exit_code == 1 and "999" in result.output
+
+
+def test_campaign_extend_and_close(runner, open_round):
+    campaign_id = str(open_round.campaign.id)
+    assert runner.invoke(args=["campaign", "extend", campaign_id, "--closes", "2099-12-31"]).exit_code == 0
+    db.session.refresh(open_round.campaign)
+    assert open_round.campaign.closes_at == parse_local("2100-01-01")
+    assert runner.invoke(args=["campaign", "close", campaign_id]).exit_code == 0
+    db.session.refresh(open_round.campaign)
+    assert open_round.campaign.state().value == "closed"
+    assert runner.invoke(args=["campaign", "close", campaign_id]).exit_code == 1
+
+
+def test_campaign_list_shows_every_round(runner, open_round):
+    result = runner.invoke(args=["campaign", "list", "--format", "json"])
+    assert [r["name"] for r in json.loads(result.stdout)] == ["Testrunde"]
+
+
+def test_responses_import_stores_paper_answers(runner, open_round, tmp_path):
+    file = tmp_path / "papir.csv"
+    file.write_text("unit,s1q1,x_multiple\n4601-helse-hjemme,5,\"a;b\"\n4601-helse-hjemme,dk,\n", encoding="utf-8")
+    result = runner.invoke(args=["responses", "import", str(open_round.campaign.id), str(file)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 responses" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 2
+
+
+def test_responses_import_reports_every_error_and_imports_nothing(runner, open_round, tmp_path):
+    file = tmp_path / "papir.csv"
+    file.write_text("unit,s1q1,x_number\n4601-helse-hjemme,7,12\n4601-helse-hjemme,3,hundre\n", encoding="utf-8")
+    result = runner.invoke(args=["responses", "import", str(open_round.campaign.id), str(file)])
+    assert result.exit_code == 1
+    assert "Line 2, column s1q1" in result.output
+    assert "Line 3, column x_number" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_purge_drafts_removes_open_link_drafts_of_closed_rounds(runner, open_round):
+    client = runner.app.test_client()
+    client.post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
+    helpers.enter_code(runner.app.test_client(), open_round.codes[0])
+    open_round.campaign.closes_at = open_round.campaign.opens_at
+    db.session.commit()
+    result = runner.invoke(args=["campaign", "purge-drafts"])
+    assert "1 open-link drafts removed" in result.output

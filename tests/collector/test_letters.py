@@ -1,0 +1,38 @@
+"""Letters and the mail-merge file."""
+
+import csv
+import io
+from datetime import datetime
+
+from collector import letters
+from tests.collector import pdftext
+
+INFO = letters.LetterInfo(sender="Eksempel kommune", title={"nb": "Brukerundersøkelse – hjemmetjenesten", "en": "User survey"},
+                          address="https://helhet.eksempel.no/svar", closes_at=datetime(2026, 3, 31, 22, 0))
+ISSUED = [letters.IssuedCode("K7MQ2XH9TD", "4699-helse-hjemme", "Hjemmetjenesten"),
+          letters.IssuedCode("ABCDEFGHJK", "4699-helse-hjemme", "Hjemmetjenesten")]
+
+
+def test_the_letters_have_one_page_per_code_with_the_address_and_the_code(app):
+    pdf = letters.pdf_bytes(ISSUED, INFO, "nb")
+    assert pdf.startswith(b"%PDF")
+    assert pdftext.page_count(pdf) == 2
+    text = pdftext.text(pdf)
+    assert "K7MQ2-XH9TD" in text and "ABCDE-FGHJK" in text
+    assert "https://helhet.eksempel.no/svar" in text
+    assert "01.04.2026 00:00" in text  # the closing time in Norwegian time
+
+
+def test_letters_print_norwegian_letters(app):
+    text = pdftext.text(letters.pdf_bytes(ISSUED[:1], INFO, "nb"))
+    assert "Brukerundersøkelse - hjemmetjenesten".encode("latin-1").decode("latin-1") in text
+
+
+def test_text_outside_latin_1_does_not_break_the_letters():
+    assert letters.latin1("«Trivsel» – 2026 ✓") == "«Trivsel» - 2026 ?"
+
+
+def test_the_mail_merge_file_has_one_row_per_code(app):
+    rows = list(csv.DictReader(io.StringIO(letters.csv_bytes(ISSUED, INFO).decode("utf-8-sig")), delimiter=";"))
+    assert [r["code"] for r in rows] == ["K7MQ2-XH9TD", "ABCDE-FGHJK"]
+    assert rows[0]["unit_name"] == "Hjemmetjenesten" and rows[0]["closes"] == "2026-04-01 00:00"
