@@ -1,0 +1,482 @@
+"""Our own questionnaire file format: JSON, versioned, described by a JSON Schema.
+
+    data = to_dict(questionnaire)          # the canonical form (what `helhet questionnaire export` writes)
+    text = dumps(questionnaire)            # the same as UTF-8 JSON text, 2-space indent, trailing newline
+    data = loads(raw_bytes)                # parse, naming line and column of a syntax error
+    clean = validate(data)                 # JSON Schema, then the rules the schema cannot say
+    questionnaire = from_dict(data)        # a new, unsaved Questionnaire (no version yet)
+
+The format is documented in docs/questionnaire-format.md; the schema is
+surveys/schema/questionnaire.schema.json. Every error names its place as a JSON path such as
+``sections[2].questions[0].type``, and `validate` reports every problem it finds, not only the first.
+
+`to_dict` is canonical: keys in a fixed order, texts in the order nb, nn, en with empty ones left
+out, whole numbers written without a decimal point, indicator items in questionnaire order. So an
+export, imported into a fresh database and exported again, gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from flask_babel import gettext as _
+from jsonschema import Draft202012Validator
+
+from surveys.errors import InvalidQuestionnaire, Problem
+from surveys.models import (
+    Choice,
+    Dimension,
+    Indicator,
+    Question,
+    Questionnaire,
+    QuestionnaireKind,
+    QuestionnaireStatus,
+    QuestionType,
+    Section,
+)
+
+FORMAT = "helhet-questionnaire"
+FORMAT_VERSION = 1
+LANGUAGES = ("nb", "nn", "en")
+SCHEMA_PATH = Path(__file__).parent / "schema" / "questionnaire.schema.json"
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+DEFAULT_MIN_SHARE = 0.5
+
+
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    Draft202012Validator.check_schema(schema())
+    return Draft202012Validator(schema())
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def texts(value: dict | None) -> dict:
+    """Language texts in canonical form: nb, nn, en in that order, stripped, empty ones left out."""
+    value = value or {}
+    out = {}
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if isinstance(text, str) and text.strip():
+            out[lang] = text.strip()
+    return out
+
+
+def number(value: float | int | None) -> float | int | None:
+    """A number as JSON writes it best: 5 rather than 5.0."""
+    if value is None:
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def ordered_questions(questionnaire: Questionnaire) -> list[Question]:
+    """The questions in the order the respondent meets them (section by section)."""
+    return [q for s in sorted(questionnaire.sections, key=lambda s: s.position)
+            for q in sorted(s.questions, key=lambda q: q.position)]
+
+
+def question_to_dict(question: Question) -> dict:
+    kind = QuestionType(question.type)
+    out: dict = {"key": question.key, "type": kind.value, "text": texts(question.text)}
+    if texts(question.help):
+        out["help"] = texts(question.help)
+    if kind != QuestionType.INFO:
+        out["required"] = bool(question.required)
+    if kind == QuestionType.SCALE:
+        out["min"] = question.scale_min if question.scale_min is not None else 1
+        out["max"] = question.scale_max if question.scale_max is not None else 5
+        if texts(question.low_label):
+            out["low_label"] = texts(question.low_label)
+        if texts(question.high_label):
+            out["high_label"] = texts(question.high_label)
+        out["dont_know"] = bool(question.dont_know)
+    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        out["choices"] = [
+            {"value": c.value, "label": texts(c.label)}
+            for c in sorted(question.choices, key=lambda c: c.position)
+        ]
+    elif kind == QuestionType.NUMBER:
+        if question.min_value is not None:
+            out["min"] = number(question.min_value)
+        if question.max_value is not None:
+            out["max"] = number(question.max_value)
+        out["integer"] = bool(question.integer_only)
+    elif kind == QuestionType.TEXT and question.max_length is not None:
+        out["max_length"] = question.max_length
+    return out
+
+
+def to_dict(questionnaire: Questionnaire) -> dict:
+    """The questionnaire in our JSON format (canonical form)."""
+    order = {q.key: i for i, q in enumerate(ordered_questions(questionnaire))}
+    data: dict = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "key": questionnaire.key,
+        "kind": QuestionnaireKind(questionnaire.kind).value,
+        "title": texts(questionnaire.title),
+    }
+    if texts(questionnaire.description):
+        data["description"] = texts(questionnaire.description)
+    sections = []
+    for section in sorted(questionnaire.sections, key=lambda s: s.position):
+        out: dict = {}
+        if texts(section.title):
+            out["title"] = texts(section.title)
+        if texts(section.intro):
+            out["intro"] = texts(section.intro)
+        out["questions"] = [question_to_dict(q) for q in sorted(section.questions, key=lambda q: q.position)]
+        sections.append(out)
+    data["sections"] = sections
+    indicators = []
+    for indicator in sorted(questionnaire.indicators, key=lambda i: i.position):
+        out = {
+            "key": indicator.key,
+            "name": texts(indicator.name),
+            "dimension": Dimension(indicator.dimension).value,
+            "items": sorted((q.key for q in indicator.questions), key=lambda k: order.get(k, len(order))),
+            "min_share": number(indicator.min_share if indicator.min_share is not None else DEFAULT_MIN_SHARE),
+        }
+        if indicator.favourable_from is not None:
+            out["favourable_from"] = number(indicator.favourable_from)
+        indicators.append(out)
+    data["indicators"] = indicators
+    return data
+
+
+def dump_data(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def dumps(questionnaire: Questionnaire) -> str:
+    """The questionnaire as JSON text (UTF-8, not ASCII-escaped, 2-space indent, final newline)."""
+    return dump_data(to_dict(questionnaire))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def loads(raw: bytes | str) -> dict:
+    """Parse JSON text; InvalidQuestionnaire names the line and column of a syntax error."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidQuestionnaire([Problem(
+                _("The file is not UTF-8 text (byte %(position)s). Save it as UTF-8 JSON.", position=exc.start + 1),
+                path="")]) from None
+    if not raw.strip():
+        raise InvalidQuestionnaire([Problem(_("The file is empty."), path="")])
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidQuestionnaire([Problem(
+            _("This is not valid JSON: %(detail)s at line %(line)s, column %(column)s.",
+              detail=exc.msg, line=exc.lineno, column=exc.colno),
+            path="")]) from None
+    if not isinstance(data, dict):
+        raise InvalidQuestionnaire([Problem(
+            _("The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
+              kind=_json_kind(data)), path="")])
+    return data
+
+
+def format_path(parts) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, dict):
+        return _("an object {…}")
+    if isinstance(value, list):
+        return _("a list […]")
+    if isinstance(value, str):
+        return _("a text")
+    if isinstance(value, int):
+        return _("a whole number")
+    if isinstance(value, float):
+        return _("a number")
+    return _("null")
+
+
+TYPE_WORDS = {
+    "string": lambda: _("a text"),
+    "integer": lambda: _("a whole number"),
+    "number": lambda: _("a number"),
+    "boolean": lambda: _("true or false"),
+    "object": lambda: _("an object {…}"),
+    "array": lambda: _("a list […]"),
+}
+
+
+def _quoted_names(message: str) -> list[str]:
+    return re.findall(r"'([^']*)'", message)
+
+
+def _schema_problems(data: dict) -> list[Problem]:
+    problems: list[tuple] = []
+    bad_types: set[tuple] = set()
+    raw = list(_validator().iter_errors(data))
+    for error in raw:
+        if error.validator == "enum" and list(error.absolute_path)[-1:] == ["type"]:
+            bad_types.add(tuple(error.absolute_path)[:-1])
+    for error in raw:
+        path = list(error.absolute_path)
+        kind = error.validator
+        if kind == "unevaluatedProperties" and tuple(path) in bad_types:
+            continue  # an unknown type: its other properties cannot be judged
+        if kind == "required":
+            for name in error.validator_value:
+                if isinstance(error.instance, dict) and name not in error.instance:
+                    problems.append((path + [name], _("This is missing.")))
+            continue
+        if kind in ("additionalProperties", "unevaluatedProperties"):
+            if kind == "additionalProperties" and isinstance(error.instance, dict):
+                allowed = set(error.schema.get("properties", {}))
+                names = [n for n in error.instance if n not in allowed]
+            else:
+                names = _quoted_names(error.message)
+            for name in names:
+                problems.append((path + [name], _("Unknown property %(name)s: leave it out or check the spelling.", name=name)))
+            continue
+        problems.append((path, _schema_message(error, path)))
+    seen, out = set(), []
+    for path, message in sorted(problems, key=lambda p: ([str(x).zfill(6) for x in p[0]], p[1])):
+        place = format_path(path)
+        if (place, message) not in seen:
+            seen.add((place, message))
+            out.append(Problem(message, path=place))
+    return out
+
+
+def _schema_message(error, path: list) -> str:
+    kind = error.validator
+    last = path[-1] if path else None
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, str) else expected[0]
+        return _("Must be %(expected)s, not %(found)s.", expected=TYPE_WORDS[expected](), found=_json_kind(error.instance))
+    if kind == "const" and last == "format_version":
+        return _("This file has format version %(found)s; this Helhet reads version %(version)s.",
+                 found=json.dumps(error.instance), version=FORMAT_VERSION)
+    if kind == "const":
+        return _("Must be %(value)s.", value=json.dumps(error.validator_value, ensure_ascii=False))
+    if kind == "enum":
+        options = ", ".join(str(v) for v in error.validator_value)
+        if last == "type":
+            return _("Unknown question type %(value)s; use one of: %(options)s.",
+                     value=json.dumps(error.instance, ensure_ascii=False), options=options)
+        return _("Unknown value %(value)s; use one of: %(options)s.",
+                 value=json.dumps(error.instance, ensure_ascii=False), options=options)
+    if kind == "pattern":
+        if last == "value":
+            return _("A choice value is 1 to 64 characters without spaces, commas or semicolons.")
+        return _("A key starts with a lowercase letter, followed by lowercase letters, digits or _ (at most 64 characters): %(value)s does not.",
+                 value=json.dumps(error.instance, ensure_ascii=False))
+    if kind == "maxLength":
+        return _("At most %(n)s characters.", n=error.validator_value)
+    if kind == "minimum":
+        return _("Must be at least %(n)s.", n=error.validator_value)
+    if kind == "maximum":
+        return _("Must be at most %(n)s.", n=error.validator_value)
+    if kind == "exclusiveMinimum":
+        return _("Must be more than %(n)s.", n=error.validator_value)
+    return _("Not allowed here (%(rule)s).", rule=kind)
+
+
+def _normalise(data: dict) -> dict:
+    """Schema-valid data in canonical shape, with defaults filled in."""
+    out = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "key": data["key"],
+        "kind": data["kind"],
+        "title": texts(data.get("title")),
+        "description": texts(data.get("description")),
+        "sections": [],
+        "indicators": [],
+    }
+    for section in data["sections"]:
+        questions = []
+        for q in section["questions"]:
+            question = {"key": q["key"], "type": q["type"], "text": texts(q["text"]), "help": texts(q.get("help")),
+                        "required": bool(q.get("required", False))}
+            if q["type"] == "scale":
+                question |= {"min": q["min"], "max": q["max"], "low_label": texts(q.get("low_label")),
+                             "high_label": texts(q.get("high_label")), "dont_know": bool(q.get("dont_know", False))}
+            elif q["type"] in ("single", "multiple"):
+                question["choices"] = [{"value": c["value"], "label": texts(c["label"])} for c in q["choices"]]
+            elif q["type"] == "number":
+                question |= {"min": q.get("min"), "max": q.get("max"), "integer": bool(q.get("integer", True))}
+            elif q["type"] == "text":
+                question["max_length"] = q.get("max_length")
+            elif q["type"] == "info":
+                question["required"] = False
+            questions.append(question)
+        out["sections"].append({"title": texts(section.get("title")), "intro": texts(section.get("intro")),
+                                "questions": questions})
+    for ind in data.get("indicators", []):
+        out["indicators"].append({
+            "key": ind["key"], "name": texts(ind["name"]), "dimension": ind["dimension"], "items": list(ind["items"]),
+            "min_share": ind.get("min_share", DEFAULT_MIN_SHARE), "favourable_from": ind.get("favourable_from"),
+        })
+    return out
+
+
+def semantic_problems(data: dict) -> list[Problem]:
+    """The rules a JSON Schema cannot say, on normalised data: unique keys, indicator items that are
+    scale questions on one scale, sensible ranges, texts that are there."""
+    problems: list[Problem] = []
+
+    def add(path: str, message: str) -> None:
+        problems.append(Problem(message, path=path))
+
+    if not data["title"].get("nb"):
+        add("title.nb", _("The questionnaire needs a title in bokmål (nb)."))
+    questions: dict[str, tuple[str, dict]] = {}
+    for i, section in enumerate(data["sections"]):
+        for j, q in enumerate(section["questions"]):
+            here = f"sections[{i}].questions[{j}]"
+            if q["key"] in questions:
+                add(f"{here}.key", _("The key %(key)s is already used by %(other)s; question keys must be unique.",
+                                     key=q["key"], other=questions[q["key"]][0]))
+            else:
+                questions[q["key"]] = (here, q)
+            if not q["text"]:
+                add(f"{here}.text", _("The question has no text in any language; give it at least the bokmål (nb) text."))
+            if q["type"] == "scale" and q["min"] >= q["max"]:
+                add(f"{here}.min", _("The lowest scale point (%(low)s) must be below the highest (%(high)s).",
+                                     low=q["min"], high=q["max"]))
+            if q["type"] == "number" and q["min"] is not None and q["max"] is not None and q["min"] > q["max"]:
+                add(f"{here}.min", _("The smallest number allowed (%(low)s) is larger than the largest (%(high)s).",
+                                     low=number(q["min"]), high=number(q["max"])))
+            if q["type"] in ("single", "multiple"):
+                values: dict[str, int] = {}
+                for k, choice in enumerate(q["choices"]):
+                    if choice["value"] in values:
+                        add(f"{here}.choices[{k}].value",
+                            _("The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
+                              value=choice["value"], other=f"{here}.choices[{values[choice['value']]}]"))
+                    else:
+                        values[choice["value"]] = k
+                    if not choice["label"]:
+                        add(f"{here}.choices[{k}].label", _("The choice has no label in any language."))
+    indicator_keys: dict[str, int] = {}
+    for i, ind in enumerate(data["indicators"]):
+        here = f"indicators[{i}]"
+        if ind["key"] in indicator_keys:
+            add(f"{here}.key", _("The key %(key)s is already used by indicators[%(other)s]; indicator keys must be unique.",
+                                 key=ind["key"], other=indicator_keys[ind["key"]]))
+        else:
+            indicator_keys[ind["key"]] = i
+        if not ind["name"]:
+            add(f"{here}.name", _("The indicator has no name in any language."))
+        scales = set()
+        seen: set[str] = set()
+        for k, item in enumerate(ind["items"]):
+            if item in seen:
+                add(f"{here}.items[{k}]", _("%(key)s is listed twice.", key=item))
+                continue
+            seen.add(item)
+            if item not in questions:
+                add(f"{here}.items[{k}]", _("No question in this questionnaire has the key %(key)s.", key=item))
+                continue
+            q = questions[item][1]
+            if q["type"] != "scale":
+                add(f"{here}.items[{k}]", _("%(key)s is not a scale question; an indicator is made of scale questions only.", key=item))
+                continue
+            scales.add((q["min"], q["max"]))
+        if len(scales) > 1:
+            ranges = ", ".join(f"{low}–{high}" for low, high in sorted(scales))
+            add(f"{here}.items", _("The items are on different scales (%(ranges)s); an indicator's items must share one scale.", ranges=ranges))
+        if ind["favourable_from"] is not None and len(scales) == 1:
+            low, high = next(iter(scales))
+            if not low <= ind["favourable_from"] <= high:
+                add(f"{here}.favourable_from", _("Must be a point on the items' scale, from %(low)s to %(high)s.", low=low, high=high))
+    return problems
+
+
+def validate(data) -> dict:
+    """Check data against the JSON Schema and the rules; return it normalised.
+
+    Raises InvalidQuestionnaire listing every problem with its JSON path.
+    """
+    if not isinstance(data, dict):
+        raise InvalidQuestionnaire([Problem(
+            _("The file must hold one JSON object {…} with the questionnaire, not %(kind)s.", kind=_json_kind(data)),
+            path="")])
+    problems = _schema_problems(data)
+    if problems:
+        raise InvalidQuestionnaire(problems)
+    clean = _normalise(data)
+    problems = semantic_problems(clean)
+    if problems:
+        raise InvalidQuestionnaire(problems)
+    return clean
+
+
+def from_dict(data) -> Questionnaire:
+    """A new questionnaire (a draft, not yet in the session, without a version) from our format.
+
+    Raises InvalidQuestionnaire when the data is not a valid questionnaire.
+    """
+    clean = validate(data)
+    questionnaire = Questionnaire(
+        key=clean["key"], kind=QuestionnaireKind(clean["kind"]), status=QuestionnaireStatus.DRAFT,
+        title=clean["title"], description=clean["description"],
+    )
+    by_key: dict[str, Question] = {}
+    for i, s in enumerate(clean["sections"]):
+        section = Section(position=i, title=s["title"], intro=s["intro"])
+        questionnaire.sections.append(section)
+        for j, q in enumerate(s["questions"]):
+            question = build_question(q)
+            question.position = j
+            question.questionnaire = questionnaire
+            section.questions.append(question)
+            by_key[question.key] = question
+    for i, ind in enumerate(clean["indicators"]):
+        questionnaire.indicators.append(Indicator(
+            position=i, key=ind["key"], name=ind["name"], dimension=Dimension(ind["dimension"]),
+            min_share=float(ind["min_share"]),
+            favourable_from=None if ind["favourable_from"] is None else float(ind["favourable_from"]),
+            questions=[by_key[k] for k in ind["items"]],
+        ))
+    return questionnaire
+
+
+def build_question(q: dict) -> Question:
+    """A Question (without section or position) from one normalised question of the format."""
+    kind = QuestionType(q["type"])
+    question = Question(key=q["key"], type=kind, text=q["text"], help=q["help"],
+                        required=bool(q["required"]) and kind != QuestionType.INFO,
+                        low_label={}, high_label={}, dont_know=False, integer_only=True)
+    if kind == QuestionType.SCALE:
+        question.scale_min, question.scale_max = q["min"], q["max"]
+        question.low_label, question.high_label = q["low_label"], q["high_label"]
+        question.dont_know = q["dont_know"]
+    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        question.choices = [Choice(position=k, value=c["value"], label=c["label"]) for k, c in enumerate(q["choices"])]
+    elif kind == QuestionType.NUMBER:
+        question.min_value = None if q["min"] is None else float(q["min"])
+        question.max_value = None if q["max"] is None else float(q["max"])
+        question.integer_only = q["integer"]
+    elif kind == QuestionType.TEXT:
+        question.max_length = q["max_length"]
+    return question

@@ -1,2 +1,0 @@
-def install_standard(publish=True):
-    return []

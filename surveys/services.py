@@ -1,0 +1,699 @@
+"""Changing questionnaires. Every function flushes and never commits: the request (or the command)
+commits once, or rolls back when a QuestionnaireError comes out.
+
+Rules kept here:
+- A published version is immutable: every change to it is refused (make a new version instead).
+- `new_version` copies a published version (sections, questions, choices, indicators) into version
+  N+1 as a draft, keeping every key. A key has at most one draft at a time.
+- Question keys match ``^[a-z][a-z0-9_]{0,63}$``, are unique in a questionnaire, and stay stable:
+  results are compared across versions by key, so a key that an earlier published version used
+  cannot be renamed, and cannot change type or scale.
+- Whatever the editor can store, the JSON format can carry: after each change the questionnaire is
+  checked with the same rules as an imported file (`jsonformat.validate`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from helhet.extensions import db
+from helhet.models import utcnow
+from surveys import jsonformat, queries
+from surveys.errors import InvalidQuestionnaire, Problem, QuestionnaireError, UnsupportedContent
+from surveys.models import (
+    Choice,
+    Dimension,
+    Indicator,
+    Question,
+    Questionnaire,
+    QuestionnaireKind,
+    QuestionnaireStatus,
+    QuestionType,
+    Section,
+)
+
+__all__ = [
+    "InvalidQuestionnaire", "QuestionnaireError", "UnsupportedContent", "create_questionnaire",
+    "update_questionnaire", "delete_draft", "new_version", "publish", "publish_check", "add_section",
+    "update_section", "move_section", "delete_section", "QuestionData", "add_question",
+    "update_question", "move_question", "delete_question", "IndicatorData", "add_indicator",
+    "update_indicator", "move_indicator", "delete_indicator", "import_data", "import_file",
+]
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+CHOICE_VALUE_PATTERN = re.compile(r"^[^\s,;]{1,64}$")
+LANGUAGES = ("nb", "nn", "en")
+LANGUAGE_NAMES = {"nb": "bokmål (nb)", "nn": "nynorsk (nn)", "en": "English (en)"}
+TEXT_LIMIT, LONG_TEXT_LIMIT = 500, 5000
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _texts(value: dict | None) -> dict:
+    return jsonformat.texts(value)
+
+
+def _require_draft(questionnaire: Questionnaire) -> None:
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise QuestionnaireError(_(
+            "Version %(version)s of %(key)s is published and cannot be changed. Make a new version to edit it.",
+            version=questionnaire.version, key=questionnaire.key))
+
+
+def _check_key(key: str, field: str = "key") -> str:
+    key = (key or "").strip()
+    if not KEY_PATTERN.match(key):
+        raise QuestionnaireError(_(
+            "Start with a lowercase letter (a–z), then use lowercase letters, digits or _ (at most 64 characters)."),
+            field=field)
+    return key
+
+
+def _check_texts(texts: dict, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> dict:
+    texts = _texts(texts)
+    for lang, text in texts.items():
+        if len(text) > limit:
+            raise QuestionnaireError(_("At most %(n)s characters.", n=limit), field=f"{field}_{lang}")
+    if required and not texts:
+        raise QuestionnaireError(_("Write the text in at least one language (bokmål is needed before publishing)."),
+                                 field=f"{field}_nb")
+    return texts
+
+
+def _renumber(items: list) -> None:
+    for i, item in enumerate(items):
+        item.position = i
+
+
+def _move(items: list, item, step: int) -> bool:
+    index = items.index(item)
+    target = index + step
+    if not 0 <= target < len(items):
+        return False
+    items.insert(target, items.pop(index))
+    _renumber(items)
+    return True
+
+
+def _check_whole(questionnaire: Questionnaire) -> None:
+    """The questionnaire must still be a valid file in our format (a safety net behind the checks)."""
+    db.session.flush()
+    try:
+        jsonformat.validate(jsonformat.to_dict(questionnaire))
+    except InvalidQuestionnaire as invalid:
+        problem = invalid.problems[0]
+        raise QuestionnaireError(str(problem), path=problem.path) from None
+
+
+def _sorted_sections(questionnaire: Questionnaire) -> list[Section]:
+    questionnaire.sections.sort(key=lambda s: s.position)
+    return questionnaire.sections
+
+
+# --- questionnaires --------------------------------------------------------------------------
+
+def create_questionnaire(key: str, kind: QuestionnaireKind | str, title: dict,
+                         description: dict | None = None) -> Questionnaire:
+    """A new questionnaire: version 1, a draft, with one empty section to start in. Flushes."""
+    key = _check_key(key)
+    if queries.latest(key) is not None:
+        raise QuestionnaireError(_(
+            "A questionnaire with the key %(key)s exists already. Open it and make a new version instead.", key=key),
+            field="key")
+    title = _check_texts(title, "title")
+    if not title.get("nb"):
+        raise QuestionnaireError(_("Write the title in bokmål."), field="title_nb")
+    questionnaire = Questionnaire(
+        key=key, version=1, kind=QuestionnaireKind(kind), status=QuestionnaireStatus.DRAFT, title=title,
+        description=_check_texts(description or {}, "description", LONG_TEXT_LIMIT))
+    questionnaire.sections.append(Section(position=0, title={}, intro={}))
+    db.session.add(questionnaire)
+    db.session.flush()
+    return questionnaire
+
+
+def update_questionnaire(questionnaire: Questionnaire, key: str, kind: QuestionnaireKind | str, title: dict,
+                         description: dict | None) -> None:
+    """Change key, kind, title and description of a draft. The key can change only while this is the
+    only version. Flushes."""
+    _require_draft(questionnaire)
+    key = _check_key(key)
+    if key != questionnaire.key:
+        if len(queries.versions(questionnaire.key)) > 1:
+            raise QuestionnaireError(_(
+                "The key cannot change: other versions of %(key)s exist, and results are compared by key.",
+                key=questionnaire.key), field="key")
+        if queries.latest(key) is not None:
+            raise QuestionnaireError(_("A questionnaire with the key %(key)s exists already.", key=key), field="key")
+    title = _check_texts(title, "title")
+    if not title.get("nb"):
+        raise QuestionnaireError(_("Write the title in bokmål."), field="title_nb")
+    questionnaire.key = key
+    questionnaire.kind = QuestionnaireKind(kind)
+    questionnaire.title = title
+    questionnaire.description = _check_texts(description or {}, "description", LONG_TEXT_LIMIT)
+    _check_whole(questionnaire)
+
+
+def delete_draft(questionnaire: Questionnaire) -> None:
+    """Delete a draft version. Published versions stay (survey rounds and results refer to them)."""
+    if questionnaire.status != QuestionnaireStatus.DRAFT:
+        raise QuestionnaireError(_(
+            "Version %(version)s of %(key)s is published and cannot be deleted: survey rounds and results may refer to it.",
+            version=questionnaire.version, key=questionnaire.key))
+    db.session.delete(questionnaire)
+    db.session.flush()
+
+
+def new_version(questionnaire: Questionnaire) -> Questionnaire:
+    """Copy a published version into the next version number, as a draft with the same keys."""
+    if questionnaire.status != QuestionnaireStatus.PUBLISHED:
+        raise QuestionnaireError(_("This version is a draft; edit it directly."))
+    existing = queries.draft(questionnaire.key)
+    if existing is not None:
+        raise QuestionnaireError(_(
+            "%(key)s already has a draft (version %(version)s). Edit that one, or delete it first.",
+            key=questionnaire.key, version=existing.version))
+    copy = jsonformat.from_dict(jsonformat.to_dict(questionnaire))
+    copy.version = queries.next_version(questionnaire.key)
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding of the publishing check, with where it is (for a link to the editor)."""
+
+    message: str
+    place: str = ""
+    section_id: int | None = None
+    question_id: int | None = None
+    indicator_id: int | None = None
+
+
+@dataclass
+class PublishCheck:
+    errors: list[Check] = field(default_factory=list)  # publishing is refused while there are any
+    warnings: list[Check] = field(default_factory=list)  # missing translations: the respondent sees bokmål
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class PublishRefused(QuestionnaireError):
+    def __init__(self, check: PublishCheck):
+        super().__init__(_("The questionnaire cannot be published yet: %(n)s problems must be fixed first.",
+                           n=len(check.errors)))
+        self.check = check
+
+
+def _missing(texts: dict, languages=("nn", "en")) -> list[str]:
+    texts = _texts(texts)
+    return [lang for lang in languages if not texts.get(lang)]
+
+
+def publish_check(questionnaire: Questionnaire) -> PublishCheck:
+    """What stops publishing (errors) and which translations are missing (warnings)."""
+    check = PublishCheck()
+    err, warn = check.errors.append, check.warnings.append
+    answerable = [q for q in questionnaire.questions if q.type != QuestionType.INFO]
+    if not answerable:
+        err(Check(_("There is no question to answer. Add at least one question that is not information text.")))
+    if not _texts(questionnaire.title).get("nb"):
+        err(Check(_("The questionnaire has no title in bokmål."), _("Title")))
+
+    def texts_of(place: str, named: list[tuple[str, dict, bool]], **ids) -> None:
+        missing_nb = [name for name, texts, needed in named if (needed or _texts(texts)) and not _texts(texts).get("nb")]
+        if missing_nb:
+            err(Check(_("No bokmål text for: %(what)s.", what=", ".join(missing_nb)), place, **ids))
+        missing = sorted({lang for name, texts, needed in named if _texts(texts).get("nb") for lang in _missing(texts)},
+                         key=LANGUAGES.index)
+        if missing:
+            warn(Check(_("Not translated to %(languages)s; the respondent will see the bokmål text.",
+                         languages=_(" and ").join(LANGUAGE_NAMES[lang] for lang in missing)), place, **ids))
+
+    texts_of(_("Questionnaire"), [(_("title"), questionnaire.title, True), (_("description"), questionnaire.description, False)])
+    history = queries.published_history(questionnaire.key, questionnaire.version)
+    for n, section in enumerate(queries.sections(questionnaire), start=1):
+        place = _("Section %(n)s", n=n)
+        if not section.questions:
+            err(Check(_("The section has no questions. Add questions or delete the section."), place, section_id=section.id))
+        texts_of(place, [(_("title"), section.title, True), (_("introduction"), section.intro, False)], section_id=section.id)
+        for question in sorted(section.questions, key=lambda q: q.position):
+            qplace = _("Question %(key)s", key=question.key)
+            named = [(_("question text"), question.text, True), (_("help text"), question.help, False)]
+            if question.type == QuestionType.SCALE:
+                named += [(_("label of the lowest point"), question.low_label, False),
+                          (_("label of the highest point"), question.high_label, False)]
+            if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+                named += [(_("choice %(value)s", value=c.value), c.label, True) for c in question.choices]
+                least = 2 if question.type == QuestionType.SINGLE else 1
+                if len(question.choices) < least:
+                    err(Check(_("A single-choice question needs at least two choices.") if least == 2
+                              else _("A multiple-choice question needs at least one choice."), qplace, question_id=question.id))
+            texts_of(qplace, named, question_id=question.id)
+            problem = _history_problem(question.key, question.type, question.scale_min, question.scale_max, history)
+            if problem:
+                err(Check(problem, qplace, question_id=question.id))
+    for indicator in queries.indicators(questionnaire):
+        place = _("Indicator %(key)s", key=indicator.key)
+        if not indicator.questions:
+            err(Check(_("The indicator has no questions. Choose at least one scale question."), place, indicator_id=indicator.id))
+        texts_of(place, [(_("name"), indicator.name, True)], indicator_id=indicator.id)
+    return check
+
+
+def publish(questionnaire: Questionnaire) -> PublishCheck:
+    """Publish a draft. Raises PublishRefused (with the whole check) while there are errors."""
+    _require_draft(questionnaire)
+    check = publish_check(questionnaire)
+    if not check.ok:
+        raise PublishRefused(check)
+    questionnaire.status = QuestionnaireStatus.PUBLISHED
+    questionnaire.published_at = utcnow()
+    db.session.flush()
+    return check
+
+
+# --- sections --------------------------------------------------------------------------------
+
+def add_section(questionnaire: Questionnaire, title: dict, intro: dict | None = None) -> Section:
+    """A new section at the end. Flushes."""
+    _require_draft(questionnaire)
+    section = Section(title=_check_texts(title, "title"), intro=_check_texts(intro or {}, "intro", LONG_TEXT_LIMIT),
+                      position=len(questionnaire.sections))
+    _sorted_sections(questionnaire).append(section)
+    _renumber(questionnaire.sections)
+    db.session.flush()
+    return section
+
+
+def update_section(section: Section, title: dict, intro: dict | None) -> None:
+    _require_draft(section.questionnaire)
+    section.title = _check_texts(title, "title")
+    section.intro = _check_texts(intro or {}, "intro", LONG_TEXT_LIMIT)
+    db.session.flush()
+
+
+def move_section(section: Section, step: int) -> bool:
+    """Move a section up (step=-1) or down (+1). Returns False when it is already at the end."""
+    questionnaire = section.questionnaire
+    _require_draft(questionnaire)
+    moved = _move(_sorted_sections(questionnaire), section, step)
+    db.session.flush()
+    return moved
+
+
+def delete_section(section: Section) -> None:
+    """Delete a section with its questions (they leave the indicators that used them)."""
+    questionnaire = section.questionnaire
+    _require_draft(questionnaire)
+    for question in list(section.questions):
+        _leave_indicators(question)
+    _sorted_sections(questionnaire).remove(section)  # delete-orphan: removing it deletes it
+    _renumber(questionnaire.sections)
+    db.session.flush()
+
+
+# --- questions -------------------------------------------------------------------------------
+
+@dataclass
+class QuestionData:
+    """Everything the editor says about a question; which fields count depends on the type."""
+
+    key: str
+    type: QuestionType
+    text: dict
+    help: dict = field(default_factory=dict)
+    required: bool = False
+    scale_min: int | None = None
+    scale_max: int | None = None
+    low_label: dict = field(default_factory=dict)
+    high_label: dict = field(default_factory=dict)
+    dont_know: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    integer_only: bool = True
+    max_length: int | None = None
+    choices: list[tuple[str, dict]] = field(default_factory=list)  # (value, label per language)
+
+    @classmethod
+    def of(cls, question: Question) -> QuestionData:
+        return cls(
+            key=question.key, type=QuestionType(question.type), text=dict(question.text or {}),
+            help=dict(question.help or {}), required=question.required, scale_min=question.scale_min,
+            scale_max=question.scale_max, low_label=dict(question.low_label or {}),
+            high_label=dict(question.high_label or {}), dont_know=question.dont_know,
+            min_value=question.min_value, max_value=question.max_value, integer_only=question.integer_only,
+            max_length=question.max_length,
+            choices=[(c.value, dict(c.label or {})) for c in sorted(question.choices, key=lambda c: c.position)],
+        )
+
+
+def default_scale(questionnaire: Questionnaire) -> tuple[int, int]:
+    """1-5 for employee surveys, 1-6 for citizen and service-user surveys (DESIGN.md §4)."""
+    return (1, 5) if questionnaire.kind == QuestionnaireKind.EMPLOYEE else (1, 6)
+
+
+def suggest_key(questionnaire: Questionnaire, prefix: str = "q") -> str:
+    used = {q.key for q in questionnaire.questions}
+    n = len(used) + 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _history_problem(key: str, kind: QuestionType, scale_min, scale_max, history: dict) -> str | None:
+    earlier = history.get(key)
+    if earlier is None:
+        return None
+    if QuestionType(kind) != earlier.type:
+        return _("In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
+                 "question of another type needs a new key.", version=earlier.version, key=key, type=earlier.type.value)
+    if earlier.type == QuestionType.SCALE and (scale_min, scale_max) != (earlier.scale_min, earlier.scale_max):
+        return _("In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
+                 "key, so a question on another scale needs a new key.", version=earlier.version, key=key,
+                 low=earlier.scale_min, high=earlier.scale_max)
+    return None
+
+
+def _clean_question_data(questionnaire: Questionnaire, data: QuestionData, question: Question | None) -> QuestionData:
+    """Check a question's data field by field; QuestionnaireError names the form field."""
+    kind = QuestionType(data.type)
+    key = _check_key(data.key)
+    other = queries.question_by_key(questionnaire, key)
+    if other is not None and other is not question:
+        raise QuestionnaireError(_("Another question in this questionnaire has the key %(key)s.", key=key), field="key")
+    history = queries.published_history(questionnaire.key, questionnaire.version)
+    if question is not None and key != question.key and question.key in history:
+        raise QuestionnaireError(_(
+            "The key %(key)s is used in version %(version)s, which is published. Results are compared by key, "
+            "so it cannot change. Add a new question if the meaning has changed.",
+            key=question.key, version=history[question.key].version), field="key")
+    clean = QuestionData(key=key, type=kind, text=_check_texts(data.text, "text", LONG_TEXT_LIMIT, required=True),
+                         help=_check_texts(data.help, "help", LONG_TEXT_LIMIT),
+                         required=bool(data.required) and kind != QuestionType.INFO)
+    if kind == QuestionType.SCALE:
+        low, high = data.scale_min, data.scale_max
+        if low is None or not 0 <= low <= 10:
+            raise QuestionnaireError(_("The lowest point is a whole number from 0 to 10."), field="scale_min")
+        if high is None or not 1 <= high <= 11:
+            raise QuestionnaireError(_("The highest point is a whole number from 1 to 11."), field="scale_max")
+        if low >= high:
+            raise QuestionnaireError(_("The highest point must be above the lowest."), field="scale_max")
+        clean.scale_min, clean.scale_max = low, high
+        clean.low_label = _check_texts(data.low_label, "low_label")
+        clean.high_label = _check_texts(data.high_label, "high_label")
+        clean.dont_know = bool(data.dont_know)
+    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        seen: dict[str, int] = {}
+        for i, (value, label) in enumerate(data.choices):
+            value = (value or "").strip()
+            if not CHOICE_VALUE_PATTERN.match(value):
+                raise QuestionnaireError(_("Write a value of 1 to 64 characters without spaces, commas or semicolons."),
+                                         field=f"choices-{i}-value")
+            if value in seen:
+                raise QuestionnaireError(_("Choice %(other)s has this value already; values must be unique.",
+                                           other=seen[value] + 1), field=f"choices-{i}-value")
+            seen[value] = i
+            clean.choices.append((value, _check_texts(label, f"choices-{i}-label", required=True)))
+    elif kind == QuestionType.NUMBER:
+        if data.min_value is not None and data.max_value is not None and data.min_value > data.max_value:
+            raise QuestionnaireError(_("The largest number must not be below the smallest."), field="max_value")
+        clean.min_value, clean.max_value = data.min_value, data.max_value
+        clean.integer_only = bool(data.integer_only)
+    elif kind == QuestionType.TEXT:
+        if data.max_length is not None and not 1 <= data.max_length <= 10000:
+            raise QuestionnaireError(_("Allow from 1 to 10000 characters."), field="max_length")
+        clean.max_length = data.max_length
+    problem = _history_problem(key, kind, clean.scale_min, clean.scale_max, history)
+    if problem:
+        raise QuestionnaireError(problem, field="scale_min" if kind == QuestionType.SCALE and
+                                 history[key].type == QuestionType.SCALE else "type")
+    if question is not None:
+        for indicator in questionnaire.indicators:
+            if question in indicator.questions:
+                if kind != QuestionType.SCALE:
+                    raise QuestionnaireError(_(
+                        "The question is part of the indicator %(indicator)s, which takes scale questions only. "
+                        "Take it out of the indicator first.", indicator=indicator.key), field="type")
+                others = {(q.scale_min, q.scale_max) for q in indicator.questions if q is not question}
+                if others and (clean.scale_min, clean.scale_max) not in others:
+                    low, high = next(iter(others))
+                    raise QuestionnaireError(_(
+                        "The question is part of the indicator %(indicator)s, whose other questions are on a scale "
+                        "from %(low)s to %(high)s.", indicator=indicator.key, low=low, high=high), field="scale_min")
+    return clean
+
+
+def _apply(question: Question, data: QuestionData) -> None:
+    question.key, question.type, question.text, question.help = data.key, data.type, data.text, data.help
+    question.required = data.required
+    question.scale_min, question.scale_max = data.scale_min, data.scale_max
+    question.low_label, question.high_label, question.dont_know = data.low_label, data.high_label, data.dont_know
+    question.min_value, question.max_value, question.integer_only = data.min_value, data.max_value, data.integer_only
+    question.max_length = data.max_length
+    current = [(c.value, _texts(c.label)) for c in sorted(question.choices, key=lambda c: c.position)]
+    if current != data.choices:
+        if question.choices:
+            question.choices.clear()
+            db.session.flush()  # old values are gone before new ones with the same value arrive
+        question.choices.extend(Choice(position=i, value=v, label=label) for i, (v, label) in enumerate(data.choices))
+
+
+def add_question(section: Section, data: QuestionData) -> Question:
+    """A new question at the end of `section`. Flushes."""
+    questionnaire = section.questionnaire
+    _require_draft(questionnaire)
+    clean = _clean_question_data(questionnaire, data, None)
+    question = Question(position=len(section.questions), key=clean.key, type=clean.type, text={},
+                        help={}, low_label={}, high_label={})
+    question.questionnaire = questionnaire
+    section.questions.sort(key=lambda q: q.position)
+    section.questions.append(question)
+    _apply(question, clean)
+    _renumber(section.questions)
+    _check_whole(questionnaire)
+    return question
+
+
+def update_question(question: Question, data: QuestionData, section: Section | None = None) -> None:
+    """Change a question (and move it to the end of another section if `section` is given). Flushes."""
+    questionnaire = question.questionnaire
+    _require_draft(questionnaire)
+    clean = _clean_question_data(questionnaire, data, question)
+    _apply(question, clean)
+    if section is not None and section is not question.section:
+        if section.questionnaire is not questionnaire:
+            raise QuestionnaireError(_("Choose a section of this questionnaire."), field="section")
+        _move_to(question, section, len(section.questions))
+    _check_whole(questionnaire)
+
+
+def _move_to(question: Question, section: Section, index: int) -> None:
+    old = question.section
+    old.questions.sort(key=lambda q: q.position)
+    old.questions.remove(question)
+    _renumber(old.questions)
+    section.questions.sort(key=lambda q: q.position)
+    section.questions.insert(index, question)
+    _renumber(section.questions)
+
+
+def move_question(question: Question, step: int) -> bool:
+    """Move a question up (-1) or down (+1); past the start or end of its section it moves into the
+    previous section (at the end) or the next one (at the start). False when there is nowhere to go."""
+    questionnaire = question.questionnaire
+    _require_draft(questionnaire)
+    section = question.section
+    section.questions.sort(key=lambda q: q.position)
+    if _move(section.questions, question, step):
+        db.session.flush()
+        return True
+    sections = _sorted_sections(questionnaire)
+    target = sections.index(section) + step
+    if not 0 <= target < len(sections):
+        return False
+    other = sections[target]
+    _move_to(question, other, len(other.questions) if step < 0 else 0)
+    db.session.flush()
+    return True
+
+
+def _leave_indicators(question: Question) -> None:
+    for indicator in question.questionnaire.indicators:
+        if question in indicator.questions:
+            indicator.questions.remove(question)
+
+
+def delete_question(question: Question) -> None:
+    """Delete a question; it leaves the indicators that used it. Flushes."""
+    questionnaire = question.questionnaire
+    _require_draft(questionnaire)
+    _leave_indicators(question)
+    section = question.section
+    section.questions.remove(question)  # delete-orphan: removing it deletes it
+    _renumber(sorted(section.questions, key=lambda q: q.position))
+    db.session.flush()
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+@dataclass
+class IndicatorData:
+    key: str
+    name: dict
+    dimension: Dimension
+    items: list[Question]
+    min_share: float = jsonformat.DEFAULT_MIN_SHARE
+    favourable_from: float | None = None
+
+
+def _clean_indicator_data(questionnaire: Questionnaire, data: IndicatorData, indicator: Indicator | None) -> IndicatorData:
+    key = _check_key(data.key)
+    other = next((i for i in questionnaire.indicators if i.key == key), None)
+    if other is not None and other is not indicator:
+        raise QuestionnaireError(_("Another indicator in this questionnaire has the key %(key)s.", key=key), field="key")
+    name = _check_texts(data.name, "name", required=True)
+    scales = set()
+    for q in data.items:
+        if q.questionnaire is not questionnaire or q.type != QuestionType.SCALE:
+            raise QuestionnaireError(_("Choose scale questions of this questionnaire."), field="items")
+        scales.add((q.scale_min, q.scale_max))
+    if len(scales) > 1:
+        raise QuestionnaireError(_("The chosen questions are on different scales (%(ranges)s); an indicator's questions "
+                                   "must share one scale.", ranges=", ".join(f"{a}–{b}" for a, b in sorted(scales))),
+                                 field="items")
+    if data.min_share is None or not 0 < data.min_share <= 1:
+        raise QuestionnaireError(_("Give a share above 0 % and at most 100 %."), field="min_share")
+    if data.favourable_from is not None and scales:
+        low, high = next(iter(scales))
+        if not low <= data.favourable_from <= high:
+            raise QuestionnaireError(_("Choose a point on the scale, from %(low)s to %(high)s.", low=low, high=high),
+                                     field="favourable_from")
+    return IndicatorData(key, name, Dimension(data.dimension), list(data.items), float(data.min_share),
+                         None if data.favourable_from is None else float(data.favourable_from))
+
+
+def add_indicator(questionnaire: Questionnaire, data: IndicatorData) -> Indicator:
+    _require_draft(questionnaire)
+    clean = _clean_indicator_data(questionnaire, data, None)
+    indicator = Indicator(position=len(questionnaire.indicators), key=clean.key, name=clean.name,
+                          dimension=clean.dimension, min_share=clean.min_share,
+                          favourable_from=clean.favourable_from, questions=clean.items)
+    questionnaire.indicators.sort(key=lambda i: i.position)
+    questionnaire.indicators.append(indicator)
+    _renumber(questionnaire.indicators)
+    _check_whole(questionnaire)
+    return indicator
+
+
+def update_indicator(indicator: Indicator, data: IndicatorData) -> None:
+    questionnaire = indicator.questionnaire
+    _require_draft(questionnaire)
+    clean = _clean_indicator_data(questionnaire, data, indicator)
+    indicator.key, indicator.name, indicator.dimension = clean.key, clean.name, clean.dimension
+    indicator.min_share, indicator.favourable_from = clean.min_share, clean.favourable_from
+    indicator.questions = clean.items
+    _check_whole(questionnaire)
+
+
+def move_indicator(indicator: Indicator, step: int) -> bool:
+    questionnaire = indicator.questionnaire
+    _require_draft(questionnaire)
+    questionnaire.indicators.sort(key=lambda i: i.position)
+    moved = _move(questionnaire.indicators, indicator, step)
+    db.session.flush()
+    return moved
+
+
+def delete_indicator(indicator: Indicator) -> None:
+    questionnaire = indicator.questionnaire
+    _require_draft(questionnaire)
+    questionnaire.indicators.remove(indicator)  # delete-orphan: removing it deletes it
+    _renumber(sorted(questionnaire.indicators, key=lambda i: i.position))
+    db.session.flush()
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def _history_path_problems(questionnaire: Questionnaire) -> list[Problem]:
+    history = queries.published_history(questionnaire.key)
+    problems = []
+    for i, section in enumerate(questionnaire.sections):
+        for j, question in enumerate(section.questions):
+            message = _history_problem(question.key, question.type, question.scale_min, question.scale_max, history)
+            if message:
+                problems.append(Problem(message, path=f"sections[{i}].questions[{j}].type"))
+    return problems
+
+
+def import_data(data) -> Questionnaire:
+    """Import a questionnaire from our JSON format (a parsed dict) as a draft. Flushes.
+
+    A new key becomes version 1. A key that exists becomes its next version, as a draft, provided the
+    key has no draft already and every question key keeps the type (and scale) it has in earlier
+    published versions. Raises InvalidQuestionnaire (nothing imported) listing every problem.
+    """
+    questionnaire = jsonformat.from_dict(data)
+    existing = queries.draft(questionnaire.key)
+    if existing is not None:
+        raise InvalidQuestionnaire([Problem(_(
+            "%(key)s already has a draft (version %(version)s). Publish or delete that draft before importing a new version.",
+            key=questionnaire.key, version=existing.version), path="key")])
+    problems = _history_path_problems(questionnaire)
+    if problems:
+        raise InvalidQuestionnaire(problems)
+    questionnaire.version = queries.next_version(questionnaire.key)
+    db.session.add(questionnaire)
+    db.session.flush()
+    return questionnaire
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    questionnaire: Questionnaire
+    notes: list[Problem]  # what the import changed on the way (XLSForm): reported, not errors
+
+
+SUPPORTED_SUFFIXES = (".json", ".xlsx", ".xls")
+
+
+def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -> ImportResult:
+    """Import a .json (our format) or .xlsx/.xls (XLSForm) file as a draft. Flushes.
+
+    Raises InvalidQuestionnaire for a file with errors and UnsupportedContent for an XLSForm with rows
+    Helhet cannot represent (unless skip_unsupported); in both cases nothing is imported.
+    """
+    from surveys import xlsform
+
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".json":
+        return ImportResult(import_data(jsonformat.loads(content)), [])
+    if suffix in (".xlsx", ".xls"):
+        converted = xlsform.convert(content, filename, skip_unsupported=skip_unsupported)
+        try:
+            questionnaire = import_data(converted.data)
+        except InvalidQuestionnaire as invalid:
+            raise InvalidQuestionnaire([converted.place_of(p) for p in invalid.problems]) from None
+        return ImportResult(questionnaire, converted.notes)
+    raise InvalidQuestionnaire([Problem(
+        _("Helhet imports .json files in its own format and XLSForm workbooks (.xlsx, .xls); %(name)s is neither.",
+          name=filename or "?"), path="")])
+
+
+def install(data: dict, publish_it: bool) -> Questionnaire | None:
+    """Import `data` unless its key exists already (then None); publish it if asked."""
+    if db.session.scalar(select(Questionnaire.id).where(Questionnaire.key == data["key"]).limit(1)) is not None:
+        return None
+    questionnaire = import_data(data)
+    if publish_it:
+        publish(questionnaire)
+    return questionnaire
