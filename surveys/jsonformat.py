@@ -229,6 +229,15 @@ def _quoted_names(message: str) -> list[str]:
     return re.findall(r"'([^']*)'", message)
 
 
+def _allowed_properties(subschema: dict, instance) -> set[str]:
+    """Property names a schema with if/then branches allows for this instance."""
+    allowed = set(subschema.get("properties", {}))
+    for branch in subschema.get("allOf", []):
+        if "if" in branch and Draft202012Validator(branch["if"]).is_valid(instance):
+            allowed |= set(branch.get("then", {}).get("properties", {}))
+    return allowed
+
+
 def _schema_problems(data: dict) -> list[Problem]:
     problems: list[tuple] = []
     bad_types: set[tuple] = set()
@@ -251,7 +260,10 @@ def _schema_problems(data: dict) -> list[Problem]:
                 allowed = set(error.schema.get("properties", {}))
                 names = [n for n in error.instance if n not in allowed]
             else:
-                names = _quoted_names(error.message)
+                # a property of the right type whose value is wrong counts as "unevaluated" too;
+                # it is reported for its value, so only names the type does not know are unknown
+                allowed = _allowed_properties(error.schema, error.instance)
+                names = [n for n in _quoted_names(error.message) if n not in allowed]
             for name in names:
                 problems.append((path + [name], _("Unknown property %(name)s: leave it out or check the spelling.", name=name)))
             continue

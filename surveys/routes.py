@@ -119,7 +119,7 @@ def attach(form, error: QuestionnaireError, renames: dict | None = None) -> None
 
 
 def status_of(form) -> int:
-    return 422 if form.errors or getattr(form, "form_errors", None) else 200
+    return 422 if error_items(form) else 200
 
 
 def _questionnaire(questionnaire_id: int) -> Questionnaire:
