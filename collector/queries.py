@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from collector import codes
@@ -46,17 +46,26 @@ class DraftRef:
     published_at: datetime | None
 
 
+# The answering path's statements are built once (they run for every page a respondent sends).
+DRAFT_BY_TOKEN = (
+    select(Draft.id, Draft.campaign_id, Draft.unit_id, Draft.invitation_id, Draft.answers,
+           Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_id, Questionnaire.published_at)
+    .join(Campaign, Campaign.id == Draft.campaign_id)
+    .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
+    .where(Draft.token_hash == bindparam("token_hash"))
+)
+INVITATION_BY_HASH = (
+    select(Invitation.id, Invitation.status, Invitation.unit_id, Campaign.id.label("campaign_id"),
+           Campaign.opens_at, Campaign.closes_at)
+    .join(Campaign, Campaign.id == Invitation.campaign_id)
+    .where(Invitation.code_hash == bindparam("code_hash"))
+)
+
+
 def draft_ref(token: str | None) -> DraftRef | None:
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
-    row = db.session.execute(
-        select(Draft.id, Draft.campaign_id, Draft.unit_id, Draft.invitation_id, Draft.answers,
-               Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_id,
-               Questionnaire.published_at)
-        .join(Campaign, Campaign.id == Draft.campaign_id)
-        .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
-        .where(Draft.token_hash == codes.token_hash(token))
-    ).first()
+    row = db.session.execute(DRAFT_BY_TOKEN, {"token_hash": codes.token_hash(token)}).first()
     if row is None:
         return None
     return DraftRef(row.id, row.campaign_id, row.unit_id, row.invitation_id, dict(row.answers or {}),
@@ -75,12 +84,7 @@ class FoundInvitation:
 
 def invitation_for_code(code: str) -> FoundInvitation | None:
     """The invitation of a normalised code, with its round's times (one indexed lookup)."""
-    row = db.session.execute(
-        select(Invitation.id, Invitation.status, Invitation.unit_id, Campaign.id.label("campaign_id"),
-               Campaign.opens_at, Campaign.closes_at)
-        .join(Campaign, Campaign.id == Invitation.campaign_id)
-        .where(Invitation.code_hash == codes.code_hash(code))
-    ).first()
+    row = db.session.execute(INVITATION_BY_HASH, {"code_hash": codes.code_hash(code)}).first()
     if row is None:
         return None
     return FoundInvitation(row.id, InvitationStatus(row.status), row.unit_id, row.campaign_id,

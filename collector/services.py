@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from collector import codes, queries
@@ -213,6 +213,22 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
 
 # --- answering --------------------------------------------------------------------------------
 
+# Statements of the answering path, built once; table-level (core) so no ORM objects are made.
+_draft, _invitation, _response = Draft.__table__, Invitation.__table__, Response.__table__
+SAVE_DRAFT = (update(_draft).where(_draft.c.id == bindparam("draft_id"))
+              .values(answers=bindparam("answers"), updated_at=bindparam("now")))
+CLAIM_CODE = (update(_invitation)
+              .where(_invitation.c.id == bindparam("invitation_id"),
+                     _invitation.c.status != InvitationStatus.COMPLETED.value)
+              .values(status=InvitationStatus.COMPLETED.value))
+MARK_STARTED = (update(_invitation)
+                .where(_invitation.c.id == bindparam("invitation_id"),
+                       _invitation.c.status == InvitationStatus.UNUSED.value)
+                .values(status=InvitationStatus.IN_PROGRESS.value))
+DELETE_DRAFT = delete(_draft).where(_draft.c.id == bindparam("draft_id"))
+INSERT_RESPONSE = insert(_response).returning(_response.c.id)
+INSERT_ANSWERS = insert(Answer.__table__)
+
 def _insert_draft_if_missing(values: dict) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: two browsers entering one code at once make one draft."""
     dialect = db.session.get_bind().dialect.name
@@ -247,11 +263,7 @@ def start_with_code(typed: str) -> str:
         "unit_id": found.unit_id, "invitation_id": found.invitation_id,
     })
     if found.status == InvitationStatus.UNUSED:
-        db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == found.invitation_id, Invitation.status == InvitationStatus.UNUSED)
-            .values(status=InvitationStatus.IN_PROGRESS)
-        )
+        db.session.execute(MARK_STARTED, {"invitation_id": found.invitation_id})
     return token
 
 
@@ -288,10 +300,7 @@ def save_answers(ref: DraftRef, page_answers: dict) -> dict:
     answers = merged(ref.answers, page_answers)
     if answers == ref.answers:
         return answers
-    changed = db.session.execute(
-        update(Draft.__table__).where(Draft.__table__.c.id == ref.id)
-        .values(answers=answers, updated_at=utcnow())
-    ).rowcount
+    changed = db.session.execute(SAVE_DRAFT, {"draft_id": ref.id, "answers": answers, "now": utcnow()}).rowcount
     if not changed:
         raise AlreadySent()
     ref.answers = answers
@@ -311,34 +320,22 @@ def submit(ref: DraftRef, survey: Survey) -> int:
     problems = survey.problems(ref.answers)
     if problems:
         raise IncompleteAnswers(problems)
-    draft = Draft.__table__
     if ref.invitation_id is not None:
-        invitation = Invitation.__table__
-        claimed = db.session.execute(
-            update(invitation)
-            .where(invitation.c.id == ref.invitation_id,
-                   invitation.c.status != InvitationStatus.COMPLETED.value)
-            .values(status=InvitationStatus.COMPLETED.value)
-        ).rowcount
-        if not claimed:
+        if not db.session.execute(CLAIM_CODE, {"invitation_id": ref.invitation_id}).rowcount:
             raise CodeAlreadyUsed()
         source = ResponseSource.WEB
     else:
-        claimed = db.session.execute(delete(draft).where(draft.c.id == ref.id)).rowcount
-        if not claimed:
+        if not db.session.execute(DELETE_DRAFT, {"draft_id": ref.id}).rowcount:
             raise AlreadySent()
         source = ResponseSource.OPEN_LINK
-    response = Response.__table__
-    response_id = db.session.execute(
-        insert(response).values(campaign_id=ref.campaign_id, unit_id=ref.unit_id,
-                                submitted_on=today(), source=source.value)
-        .returning(response.c.id)
-    ).scalar_one()
+    response_id = db.session.execute(INSERT_RESPONSE, {
+        "campaign_id": ref.campaign_id, "unit_id": ref.unit_id, "submitted_on": today(), "source": source.value,
+    }).scalar_one()
     rows = survey.answer_dicts(ref.answers, response_id)
     if rows:
-        db.session.execute(insert(Answer.__table__), rows)
+        db.session.execute(INSERT_ANSWERS, rows)
     if ref.invitation_id is not None:
-        db.session.execute(delete(draft).where(draft.c.id == ref.id))
+        db.session.execute(DELETE_DRAFT, {"draft_id": ref.id})
     return response_id
 
 
