@@ -39,14 +39,15 @@ def t_quantile(df, level: float = 0.95) -> np.ndarray:
     return out
 
 
-def estimate_intervals(estimate, variance, n, df, census, level: float = 0.95):
+def estimate_intervals(estimate, variance, n, df, census, level: float = 0.95, domain_df=None):
     """Standard errors and t intervals with Helhet's rules for the special cases.
 
     Returns (se, ci_low, ci_high) as float arrays:
     - n == 0: everything NaN (no answers);
     - census: se 0, ci_low = ci_high = estimate;
-    - df < 1 (a single answering unit, not a census): se and interval NaN;
+    - domain_df < 1 (a single answering unit, not a census): se and interval NaN;
     - otherwise se = sqrt(variance) and estimate -/+ t(df) * se.
+    domain_df defaults to df; it differs when the caller asks for the whole design's df.
     """
     estimate = np.asarray(estimate, dtype=float)
     variance = np.maximum(np.asarray(variance, dtype=float), 0.0)
@@ -57,7 +58,8 @@ def estimate_intervals(estimate, variance, n, df, census, level: float = 0.95):
     q = t_quantile(df, level)
     lo = estimate - q * se
     hi = estimate + q * se
-    no_interval = (df < 1) & ~census
+    domain_df = df if domain_df is None else np.asarray(domain_df, dtype=float)
+    no_interval = (domain_df < 1) & ~census
     se = np.where(no_interval, np.nan, se)
     se = np.where(census, 0.0, se)
     lo = np.where(census, estimate, lo)
@@ -81,9 +83,9 @@ def wilson_interval(k, n, level: float = 0.95):
         denom = 1.0 + z * z / n
         centre = (p + z * z / (2.0 * n)) / denom
         half = z * np.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denom
-    lo = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-    hi = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
-    return lo, hi
+    lo = np.where(k <= 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    hi = np.where(k >= n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return np.where(n > 0, lo, np.nan), np.where(n > 0, hi, np.nan)
 
 
 def _beta_bounds(p, n_eff, level):
@@ -106,7 +108,9 @@ def _beta_bounds(p, n_eff, level):
         )
     if np.any(inner_hi):
         hi[inner_hi] = stats.beta.ppf(
-            1.0 - alpha / 2.0, n_eff[inner_hi] * p[inner_hi] + 1.0, n_eff[inner_hi] * (1.0 - p[inner_hi])
+            1.0 - alpha / 2.0,
+            n_eff[inner_hi] * p[inner_hi] + 1.0,
+            n_eff[inner_hi] * (1.0 - p[inner_hi]),
         )
     return lo, hi
 

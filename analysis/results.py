@@ -50,7 +50,11 @@ class Estimate:
             if len(row) != 1:
                 raise ValueError(f"expected a table with one row, got {len(row)} rows")
             row = row.iloc[0]
-        get = row.get if isinstance(row, Mapping | pd.Series) else lambda k, d=None: getattr(row, k, d)
+        get = (
+            row.get
+            if isinstance(row, Mapping | pd.Series)
+            else lambda k, d=None: getattr(row, k, d)
+        )
         return cls(
             estimate=float(get("estimate")),
             se=float(get("se")),

@@ -122,8 +122,13 @@ def stratum_contributions(s1: np.ndarray, s2: np.ndarray, structure: Structure) 
     return np.where(structure.census.reshape(shape), 0.0, out)
 
 
-def linearised_variance(z: np.ndarray, structure: Structure, calibration=()) -> np.ndarray:
-    """Variance of sum(z) for each column of z (rows x k), as R's svyrecvar (diagonal only)."""
+def linearised_variance(
+    z: np.ndarray, structure: Structure, calibration=(), average_factor=None
+) -> np.ndarray:
+    """Variance of sum(z) for each column of z (rows x k), as R's svyrecvar (diagonal only).
+
+    average_factor overrides the lonely_psu="average" scaling (one value or one per column).
+    """
     from analysis.calibration import residualise
 
     z = np.asarray(z, dtype=float)
@@ -139,7 +144,8 @@ def linearised_variance(z: np.ndarray, structure: Structure, calibration=()) -> 
     s1 = rowsum(strata, structure.n_strata, totals)
     s2 = rowsum(strata, structure.n_strata, totals * totals)
     contributions = stratum_contributions(s1, s2, structure)
-    v = np.nansum(contributions, axis=0) * structure.average_factor()
+    factor = structure.average_factor() if average_factor is None else average_factor
+    v = np.nansum(contributions, axis=0) * factor
     return v[0] if one else v
 
 
@@ -147,36 +153,51 @@ def linearised_variance(z: np.ndarray, structure: Structure, calibration=()) -> 
 class CellSums:
     """Sufficient statistics per (domain, stratum) cell and item, for respondent-level PSUs.
 
-    Arrays have shape (cells, items). m counts answers; A..E are the weighted sums described in
-    the module docstring, of y - shift (shift per item, for numerical accuracy).
+    Arrays have shape (cells, items); m counts answers. Either the weight is constant within each
+    cell (`weight`, shape (cells,)) and S, Q are the plain sums of y - shift and (y - shift)^2,
+    or A..E are the weighted sums of the module docstring (of y - shift). shift is per item, a
+    value near the data that keeps the sums small (for numerical accuracy).
     """
 
     m: np.ndarray
-    A: np.ndarray
-    B: np.ndarray
-    C: np.ndarray
-    D: np.ndarray
-    E: np.ndarray
     shift: np.ndarray
+    weight: np.ndarray | None = None
+    S: np.ndarray | None = None
+    Q: np.ndarray | None = None
+    A: np.ndarray | None = None
+    B: np.ndarray | None = None
+    C: np.ndarray | None = None
+    D: np.ndarray | None = None
+    E: np.ndarray | None = None
 
     @classmethod
     def from_plain(cls, weight, m, s, q, shift=None) -> CellSums:
         """From unweighted count, sum and sum of squares when the weight is constant in a cell.
 
         weight has shape (cells,); m, s, q (cells, items). With shift c the sums are re-centred:
-        sum (y - c) = s - c m, sum (y - c)^2 = q - 2 c s + c^2 m.
+        sum (y - c) = s - c m, sum (y - c)^2 = q - 2 c s + c^2 m. The default shift is the
+        rounded overall mean, so that whole-number answers keep whole-number sums.
         """
         m = np.asarray(m, dtype=float)
         s = np.asarray(s, dtype=float)
         q = np.asarray(q, dtype=float)
         if shift is None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                shift = np.nan_to_num(s.sum(axis=0) / m.sum(axis=0))
+                shift = np.round(np.nan_to_num(s.sum(axis=0) / m.sum(axis=0)))
         shift = np.asarray(shift, dtype=float)
-        s = s - shift * m
-        q = np.maximum(q - 2.0 * shift * (s + shift * m) + shift * shift * m, 0.0)
-        w = np.asarray(weight, dtype=float)[:, None]
-        return cls(m=m, A=w * m, B=w * s, C=w * w * m, D=w * w * s, E=w * w * q, shift=shift)
+        s_shifted = s - shift * m
+        q_shifted = np.maximum(q - 2.0 * shift * s + shift * shift * m, 0.0)
+        return cls(
+            m=m, shift=shift, weight=np.asarray(weight, dtype=float), S=s_shifted, Q=q_shifted
+        )
+
+    def weighted(self, cell_scale: np.ndarray | None = None):
+        """(A, B, C, D, E), with the cell weights divided by cell_scale if given."""
+        if self.weight is None:
+            return self.A, self.B, self.C, self.D, self.E
+        w = self.weight if cell_scale is None else self.weight / cell_scale
+        w = w[:, None]
+        return w * self.m, w * self.S, w * w * self.m, w * w * self.S, w * w * self.Q
 
 
 def finish_cells(
@@ -200,7 +221,16 @@ def finish_cells(
     def by_domain(x):
         return np.asarray(to_domain @ x)
 
-    m, A, B, C, D, E, shift = sums.m, sums.A, sums.B, sums.C, sums.D, sums.E, sums.shift
+    m, shift = sums.m, sums.shift
+    if statistic == "mean" and sums.weight is not None:
+        # a domain mean does not change when the domain's weights are multiplied by a constant:
+        # divide by the largest weight in the domain, so a domain whose weights are all equal
+        # (a unit of an employee survey) is computed in plain, often exact, sums
+        largest = np.zeros(n_domains)
+        np.maximum.at(largest, cell_domain, sums.weight)
+        A, B, C, D, E = sums.weighted(largest[cell_domain])
+    else:
+        A, B, C, D, E = sums.weighted()
     W = by_domain(A)
     if statistic == "mean":
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -227,12 +257,17 @@ def finish_cells(
         lonely_psu=structure.lonely_psu,
     )
     contributions = stratum_contributions(s1, s2, sub)
-    variance = by_domain(np.nan_to_num(contributions)) * structure.average_factor()
-    if structure.lonely_psu == "average" and not np.isfinite(structure.average_factor()):
-        variance = np.full_like(variance, np.nan)
+    variance = by_domain(np.nan_to_num(contributions))
     answered = m > 0
     n = np.rint(by_domain(m)).astype(np.int64)
     touched = np.rint(by_domain(answered.astype(float))).astype(np.int64)
+    if structure.lonely_psu == "average":
+        # R subsets the design to the domain's answering rows, so the rescaling counts the
+        # strata present there: touched / touched-and-not-lonely
+        with_variance = answered & ~sub.lonely[:, None]
+        ok = by_domain(with_variance.astype(float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            variance = variance * np.where(ok > 0, touched / ok, np.nan)
     uncertain = answered & ~structure.census[cell_stratum][:, None]
     census = (by_domain(uncertain.astype(float)) == 0) & (n > 0)
     df = n - touched
