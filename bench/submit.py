@@ -66,7 +66,14 @@ def prepare_database(instance: Path, database_url: str, respondents: int) -> lis
     from helhet import create_app
     from helhet.extensions import db
     from helhet.models import OrgUnit, UnitLevel, UnitPopulation
-    from surveys.models import Question, Questionnaire, QuestionnaireKind, QuestionnaireStatus, QuestionType, Section
+    from surveys.models import (
+        Question,
+        Questionnaire,
+        QuestionnaireKind,
+        QuestionnaireStatus,
+        QuestionType,
+        Section,
+    )
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key"})
     with app.app_context():

@@ -49,6 +49,7 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
         orgunits.set_population(unit, year, headcount)
         units[code] = unit
     library.install_standard(publish=True)
+    _demo_round(units)
     for role, email, password in LOGINS:
         if users.by_email(email) is None:
             users.create_user(
@@ -57,3 +58,25 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
                 "Demo-administrator" if role == "admin" else "Demo-leder helse og omsorg",
             )
     return LOGINS
+
+
+def _demo_round(units: dict[str, OrgUnit]) -> None:
+    """An open employee-survey round for the health and care units, with open links (codes are
+    issued by the administrator on the round's page, since codes are shown only once)."""
+    from datetime import timedelta
+
+    from collector import queries as rounds
+    from collector import services as round_services
+    from collector.clock import utcnow
+
+    questionnaire = rounds.latest_published("medarbeiderundersokelse")
+    if questionnaire is None:
+        return
+    now = utcnow()
+    round_services.create_campaign(
+        name=f"Medarbeiderundersøkelse {now.year} (demo)", questionnaire=questionnaire,
+        units=[units[code] for code in ("4699-helse-hjemme", "4699-helse-sykehjem",
+                                         "4699-helse-psykisk", "4699-helse-legevakt")],
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
+        open_link=True, use_codes=True, min_group=5,
+    )
