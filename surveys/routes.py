@@ -235,9 +235,9 @@ def import_questionnaire():
             else:
                 db.session.commit()
                 q = result.questionnaire
-                flash(_("%(key)s was imported as version %(version)s, a draft.", key=q.key, version=q.version), "success")
-                if result.notes:
+                if result.notes:  # shown at once: they may be too many for a flash message
                     return render_template("surveys/import_done.html", questionnaire=q, notes=result.notes)
+                flash(_("%(key)s was imported as version %(version)s, a draft.", key=q.key, version=q.version), "success")
                 return _overview(q)
     form.skip_unsupported.data = False
     status = 422 if (problems or unsupported or form.errors) else 200

@@ -237,7 +237,7 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
                          key=LANGUAGES.index)
         if missing:
             warn(Check(_("Not translated to %(languages)s; the respondent will see the bokmål text.",
-                         languages=_(" and ").join(LANGUAGE_NAMES[lang] for lang in missing)), place, **ids))
+                         languages=", ".join(LANGUAGE_NAMES[lang] for lang in missing)), place, **ids))
 
     texts_of(_("Questionnaire"), [(_("title"), questionnaire.title, True), (_("description"), questionnaire.description, False)])
     history = queries.published_history(questionnaire.key, questionnaire.version)
@@ -245,7 +245,8 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
         place = _("Section %(n)s", n=n)
         if not section.questions:
             err(Check(_("The section has no questions. Add questions or delete the section."), place, section_id=section.id))
-        texts_of(place, [(_("title"), section.title, True), (_("introduction"), section.intro, False)], section_id=section.id)
+        texts_of(place, [(_("heading"), section.title, False), (_("introduction"), section.intro, False)],
+                 section_id=section.id)
         for question in sorted(section.questions, key=lambda q: q.position):
             qplace = _("Question %(key)s", key=question.key)
             named = [(_("question text"), question.text, True), (_("help text"), question.help, False)]
@@ -262,6 +263,11 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
             problem = _history_problem(question.key, question.type, question.scale_min, question.scale_max, history)
             if problem:
                 err(Check(problem, qplace, question_id=question.id))
+    previous = queries.published(questionnaire.key)
+    if previous is not None and previous.version < questionnaire.version and \
+            jsonformat.to_dict(previous) == jsonformat.to_dict(questionnaire):
+        warn(Check(_("This version is the same as version %(version)s, which is published already.",
+                     version=previous.version)))
     for indicator in queries.indicators(questionnaire):
         place = _("Indicator %(key)s", key=indicator.key)
         if not indicator.questions:

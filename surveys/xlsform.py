@@ -406,6 +406,9 @@ class _Converter:
             if question is None:
                 continue
             name = (row.get(name_header) or "").strip()
+            if not name:
+                self.error(SURVEY, number, "name", _("The question has no name (the key its answers are stored under)."))
+                continue
             key = to_key(name)
             if key in keys:
                 self.error(SURVEY, number, "name", _(

@@ -277,7 +277,8 @@ def test_the_publish_page_lists_missing_translations_as_warnings(admin_en):
     q = make_small_questionnaire()
     db.session.commit()
     page = admin_en.get(f"{BASE}/{q.id}/publiser")
-    assert b"Translations missing" in page.data and b"Publish version 1" in page.data
+    assert b"Worth checking first" in page.data and b"Not translated to nynorsk (nn), English (en)" in page.data
+    assert b"Publish version 1" in page.data
 
 
 def test_a_json_file_uploads_and_opens_as_a_draft(admin_en):

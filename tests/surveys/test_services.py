@@ -306,7 +306,7 @@ def test_missing_nynorsk_and_english_are_warnings_not_errors(app, english):
     q = make_small_questionnaire()
     check = services.publish_check(q)
     assert check.ok
-    assert any(w.place == "Question fornoyd" and "nynorsk (nn) and English (en)" in w.message for w in check.warnings)
+    assert any(w.place == "Question fornoyd" and "nynorsk (nn), English (en)" in w.message for w in check.warnings)
     services.publish(q)
     assert q.is_published and q.published_at is not None
 
@@ -315,3 +315,9 @@ def test_a_choice_question_without_choices_cannot_be_published(app, english):
     q = make_small_questionnaire()
     make_question(q.sections[0], "tomt", "single", choices=[])
     assert any("at least two choices" in e.message for e in services.publish_check(q).errors)
+
+
+def test_publishing_an_unchanged_copy_is_allowed_with_a_warning(app, english):
+    new = services.new_version(make_small_questionnaire(publish=True))
+    check = services.publish_check(new)
+    assert check.ok and any("same as version 1" in w.message for w in check.warnings)

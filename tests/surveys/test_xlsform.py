@@ -291,3 +291,8 @@ def test_a_problem_found_after_conversion_is_placed_in_the_workbook(app):
         [["type", "name", "label::nb"], ["select_one liste", "a", "A?"]],
         [["list_name", "name", "label::nb"], ["liste", "en", "En"], ["liste", "to", long_label]]))
     assert places(problems) == {("choices", 3, "label")}
+
+
+def test_a_question_without_a_name_is_refused_at_its_name(app):
+    problems = refused(workbook([["type", "name", "label::nb"], ["text", None, "A?"]]))
+    assert places(problems) == {("survey", 2, "name")}
