@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from helhet.extensions import db
 from surveys.models import Choice, Indicator, Question, Questionnaire, Section, indicator_item
+from tests.e2e.conftest import browser, live_server, new_page  # noqa: F401  (the browser fixtures, shared)
 
 XLSFORM_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "xlsform"
 
