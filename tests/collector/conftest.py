@@ -1,30 +1,11 @@
-"""Collector test data, made by factories in each test; this file only adds a shortcut for the
-most common start: a published 3-page questionnaire and an open round for one unit."""
+"""Collector test fixtures. Test data is made by factories (tests/collector/factories.py) in each
+test; the one fixture here is an app with CSRF protection on, as in production."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pytest
 
 from tests.collector import factories
-
-
-@dataclass
-class Round:
-    questionnaire: object
-    campaign: object
-    unit: object
-    codes: list[str]
-
-
-@pytest.fixture
-def open_round(app, tree):
-    """An open round (codes and open link) for Hjemmetjenesten with three codes."""
-    questionnaire = factories.make_questionnaire(extra_types=factories.EXTRA_TYPES)
-    unit = tree["4601-helse-hjemme"]
-    campaign = factories.make_campaign(questionnaire, [unit])
-    return Round(questionnaire, campaign, unit, factories.make_codes(campaign, unit, 3))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ separate request) sees the data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from collector import codes, services
@@ -103,3 +104,20 @@ def make_codes(campaign: Campaign, unit: OrgUnit, count: int = 1) -> list[str]:
     issued = services.add_codes(campaign, unit, count)
     db.session.commit()
     return issued
+
+
+@dataclass
+class Round:
+    questionnaire: Questionnaire
+    campaign: Campaign
+    unit: OrgUnit
+    codes: list[str]
+
+
+def make_open_round(tree: dict[str, OrgUnit], codes: int = 3) -> Round:
+    """The common start: a published 3-page questionnaire (30 scale questions and one of each other
+    type on page 1) and an open round (codes and open link) for Hjemmetjenesten, with `codes` codes."""
+    questionnaire = make_questionnaire(extra_types=EXTRA_TYPES)
+    unit = tree["4601-helse-hjemme"]
+    campaign = make_campaign(questionnaire, [unit])
+    return Round(questionnaire, campaign, unit, make_codes(campaign, unit, codes))

@@ -46,17 +46,20 @@ ADMIN_PAGES = ["/admin/runder", "/admin/runder/ny", "/admin/runder/{id}", "/admi
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
-def test_a_leader_gets_403_on_the_round_pages(leader_client, open_round, path):
+def test_a_leader_gets_403_on_the_round_pages(leader_client, path, tree):
+    open_round = factories.make_open_round(tree)
     assert leader_client.get(path.format(id=open_round.campaign.id)).status_code == 403
 
 
 @pytest.mark.parametrize("path", ["/admin/runder/{id}/forleng", "/admin/runder/{id}/steng", "/admin/runder/{id}/koder",
                                   "/admin/runder/{id}/papirsvar"])
-def test_a_leader_cannot_change_a_round(leader_client, open_round, path):
+def test_a_leader_cannot_change_a_round(leader_client, path, tree):
+    open_round = factories.make_open_round(tree)
     assert leader_client.post(path.format(id=open_round.campaign.id), data={}).status_code == 403
 
 
-def test_the_round_list_shows_status_and_response_counts(english_admin, open_round, tree):
+def test_the_round_list_shows_status_and_response_counts(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     helpers.answer_with_code(english_admin.application.test_client(), open_round.questionnaire, open_round.codes[0])
     scheduled = factories.make_campaign(open_round.questionnaire, [tree["4601-helse-sykehjem"]], state="scheduled", name="Neste runde")
     page = html(english_admin.get("/admin/runder"))
@@ -138,7 +141,8 @@ def test_a_garbled_time_gets_a_message_at_the_field(english_admin, tree):
     assert "Write the date and time as YYYY-MM-DD HH:MM" in html(response)
 
 
-def test_the_round_page_shows_population_responses_and_rate_per_unit(english_admin, open_round):
+def test_the_round_page_shows_population_responses_and_rate_per_unit(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     helpers.answer_with_code(english_admin.application.test_client(), open_round.questionnaire, open_round.codes[0])
     page = html(english_admin.get(f"/admin/runder/{open_round.campaign.id}"))
     row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "Hjemmetjenesten" in r)
@@ -148,13 +152,15 @@ def test_the_round_page_shows_population_responses_and_rate_per_unit(english_adm
     assert f"/s/{open_round.campaign.units[0].link_token}" in row
 
 
-def test_the_round_page_shows_no_answers(english_admin, open_round):
+def test_the_round_page_shows_no_answers(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     helpers.answer_with_code(english_admin.application.test_client(), open_round.questionnaire, open_round.codes[0])
     page = html(english_admin.get(f"/admin/runder/{open_round.campaign.id}"))
     assert "Fint å jobbe her." not in page
 
 
-def test_a_running_round_can_be_extended(english_admin, open_round):
+def test_a_running_round_can_be_extended(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     later = open_round.campaign.closes_at + timedelta(days=7)
     response = english_admin.post(f"/admin/runder/{open_round.campaign.id}/forleng", data={"closes": local(later)})
     assert response.status_code == 303
@@ -162,14 +168,16 @@ def test_a_running_round_can_be_extended(english_admin, open_round):
     assert abs(open_round.campaign.closes_at - later) < timedelta(minutes=1)
 
 
-def test_extending_to_an_earlier_time_is_refused(english_admin, open_round):
+def test_extending_to_an_earlier_time_is_refused(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     earlier = open_round.campaign.closes_at - timedelta(days=1)
     response = english_admin.post(f"/admin/runder/{open_round.campaign.id}/forleng", data={"closes": local(earlier)})
     assert response.status_code == 422
     assert "Choose a closing time after the current one" in html(response)
 
 
-def test_a_running_round_can_be_closed_early(english_admin, open_round):
+def test_a_running_round_can_be_closed_early(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     response = english_admin.post(f"/admin/runder/{open_round.campaign.id}/steng")
     assert response.status_code == 303
     db.session.refresh(open_round.campaign)
@@ -192,7 +200,8 @@ def issue(client, campaign, unit, count, output="csv", language="nb"):
                        data={f"count_{unit.id}": str(count), "output": output, "language": language})
 
 
-def test_issuing_codes_downloads_a_csv_for_mail_merge(english_admin, open_round):
+def test_issuing_codes_downloads_a_csv_for_mail_merge(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     response = issue(english_admin, open_round.campaign, open_round.unit, 4)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -204,7 +213,8 @@ def test_issuing_codes_downloads_a_csv_for_mail_merge(english_admin, open_round)
     assert len(stored) == 3 + 4
 
 
-def test_issuing_codes_can_give_printable_letters_one_per_code(english_admin, open_round):
+def test_issuing_codes_can_give_printable_letters_one_per_code(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     response = issue(english_admin, open_round.campaign, open_round.unit, 3, output="pdf")
     assert response.mimetype == "application/pdf"
     pdf = response.get_data()
@@ -214,7 +224,8 @@ def test_issuing_codes_can_give_printable_letters_one_per_code(english_admin, op
     assert "Testkommune" in text
 
 
-def test_the_zip_holds_the_csv_and_the_letters_with_the_same_codes(english_admin, open_round):
+def test_the_zip_holds_the_csv_and_the_letters_with_the_same_codes(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     response = issue(english_admin, open_round.campaign, open_round.unit, 2, output="zip", language="nn")
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     names = sorted(archive.namelist())
@@ -224,13 +235,15 @@ def test_the_zip_holds_the_csv_and_the_letters_with_the_same_codes(english_admin
     assert all(r["code"] in text for r in rows)
 
 
-def test_issuing_codes_without_a_count_says_what_is_missing(english_admin, open_round):
+def test_issuing_codes_without_a_count_says_what_is_missing(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     response = english_admin.post(f"/admin/runder/{open_round.campaign.id}/koder", data={"output": "csv"})
     assert response.status_code == 422
     assert "Write how many codes you need for at least one unit." in html(response)
 
 
-def test_a_unit_with_a_spike_of_open_link_answers_is_flagged_for_administrators(english_admin, open_round):
+def test_a_unit_with_a_spike_of_open_link_answers_is_flagged_for_administrators(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     from collector.clock import today
     from collector.models import ResponseSource
 
@@ -246,22 +259,26 @@ def test_a_unit_with_a_spike_of_open_link_answers_is_flagged_for_administrators(
     assert "Hjemmetjenesten has 12 open-link answers today" in page
 
 
-def test_a_quiet_round_has_no_spike_note(english_admin, open_round):
+def test_a_quiet_round_has_no_spike_note(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     assert "Unusual number" not in html(english_admin.get(f"/admin/runder/{open_round.campaign.id}"))
 
 
-def test_the_paper_import_page_lists_the_question_keys(english_admin, open_round):
+def test_the_paper_import_page_lists_the_question_keys(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     page = html(english_admin.get(f"/admin/runder/{open_round.campaign.id}/papirsvar"))
     assert "<code>s1q1</code>" in page and "<code>x_multiple</code>" in page
 
 
-def test_the_paper_template_has_the_right_columns(english_admin, open_round):
+def test_the_paper_template_has_the_right_columns(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     response = english_admin.get(f"/admin/runder/{open_round.campaign.id}/papirsvar/mal.csv")
     header = response.get_data().decode("utf-8-sig").splitlines()[0].split(";")
     assert header[0] == "unit" and "s3q10" in header and "x_text" in header
 
 
-def test_paper_answers_uploaded_on_the_page_are_stored(english_admin, open_round):
+def test_paper_answers_uploaded_on_the_page_are_stored(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     data = b"unit;s1q1;s1q2;x_single\n4601-helse-hjemme;4;dk;b\n4601-helse-hjemme;2;;a\n"
     response = english_admin.post(f"/admin/runder/{open_round.campaign.id}/papirsvar",
                                   data={"file": (io.BytesIO(data), "papir.csv")}, content_type="multipart/form-data")
@@ -269,7 +286,8 @@ def test_paper_answers_uploaded_on_the_page_are_stored(english_admin, open_round
     assert db.session.scalar(select(func.count()).select_from(Response)) == 2
 
 
-def test_a_wrong_paper_file_lists_every_error_by_line_and_column_and_stores_nothing(english_admin, open_round):
+def test_a_wrong_paper_file_lists_every_error_by_line_and_column_and_stores_nothing(english_admin, tree):
+    open_round = factories.make_open_round(tree)
     data = b"unit;s1q1;x_single\n4601-helse-hjemme;9;b\nukjent;3;q\n"
     response = english_admin.post(f"/admin/runder/{open_round.campaign.id}/papirsvar",
                                   data={"file": (io.BytesIO(data), "papir.csv")}, content_type="multipart/form-data")

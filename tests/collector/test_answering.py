@@ -28,25 +28,29 @@ def test_the_code_page_is_at_the_short_address_svar(client):
     assert "Your code" in html(response)
 
 
-def test_a_valid_code_leads_to_the_first_page(client, open_round):
+def test_a_valid_code_leads_to_the_first_page(client, tree):
+    open_round = factories.make_open_round(tree)
     response = helpers.enter_code(client, open_round.codes[0])
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/svar/side/1")
 
 
-def test_a_code_typed_in_lower_case_with_spaces_works(client, open_round):
+def test_a_code_typed_in_lower_case_with_spaces_works(client, tree):
+    open_round = factories.make_open_round(tree)
     typed = " ".join(codes.display(open_round.codes[0]).lower())
     assert helpers.enter_code(client, typed).status_code == 303
 
 
-def test_the_code_never_appears_in_an_address(client, open_round):
+def test_the_code_never_appears_in_an_address(client, tree):
+    open_round = factories.make_open_round(tree)
     code = open_round.codes[0]
     response = helpers.enter_code(client, code)
     assert code not in response.headers["Location"]
     assert codes.display(code) not in response.headers["Location"]
 
 
-def test_an_unknown_code_gets_a_page_saying_what_to_do(client, open_round):
+def test_an_unknown_code_gets_a_page_saying_what_to_do(client, tree):
+    factories.make_open_round(tree)
     helpers.english(client)
     response = helpers.enter_code(client, "ABCDE-FGHJK")
     assert response.status_code == 404
@@ -55,7 +59,8 @@ def test_an_unknown_code_gets_a_page_saying_what_to_do(client, open_round):
     assert 'value="ABCDE-FGHJK"' in html(response)  # what was typed is kept
 
 
-def test_text_that_cannot_be_a_code_gets_the_unknown_code_page(client, open_round):
+def test_text_that_cannot_be_a_code_gets_the_unknown_code_page(client, tree):
+    factories.make_open_round(tree)
     helpers.english(client)
     response = helpers.enter_code(client, "hello")
     assert response.status_code == 404
@@ -70,7 +75,8 @@ def test_an_empty_code_gets_an_error_at_the_field(client):
     assert 'href="#code"' in html(response)
 
 
-def test_a_used_code_gets_a_page_saying_so(client, open_round):
+def test_a_used_code_gets_a_page_saying_so(client, tree):
+    open_round = factories.make_open_round(tree)
     assert helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0]).status_code == 303
     other = client.application.test_client()
     helpers.english(other)
@@ -100,7 +106,8 @@ def test_a_code_for_a_closed_round_gets_a_page_saying_it_is_closed(client, tree)
     assert "The survey is closed" in html(response)
 
 
-def test_entering_a_code_marks_it_in_progress(client, open_round):
+def test_entering_a_code_marks_it_in_progress(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     status = db.session.scalar(select(Invitation.status).where(Invitation.code_hash == codes.code_hash(open_round.codes[0])))
     assert status == InvitationStatus.IN_PROGRESS
@@ -108,13 +115,15 @@ def test_entering_a_code_marks_it_in_progress(client, open_round):
 
 # --- pages ------------------------------------------------------------------------------------
 
-def test_a_page_shows_its_place_in_the_survey(client, open_round):
+def test_a_page_shows_its_place_in_the_survey(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     assert "Page 2 of 3" in html(client.get("/svar/side/2"))
 
 
-def test_a_scale_question_is_a_fieldset_with_a_legend_and_radio_buttons(client, open_round):
+def test_a_scale_question_is_a_fieldset_with_a_legend_and_radio_buttons(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     page = html(client.get("/svar/side/1"))
@@ -125,7 +134,8 @@ def test_a_scale_question_is_a_fieldset_with_a_legend_and_radio_buttons(client, 
     assert "Don&#39;t know / not relevant" in fieldset or "Don't know / not relevant" in fieldset
 
 
-def test_next_without_answers_shows_an_error_summary_linking_to_each_field(client, open_round):
+def test_next_without_answers_shows_an_error_summary_linking_to_each_field(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"action": "next"})
@@ -138,7 +148,8 @@ def test_next_without_answers_shows_an_error_summary_linking_to_each_field(clien
     assert 'id="q_s1q1-error"' in page  # the message at the field too
 
 
-def test_what_was_typed_is_kept_when_a_page_has_errors(client, open_round):
+def test_what_was_typed_is_kept_when_a_page_has_errors(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_x_number": "tjue", "q_x_text": "Godt arbeidsmiljø", "q_s1q2": "5"})
     page = html(response)
@@ -148,7 +159,8 @@ def test_what_was_typed_is_kept_when_a_page_has_errors(client, open_round):
     assert re.search(r'<input[^>]*checked[^>]*id="q_s1q2-4"|<input[^>]*id="q_s1q2-4"[^>]*checked', page)
 
 
-def test_a_number_outside_its_range_gets_a_message_at_the_field(client, open_round):
+def test_a_number_outside_its_range_gets_a_message_at_the_field(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     page1 = helpers.pages_of(open_round.questionnaire)[0]
@@ -158,7 +170,8 @@ def test_a_number_outside_its_range_gets_a_message_at_the_field(client, open_rou
     assert "Write a number from 0 to 120." in html(response)
 
 
-def test_answers_are_kept_when_going_back(client, open_round):
+def test_answers_are_kept_when_going_back(client, tree):
+    open_round = factories.make_open_round(tree)
     pages = helpers.pages_of(open_round.questionnaire)
     helpers.enter_code(client, open_round.codes[0])
     client.post("/svar/side/1", data=helpers.valid_page_data(pages[0], "2"))
@@ -167,14 +180,16 @@ def test_answers_are_kept_when_going_back(client, open_round):
     assert re.search(r'id="q_s2q1-4"[^>]*checked|checked[^>]*id="q_s2q1-4"', html(client.get("/svar/side/2")))
 
 
-def test_going_back_does_not_require_the_page_to_be_complete(client, open_round):
+def test_going_back_does_not_require_the_page_to_be_complete(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/2", data={"q_s2q1": "3", "action": "back"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/svar/side/1")
 
 
-def test_going_back_with_a_wrongly_typed_answer_shows_it_instead_of_losing_it(client, open_round):
+def test_going_back_with_a_wrongly_typed_answer_shows_it_instead_of_losing_it(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_x_number": "mange", "action": "back"})
@@ -183,7 +198,8 @@ def test_going_back_with_a_wrongly_typed_answer_shows_it_instead_of_losing_it(cl
     assert "Answer this question" not in html(response) and "Choose a number" not in html(response)
 
 
-def test_the_last_page_leads_to_the_page_for_checking_and_sending(client, open_round):
+def test_the_last_page_leads_to_the_page_for_checking_and_sending(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = helpers.answer_all_pages(client, open_round.questionnaire)
     assert response.headers["Location"].endswith("/svar/send")
@@ -191,7 +207,8 @@ def test_the_last_page_leads_to_the_page_for_checking_and_sending(client, open_r
 
 # --- language ---------------------------------------------------------------------------------
 
-def test_switching_language_on_a_page_keeps_its_answers_and_shows_the_same_page(client, open_round):
+def test_switching_language_on_a_page_keeps_its_answers_and_shows_the_same_page(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_s1q1": "6", "q_x_text": "Trivst", "lang": "nn"})
     page = html(response)
@@ -205,28 +222,32 @@ def test_switching_language_on_a_page_keeps_its_answers_and_shows_the_same_page(
     assert re.search(r'id="q_s1q1-5"[^>]*checked|checked[^>]*id="q_s1q1-5"', again)
 
 
-def test_switching_language_keeps_an_answer_that_is_not_valid_yet(client, open_round):
+def test_switching_language_keeps_an_answer_that_is_not_valid_yet(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_x_number": "tolv", "lang": "en"})
     assert 'value="tolv"' in html(response)
     assert "Write a number" in html(response)
 
 
-def test_the_language_buttons_belong_to_the_answer_form(client, open_round):
+def test_the_language_buttons_belong_to_the_answer_form(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     page = html(client.get("/svar/side/1"))
     assert re.search(r'<button[^>]*form="answer-form"[^>]*name="lang"[^>]*value="nn"', page)
     assert re.search(r'<button[^>]*form="answer-form"[^>]*name="lang"[^>]*value="en"', page)
 
 
-def test_the_first_button_of_the_answer_form_is_next_so_that_enter_goes_forward(client, open_round):
+def test_the_first_button_of_the_answer_form_is_next_so_that_enter_goes_forward(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     page = html(client.get("/svar/side/1"))
     first = re.search(r'<button[^>]*form="answer-form"[^>]*>|<form[^>]*id="answer-form"', page).group(0)
     assert 'value="next"' in first
 
 
-def test_switching_language_on_the_code_page_keeps_the_typed_code(client, open_round):
+def test_switching_language_on_the_code_page_keeps_the_typed_code(client, tree):
+    factories.make_open_round(tree)
     response = client.post("/svar", data={"code": "ABCDE", "lang": "en"})
     assert response.status_code == 200
     assert 'value="ABCDE"' in html(response)
@@ -235,7 +256,8 @@ def test_switching_language_on_the_code_page_keeps_the_typed_code(client, open_r
 
 # --- save for later ---------------------------------------------------------------------------
 
-def test_a_code_resumes_its_saved_answers_in_another_browser(client, open_round, app):
+def test_a_code_resumes_its_saved_answers_in_another_browser(client, app, tree):
+    open_round = factories.make_open_round(tree)
     pages = helpers.pages_of(open_round.questionnaire)
     helpers.enter_code(client, open_round.codes[0])
     client.post("/svar/side/1", data=helpers.valid_page_data(pages[0], "3"))
@@ -248,14 +270,16 @@ def test_a_code_resumes_its_saved_answers_in_another_browser(client, open_round,
     assert re.search(r'id="q_s1q1-2"[^>]*checked|checked[^>]*id="q_s1q1-2"', html(other.get("/svar/side/1")))
 
 
-def test_the_saved_page_tells_a_code_holder_to_enter_the_code_again(client, open_round):
+def test_the_saved_page_tells_a_code_holder_to_enter_the_code_again(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     client.post("/svar/side/1", data={"action": "save"})
     assert "enter the same code again" in html(client.get("/svar/lagret"))
 
 
-def test_an_open_link_starts_on_a_page_with_a_start_button(client, open_round):
+def test_an_open_link_starts_on_a_page_with_a_start_button(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     token = open_round.campaign.units[0].link_token
     page = html(client.get(f"/s/{token}"))
@@ -263,7 +287,8 @@ def test_an_open_link_starts_on_a_page_with_a_start_button(client, open_round):
     assert 'value="start"' in page
 
 
-def test_an_open_link_draft_lives_in_the_browser_session(client, open_round, app):
+def test_an_open_link_draft_lives_in_the_browser_session(client, app, tree):
+    open_round = factories.make_open_round(tree)
     token = open_round.campaign.units[0].link_token
     response = client.post(f"/s/{token}", data={"action": "start"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/svar/side/1")
@@ -276,7 +301,8 @@ def test_an_open_link_draft_lives_in_the_browser_session(client, open_round, app
     assert not re.search(r'id="q_s1q3-1"[^>]*checked|checked[^>]*id="q_s1q3-1"', html(stranger.get("/svar/side/1")))
 
 
-def test_an_open_link_resumes_the_draft_of_the_same_browser(client, open_round):
+def test_an_open_link_resumes_the_draft_of_the_same_browser(client, tree):
+    open_round = factories.make_open_round(tree)
     token = open_round.campaign.units[0].link_token
     client.post(f"/s/{token}", data={"action": "start"})
     client.post("/svar/side/1", data={"q_s1q3": "2", "action": "save"})
@@ -292,7 +318,8 @@ def test_an_open_link_of_a_round_without_open_links_is_not_found(client, tree):
     assert client.get(f"/s/{campaign.units[0].link_token}").status_code == 404
 
 
-def test_an_unknown_open_link_is_not_found(client, open_round):
+def test_an_unknown_open_link_is_not_found(client, tree):
+    factories.make_open_round(tree)
     assert client.get("/s/not-a-link").status_code == 404
 
 
@@ -305,7 +332,8 @@ def test_an_open_link_of_a_closed_round_says_it_is_closed(client, tree):
     assert "The survey is closed" in html(response)
 
 
-def test_a_round_that_closes_while_someone_answers_says_so_on_the_next_page(client, open_round):
+def test_a_round_that_closes_while_someone_answers_says_so_on_the_next_page(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     open_round.campaign.closes_at = open_round.campaign.opens_at
     db.session.commit()
@@ -317,7 +345,8 @@ def test_a_round_that_closes_while_someone_answers_says_so_on_the_next_page(clie
 
 # --- send ---------------------------------------------------------------------------------------
 
-def test_the_send_page_summarises_the_answers_with_links_to_change_them(client, open_round):
+def test_the_send_page_summarises_the_answers_with_links_to_change_them(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire, "6")
@@ -328,7 +357,8 @@ def test_the_send_page_summarises_the_answers_with_links_to_change_them(client, 
     assert 'href="/svar/side/2?review=1#q_s2q1-0"' in page
 
 
-def test_changing_an_answer_from_the_send_page_returns_to_it(client, open_round):
+def test_changing_an_answer_from_the_send_page_returns_to_it(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire)
     response = client.post("/svar/side/2", data={**helpers.valid_page_data(helpers.pages_of(open_round.questionnaire)[1], "1"),
@@ -336,7 +366,8 @@ def test_changing_an_answer_from_the_send_page_returns_to_it(client, open_round)
     assert response.headers["Location"].endswith("/svar/send")
 
 
-def test_sending_leads_to_the_thank_you_page(client, open_round):
+def test_sending_leads_to_the_thank_you_page(client, tree):
+    open_round = factories.make_open_round(tree)
     response = helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0])
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/svar/takk")
@@ -344,7 +375,8 @@ def test_sending_leads_to_the_thank_you_page(client, open_round):
     assert "Thank you for your answers" in html(client.get("/svar/takk"))
 
 
-def test_a_sent_response_has_every_answer_and_only_the_date(client, open_round):
+def test_a_sent_response_has_every_answer_and_only_the_date(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0], "5")
     response = db.session.scalars(select(Response)).one()
     assert response.submitted_on == today() and isinstance(response.submitted_on, date)
@@ -357,14 +389,16 @@ def test_a_sent_response_has_every_answer_and_only_the_date(client, open_round):
     assert len(answers) == 30 + 4  # 30 scale questions, single, number, text; multiple has 2 rows
 
 
-def test_sending_marks_the_code_completed_and_deletes_the_draft(client, open_round):
+def test_sending_marks_the_code_completed_and_deletes_the_draft(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0])
     status = db.session.scalar(select(Invitation.status).where(Invitation.code_hash == codes.code_hash(open_round.codes[0])))
     assert status == InvitationStatus.COMPLETED
     assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
 
 
-def test_an_open_link_response_is_stored_as_such(client, open_round):
+def test_an_open_link_response_is_stored_as_such(client, tree):
+    open_round = factories.make_open_round(tree)
     client.post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
     helpers.answer_all_pages(client, open_round.questionnaire)
     assert helpers.send(client).status_code == 303
@@ -372,7 +406,8 @@ def test_an_open_link_response_is_stored_as_such(client, open_round):
     assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
 
 
-def test_sending_with_a_required_answer_missing_lists_it_and_stores_nothing(client, open_round):
+def test_sending_with_a_required_answer_missing_lists_it_and_stores_nothing(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     pages = helpers.pages_of(open_round.questionnaire)
     helpers.enter_code(client, open_round.codes[0])
@@ -392,7 +427,8 @@ def test_a_response_is_not_linked_to_its_code(app):
     assert not [fk for fk in Response.__table__.foreign_keys if fk.column.table.name in ("invitation", "draft")]
 
 
-def test_an_optional_question_left_empty_stores_no_answer_row(client, open_round):
+def test_an_optional_question_left_empty_stores_no_answer_row(client, tree):
+    open_round = factories.make_open_round(tree)
     pages = helpers.pages_of(open_round.questionnaire)
     helpers.enter_code(client, open_round.codes[0])
     data = helpers.valid_page_data(pages[0])
@@ -405,7 +441,8 @@ def test_an_optional_question_left_empty_stores_no_answer_row(client, open_round
     assert "x_text" not in keys and "x_multiple" not in keys
 
 
-def test_dont_know_is_stored_as_dont_know_without_a_value(client, open_round):
+def test_dont_know_is_stored_as_dont_know_without_a_value(client, tree):
+    open_round = factories.make_open_round(tree)
     pages = helpers.pages_of(open_round.questionnaire)
     helpers.enter_code(client, open_round.codes[0])
     client.post("/svar/side/1", data={**helpers.valid_page_data(pages[0]), "q_s1q1": "dk"})

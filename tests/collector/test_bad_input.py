@@ -1,5 +1,6 @@
 """Bad input gets a clear 4xx page or a field error, never a 500, and never a partial response."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -7,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from collector.models import Answer, Draft, Response
 from helhet.extensions import db
-from tests.collector import helpers
+from tests.collector import factories, helpers
 from tests.conftest import make_app, sqlite_url
 
 
@@ -23,7 +24,8 @@ def stored_answers() -> dict:
     return db.session.scalars(select(Draft)).one().answers
 
 
-def test_forged_field_names_are_ignored(client, open_round):
+def test_forged_field_names_are_ignored(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_s1q1": "3", "q_s3q9": "6", "q_nope": "1", "__class__": "x",
                                                  "action": "save"})
@@ -31,7 +33,8 @@ def test_forged_field_names_are_ignored(client, open_round):
     assert stored_answers() == {"s1q1": 3}
 
 
-def test_a_value_outside_the_scale_is_a_field_error_and_is_not_kept(client, open_round):
+def test_a_value_outside_the_scale_is_a_field_error_and_is_not_kept(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_s1q1": "7"})
@@ -40,7 +43,8 @@ def test_a_value_outside_the_scale_is_a_field_error_and_is_not_kept(client, open
     assert "s1q1" not in stored_answers()
 
 
-def test_a_choice_not_in_the_list_is_a_field_error(client, open_round):
+def test_a_choice_not_in_the_list_is_a_field_error(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_x_single": "z", "q_x_multiple": ["a", "zz"]})
@@ -50,7 +54,8 @@ def test_a_choice_not_in_the_list_is_a_field_error(client, open_round):
     assert "x_single" not in stored_answers() and "x_multiple" not in stored_answers()
 
 
-def test_oversized_text_is_a_field_error_and_the_text_is_kept_on_the_page(client, open_round):
+def test_oversized_text_is_a_field_error_and_the_text_is_kept_on_the_page(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.english(client)
     helpers.enter_code(client, open_round.codes[0])
     text = "å" * 600
@@ -60,7 +65,8 @@ def test_oversized_text_is_a_field_error_and_the_text_is_kept_on_the_page(client
     assert text in html(response)
 
 
-def test_a_request_larger_than_the_limit_is_refused_with_413(client, open_round):
+def test_a_request_larger_than_the_limit_is_refused_with_413(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     response = client.post("/svar/side/1", data={"q_x_text": "x" * (17 * 1024 * 1024)})
     assert response.status_code == 413
@@ -75,26 +81,30 @@ def test_a_missing_csrf_token_gets_a_clear_400_page(tmp_path):
     assert "The form has expired" in html(response)
 
 
-def test_a_wrong_method_gets_405(client, open_round):
+def test_a_wrong_method_gets_405(client, tree):
+    factories.make_open_round(tree)
     assert client.put("/svar").status_code == 405
     assert client.post("/svar/takk").status_code == 405
     assert client.delete("/svar/send").status_code == 405
 
 
-def test_a_page_number_outside_the_survey_is_not_found(client, open_round):
+def test_a_page_number_outside_the_survey_is_not_found(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     assert client.get("/svar/side/4").status_code == 404
     assert client.get("/svar/side/0").status_code == 404
 
 
-def test_posting_a_page_without_answers_in_progress_says_so(client, open_round):
+def test_posting_a_page_without_answers_in_progress_says_so(client, tree):
+    factories.make_open_round(tree)
     helpers.english(client)
     response = client.post("/svar/side/1", data={"q_s1q1": "3"})
     assert response.status_code == 409
     assert "We could not find your answers" in html(response)
 
 
-def test_a_replayed_page_after_sending_stores_nothing(client, open_round):
+def test_a_replayed_page_after_sending_stores_nothing(client, tree):
+    open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire)
     before = client.get_cookie("session").value
@@ -107,6 +117,12 @@ def test_a_replayed_page_after_sending_stores_nothing(client, open_round):
 
 
 # --- random form data at every answering endpoint -----------------------------------------------
+
+@pytest.fixture
+def one_round(tree):
+    """Hypothesis runs a test's body once per example; the round is made once per test."""
+    return factories.make_open_round(tree)
+
 
 FIELD_NAMES = st.one_of(
     st.sampled_from(["q_s1q1", "q_x_single", "q_x_multiple", "q_x_number", "q_x_text", "action", "lang",
@@ -125,7 +141,8 @@ PATHS = st.sampled_from(["/svar", "/svar/side/1", "/svar/side/2", "/svar/side/3"
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=6))
-def test_random_form_data_never_gives_a_server_error_or_a_partial_response(app, open_round, steps):
+def test_random_form_data_never_gives_a_server_error_or_a_partial_response(app, one_round, steps):
+    open_round = one_round
     client = app.test_client()
     helpers.enter_code(client, open_round.codes[0])
     link = f"/s/{open_round.campaign.units[0].link_token}"
@@ -153,7 +170,8 @@ def test_random_form_data_without_a_csrf_token_is_refused_cleanly(csrf_app, form
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=5))
-def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(app, open_round, steps):
+def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(app, one_round, steps):
+    open_round = one_round
     client = app.test_client()
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire)

@@ -79,7 +79,8 @@ def test_campaign_create_refuses_an_unknown_questionnaire_or_unit(runner, tree):
     assert result.exit_code == 1 and "nope" in result.output
 
 
-def test_campaign_codes_adds_codes_for_one_unit(runner, open_round, tmp_path):
+def test_campaign_codes_adds_codes_for_one_unit(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
     out = tmp_path / "flere.csv"
     result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
                                  "--count", "5", "--out", str(out)])
@@ -91,7 +92,8 @@ def test_campaign_codes_adds_codes_for_one_unit(runner, open_round, tmp_path):
     assert helpers.enter_code(client, rows[0]["code"]).status_code == 303
 
 
-def test_campaign_codes_never_overwrites_a_file(runner, open_round, tmp_path):
+def test_campaign_codes_never_overwrites_a_file(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
     out = tmp_path / "koder.csv"
     out.write_text("earlier codes")
     result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
@@ -101,7 +103,8 @@ def test_campaign_codes_never_overwrites_a_file(runner, open_round, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
 
 
-def test_campaign_codes_refuses_a_unit_outside_the_round(runner, open_round, tmp_path):
+def test_campaign_codes_refuses_a_unit_outside_the_round(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
     result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-oppvekst-skole",
                                  "--count", "5", "--out", str(tmp_path / "x.csv")])
     assert result.exit_code == 1
@@ -109,7 +112,8 @@ def test_campaign_codes_refuses_a_unit_outside_the_round(runner, open_round, tmp
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_campaign_status_as_json_gives_population_responses_and_rate_per_unit(runner, open_round):
+def test_campaign_status_as_json_gives_population_responses_and_rate_per_unit(runner, tree):
+    open_round = factories.make_open_round(tree)
     helpers.answer_with_code(runner.app.test_client(), open_round.questionnaire, open_round.codes[0])
     result = runner.invoke(args=["campaign", "status", str(open_round.campaign.id), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -126,7 +130,8 @@ def test_campaign_status_of_an_unknown_round_fails(runner, app):
     assert result.exit_code == 1 and "999" in result.output
 
 
-def test_campaign_extend_and_close(runner, open_round):
+def test_campaign_extend_and_close(runner, tree):
+    open_round = factories.make_open_round(tree)
     campaign_id = str(open_round.campaign.id)
     assert runner.invoke(args=["campaign", "extend", campaign_id, "--closes", "2099-12-31"]).exit_code == 0
     db.session.refresh(open_round.campaign)
@@ -137,12 +142,14 @@ def test_campaign_extend_and_close(runner, open_round):
     assert runner.invoke(args=["campaign", "close", campaign_id]).exit_code == 1
 
 
-def test_campaign_list_shows_every_round(runner, open_round):
+def test_campaign_list_shows_every_round(runner, tree):
+    factories.make_open_round(tree)
     result = runner.invoke(args=["campaign", "list", "--format", "json"])
     assert [r["name"] for r in json.loads(result.stdout)] == ["Testrunde"]
 
 
-def test_responses_import_stores_paper_answers(runner, open_round, tmp_path):
+def test_responses_import_stores_paper_answers(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
     file = tmp_path / "papir.csv"
     file.write_text("unit,s1q1,x_multiple\n4601-helse-hjemme,5,\"a;b\"\n4601-helse-hjemme,dk,\n", encoding="utf-8")
     result = runner.invoke(args=["responses", "import", str(open_round.campaign.id), str(file)])
@@ -151,7 +158,8 @@ def test_responses_import_stores_paper_answers(runner, open_round, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Response)) == 2
 
 
-def test_responses_import_reports_every_error_and_imports_nothing(runner, open_round, tmp_path):
+def test_responses_import_reports_every_error_and_imports_nothing(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
     file = tmp_path / "papir.csv"
     file.write_text("unit,s1q1,x_number\n4601-helse-hjemme,7,12\n4601-helse-hjemme,3,hundre\n", encoding="utf-8")
     result = runner.invoke(args=["responses", "import", str(open_round.campaign.id), str(file)])
@@ -161,7 +169,8 @@ def test_responses_import_reports_every_error_and_imports_nothing(runner, open_r
     assert db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
-def test_purge_drafts_removes_open_link_drafts_of_closed_rounds(runner, open_round):
+def test_purge_drafts_removes_open_link_drafts_of_closed_rounds(runner, tree):
+    open_round = factories.make_open_round(tree)
     client = runner.app.test_client()
     client.post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
     helpers.enter_code(runner.app.test_client(), open_round.codes[0])

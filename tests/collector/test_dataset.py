@@ -17,7 +17,8 @@ def paper(campaign, rows: list[str], header: str = "unit;s1q1;s1q2;x_single;x_mu
     db.session.commit()
 
 
-def test_the_frame_has_one_row_per_response_with_unit_headcount_and_numeric_items(app, open_round, tree):
+def test_the_frame_has_one_row_per_response_with_unit_headcount_and_numeric_items(app, tree):
+    open_round = factories.make_open_round(tree)
     paper(open_round.campaign, ["4601-helse-hjemme;5;dk;a;a,c;Bra", "4601-helse-hjemme;2;3;;;"])
     frame = dataset.answers_frame(open_round.campaign)
     assert list(frame.columns[:7]) == dataset.RESPONSE_COLUMNS
@@ -33,7 +34,8 @@ def test_the_frame_has_one_row_per_response_with_unit_headcount_and_numeric_item
     assert "x_text" not in frame.columns
 
 
-def test_item_sums_give_n_sum_and_sum_of_squares_per_unit_and_question(app, open_round):
+def test_item_sums_give_n_sum_and_sum_of_squares_per_unit_and_question(app, tree):
+    open_round = factories.make_open_round(tree)
     paper(open_round.campaign, ["4601-helse-hjemme;5;dk;;;", "4601-helse-hjemme;2;3;;;", "4601-helse-hjemme;6;;;;"])
     sums = dataset.item_sums(open_round.campaign).set_index(["unit", "question_key"])
     row = sums.loc[("4601-helse-hjemme", "s1q1")]
@@ -43,7 +45,8 @@ def test_item_sums_give_n_sum_and_sum_of_squares_per_unit_and_question(app, open
     assert row["headcount"] == 45.0
 
 
-def test_an_empty_round_gives_empty_tables(app, open_round):
+def test_an_empty_round_gives_empty_tables(app, tree):
+    open_round = factories.make_open_round(tree)
     assert dataset.answers_frame(open_round.campaign).empty
     assert dataset.item_sums(open_round.campaign).empty
 

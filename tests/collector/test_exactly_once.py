@@ -104,7 +104,8 @@ def test_many_codes_sent_at_once_each_give_one_response(any_app):
     assert counts() == (6, 180)
 
 
-def test_a_replayed_send_after_success_stores_nothing_more(app, open_round):
+def test_a_replayed_send_after_success_stores_nothing_more(app, tree):
+    open_round = factories.make_open_round(tree)
     client = app.test_client()
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire)

@@ -55,7 +55,8 @@ def test_codes_are_refused_for_a_round_without_codes(app, tree):
         services.add_codes(campaign, tree["4601-helse-hjemme"], 3)
 
 
-def test_closing_a_round_removes_its_open_link_drafts_but_keeps_code_drafts(app, open_round):
+def test_closing_a_round_removes_its_open_link_drafts_but_keeps_code_drafts(app, tree):
+    open_round = factories.make_open_round(tree)
     link_browser = app.test_client()
     link_browser.post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
     helpers.enter_code(app.test_client(), open_round.codes[0])
@@ -65,7 +66,8 @@ def test_closing_a_round_removes_its_open_link_drafts_but_keeps_code_drafts(app,
     assert db.session.scalars(select(Draft)).one().invitation_id is not None
 
 
-def test_idle_open_link_drafts_can_be_purged_in_an_open_round(app, open_round):
+def test_idle_open_link_drafts_can_be_purged_in_an_open_round(app, tree):
+    open_round = factories.make_open_round(tree)
     app.test_client().post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
     db.session.execute(Draft.__table__.update().values(updated_at=utcnow() - timedelta(days=40)))
     assert services.purge_open_link_drafts(idle_before=utcnow() - timedelta(days=30)) == 1
