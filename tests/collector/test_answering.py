@@ -451,3 +451,28 @@ def test_dont_know_is_stored_as_dont_know_without_a_value(client, tree):
     helpers.send(client)
     answer = db.session.scalars(select(Answer).where(Answer.question_key == "s1q1")).one()
     assert answer.dont_know and answer.value is None
+
+
+def test_switching_language_on_the_send_page_sends_nothing(client, tree):
+    open_round = factories.make_open_round(tree)
+    helpers.enter_code(client, open_round.codes[0])
+    helpers.answer_all_pages(client, open_round.questionnaire)
+    response = client.post("/svar/send", data={"lang": "nn"})
+    assert response.status_code == 200
+    assert '<html lang="nn">' in html(response)
+    assert response_count() == 0
+    assert helpers.send(client).status_code == 303
+
+
+def test_the_saved_page_tells_an_open_link_respondent_to_keep_the_browser_open(client, tree):
+    open_round = factories.make_open_round(tree)
+    helpers.english(client)
+    client.post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
+    client.post("/svar/side/1", data={"action": "save"})
+    assert "open the same link again in this browser" in html(client.get("/svar/lagret"))
+
+
+def test_a_respondent_who_entered_no_code_is_sent_to_the_code_page(client, tree):
+    factories.make_open_round(tree)
+    response = client.get("/svar/side/1")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/svar")
