@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from helhet.access import admin_only
@@ -153,6 +154,19 @@ def _refused(questionnaire: Questionnaire, error: QuestionnaireError, anchor: st
     return _overview(questionnaire, anchor)
 
 
+def _committed() -> bool:
+    """Commit; False (rolled back) when another request took the same key and version just now."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+CONFLICT = _l("Someone else changed this questionnaire at the same moment. Look at it again and retry.")
+
+
 def _number(value) -> float | None:
     return None if value is None else float(value) if isinstance(value, Decimal | int | float) else None
 
@@ -180,9 +194,11 @@ def new_questionnaire():
             db.session.rollback()
             attach(form, error)
         else:
-            db.session.commit()
-            flash(_("The questionnaire %(key)s was created as a draft. Add sections and questions.", key=questionnaire.key), "success")
-            return _overview(questionnaire)
+            if _committed():
+                flash(_("The questionnaire %(key)s was created as a draft. Add sections and questions.",
+                        key=questionnaire.key), "success")
+                return _overview(questionnaire)
+            form.key.errors = [_("A questionnaire with the key %(key)s exists already.", key=form.key.data)]
     return render_template("surveys/settings.html", form=form, questionnaire=None), status_of(form)
 
 
@@ -233,8 +249,10 @@ def import_questionnaire():
                 db.session.rollback()
                 problems = error.problems
             else:
-                db.session.commit()
                 q = result.questionnaire
+                if not _committed():
+                    flash(str(CONFLICT), "error")
+                    return redirect(url_for(".questionnaires"), 303)
                 if result.notes:  # shown at once: they may be too many for a flash message
                     return render_template("surveys/import_done.html", questionnaire=q, notes=result.notes)
                 flash(_("%(key)s was imported as version %(version)s, a draft.", key=q.key, version=q.version), "success")
@@ -323,7 +341,9 @@ def new_version(questionnaire_id: int):
         copy = services.new_version(q)
     except QuestionnaireError as error:
         return _refused(q, error)
-    db.session.commit()
+    if not _committed():
+        flash(str(CONFLICT), "error")
+        return _overview(q)
     flash(_("Version %(version)s was made as a draft copy of version %(old)s. The question keys are the same.",
             version=copy.version, old=q.version), "success")
     return _overview(copy)
@@ -475,7 +495,8 @@ def _section_choices(q: Questionnaire) -> list[tuple[int, str]]:
 def _question_initial(data: services.QuestionData, section: Section, blank_rows: int) -> dict:
     initial = {"key": data.key, "section": section.id, "required": data.required,
                "scale_min": data.scale_min, "scale_max": data.scale_max, "dont_know": data.dont_know,
-               "min_value": data.min_value, "max_value": data.max_value, "integer_only": data.integer_only,
+               "min_value": jsonformat.number(data.min_value), "max_value": jsonformat.number(data.max_value),
+               "integer_only": data.integer_only,
                "max_length": data.max_length}
     for name in ("text", "help", "low_label", "high_label"):
         fill_texts(initial, name, getattr(data, name))
