@@ -111,12 +111,15 @@ def import_command(file: Path, skip_unsupported: bool) -> None:
         result = services.import_file(file.name, file.read_bytes(), skip_unsupported=skip_unsupported)
     except UnsupportedContent as unsupported:
         db.session.rollback()
-        _fail(f"{file.name}: nothing was imported. Helhet cannot represent the {len(unsupported.problems)} "
-              "items above; run again with --skip-unsupported to leave them out as each item says.",
+        count = len(unsupported.problems)
+        _fail(f"{file.name}: nothing was imported. Helhet cannot represent the {count} item{'s' if count != 1 else ''} "
+              "listed above; run again with --skip-unsupported to leave them out as each item says.",
               unsupported.problems)
     except InvalidQuestionnaire as invalid:
         db.session.rollback()
-        _fail(f"{file.name}: nothing was imported ({len(invalid.problems)} errors above).", invalid.problems)
+        count = len(invalid.problems)
+        _fail(f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''} listed above.",
+              invalid.problems)
     db.session.commit()
     for note in result.notes:
         click.echo(f"note: {note}", err=True)

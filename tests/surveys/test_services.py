@@ -270,7 +270,7 @@ def test_deleting_a_section_deletes_its_questions(any_app):
     assert q.indicators[0].questions == [] and queries.sections(q)[0].position == 0
 
 
-def test_deleting_a_draft_leaves_the_published_versions(app):
+def test_deleting_a_draft_leaves_the_published_versions(any_app):
     old = make_small_questionnaire(publish=True)
     draft = services.new_version(old)
     services.delete_draft(draft)
