@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from collector.models import Answer, Draft, Response
 from helhet.extensions import db
-from surveys import library, queries
+from surveys import jsonformat, library, queries
 from surveys.models import QuestionnaireStatus
 from tests.surveys.conftest import row_counts
 from tests.surveys.factories import make_question, make_small_questionnaire
@@ -343,3 +343,24 @@ def test_a_draft_can_be_deleted_after_confirming(admin_en):
     assert admin_en.get(f"{BASE}/{q.id}/slett").status_code == 200
     assert admin_en.post(f"{BASE}/{q.id}/slett").status_code == 303
     assert queries.versions(q.key) == []
+
+
+def test_no_page_or_button_changes_a_published_version_or_fails(app, admin_en):
+    q = make_small_questionnaire("publisert", publish=True)
+    db.session.commit()
+    before = jsonformat.dumps(q)
+    values = {"questionnaire_id": q.id, "section_id": q.sections[0].id, "question_id": q.sections[0].questions[0].id,
+              "indicator_id": q.indicators[0].id, "question_type": "scale", "page": 1}
+    from werkzeug.routing import Map, Rule
+
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("surveys.") or "questionnaire_id" not in rule.arguments:
+            continue
+        url = Map([Rule(rule.rule, endpoint="x")]).bind("localhost").build("x", {a: values[a] for a in rule.arguments})
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            data = {"direction": "up", "type": "text", "key": "endret", "title_nb": "Endret", "text_nb": "Endret"}
+            response = admin_en.open(url, method=method, data=data if method == "POST" else None)
+            assert response.status_code < 500, f"{method} {url}: {response.status_code}"
+    db.session.expire_all()
+    assert jsonformat.dumps(queries.get(q.id)) == before
+    assert [v.version for v in queries.versions("publisert")] == [1, 2]  # only "new version" made something
