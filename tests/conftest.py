@@ -17,6 +17,8 @@ for _name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "PROXY_FIX"
     os.environ.pop(_name, None)
 
 import pytest  # noqa: E402
+from flask import g  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from helhet import create_app  # noqa: E402
@@ -62,8 +64,27 @@ def app_config(database_url: str, **overrides) -> dict:
     return config
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The fixtures keep an app context pushed so that tests can use the database directly; Flask
+    reuses that context for the client's requests, so without this the signed-in user
+    (Flask-Login) and the locale (Flask-Babel) cached on `g` by one request would leak into the
+    next, even from another client. The database session is still shared, so a test sees what
+    a request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        try:
+            g.__dict__.clear()
+        except RuntimeError:  # no app context pushed: the request makes its own
+            pass
+        return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides):
     app = create_app(app_config(database_url, **overrides))
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         if database_url.startswith("postgresql"):
             _reset_postgres()
