@@ -32,8 +32,10 @@ def _chromium_problem() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Headless Chromium for one test module (closed after it, so other packages' browser tests
+    can start their own Playwright in the same thread)."""
     problem = _chromium_problem()
     if problem:
         pytest.skip(f"browser tests skipped: {problem}")
