@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from collector import bp, privacy, queries, services
+from collector import bp, queries, services
 from collector.clock import to_local
 from collector.forms import CodeForm
 from collector.survey import Survey, describe, load
@@ -31,16 +31,10 @@ from helhet.i18n import current_language
 from surveys.questiontypes import initial_data, kind_of
 
 SESSION_KEY = "answer"
-LIMIT_DEFAULTS = {
-    "RATELIMIT_CODE_ENTRY": "30 per minute;300 per hour",
-    "RATELIMIT_SUBMIT": "20 per minute;200 per hour",
-}
-
-bp.record_once(privacy.install_log_filter)
 
 
 def configured_limit(name: str):
-    return lambda: current_app.config.get(name) or LIMIT_DEFAULTS[name]
+    return lambda: current_app.config[name]
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -114,7 +108,7 @@ def render_page(survey: Survey, page, form, status: int = 200, review: bool = Fa
 
 @bp.route("/svar", methods=["GET", "POST"])
 @public
-@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"], key_func=privacy.client_key)
+@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"])
 def enter_code():
     form = CodeForm()
     if request.method == "POST" and (lang := requested_language()):
@@ -137,7 +131,7 @@ def enter_code():
 
 @bp.route("/s/<link_token>", methods=["GET", "POST"])
 @public
-@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"], key_func=privacy.client_key)
+@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"])
 def open_link(link_token: str):
     link = queries.link(link_token) or abort(404)
     campaign = link.campaign
@@ -223,7 +217,7 @@ def summary(survey: Survey, answers: dict) -> list[tuple]:
 
 @bp.route("/svar/send", methods=["GET", "POST"])
 @public
-@limiter.limit(configured_limit("RATELIMIT_SUBMIT"), methods=["POST"], key_func=privacy.client_key)
+@limiter.limit(configured_limit("RATELIMIT_SUBMIT"), methods=["POST"])
 def review():
     ref = current_draft()
     if ref is None:

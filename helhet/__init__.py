@@ -33,13 +33,14 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from helhet import access, auth, errors, i18n, security, web
+    from helhet import access, auth, errors, i18n, privacy, security, web
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     i18n.init_app(app)
     security.init_app(app)
+    privacy.install_log_filter()
     errors.init_app(app)
     auth.init_app(app)
 

@@ -25,6 +25,7 @@ ENVIRONMENT_SETTINGS = {
     "SESSION_COOKIE_SECURE": bool,
     "PREFERRED_URL_SCHEME": str,
     "PROXY_FIX": int,
+    "PUBLIC_BASE_URL": str,
 }
 
 
@@ -45,6 +46,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
+    RATELIMIT_SUBMIT = "20 per minute;200 per hour"
+    PUBLIC_BASE_URL = ""  # e.g. https://svar.kommune.no: the answering address printed in letters
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
 

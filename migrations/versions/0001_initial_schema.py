@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:29:09.829924
+Create Date: 2026-11-26 19:16:31.636483
 
 """
 from alembic import op
@@ -31,6 +31,67 @@ def upgrade():
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_org_unit_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('questionnaire',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('citizen', 'service_user', 'employee', name='questionnairekind', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'published', name='questionnairestatus', native_enum=False, length=20), nullable=False),
+    sa.Column('title', sa.JSON(), nullable=False),
+    sa.Column('description', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire')),
+    sa.UniqueConstraint('key', 'version', name=op.f('uq_questionnaire_key_version'))
+    )
+    with op.batch_alter_table('questionnaire', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_questionnaire_key'), ['key'], unique=False)
+
+    op.create_table('campaign',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.Integer(), nullable=False),
+    sa.Column('opens_at', sa.DateTime(), nullable=False),
+    sa.Column('closes_at', sa.DateTime(), nullable=False),
+    sa.Column('open_link', sa.Boolean(), nullable=False),
+    sa.Column('use_codes', sa.Boolean(), nullable=False),
+    sa.Column('min_group', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaire.id'], name=op.f('fk_campaign_questionnaire_id_questionnaire')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign'))
+    )
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_questionnaire_id'), ['questionnaire_id'], unique=False)
+
+    op.create_table('indicator',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.JSON(), nullable=False),
+    sa.Column('dimension', sa.Enum('economy', 'service', 'organisation', 'community', name='dimension', native_enum=False, length=20), nullable=False),
+    sa.Column('min_share', sa.Double(), nullable=False),
+    sa.Column('favourable_from', sa.Double(), nullable=True),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaire.id'], name=op.f('fk_indicator_questionnaire_id_questionnaire'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator')),
+    sa.UniqueConstraint('questionnaire_id', 'key', name=op.f('uq_indicator_questionnaire_id_key'))
+    )
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicator_questionnaire_id'), ['questionnaire_id'], unique=False)
+
+    op.create_table('section',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sa.JSON(), nullable=False),
+    sa.Column('intro', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaire.id'], name=op.f('fk_section_questionnaire_id_questionnaire'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_section'))
+    )
+    with op.batch_alter_table('section', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_section_questionnaire_id'), ['questionnaire_id'], unique=False)
+
     op.create_table('unit_population',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -53,13 +114,187 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
+    op.create_table('campaign_unit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('link_token', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_campaign_unit_campaign_id_campaign'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_campaign_unit_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_unit')),
+    sa.UniqueConstraint('campaign_id', 'unit_id', name=op.f('uq_campaign_unit_campaign_id_unit_id')),
+    sa.UniqueConstraint('link_token', name=op.f('uq_campaign_unit_link_token'))
+    )
+    with op.batch_alter_table('campaign_unit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_unit_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.Enum('unused', 'in_progress', 'completed', name='invitationstatus', native_enum=False, length=20), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_invitation_campaign_id_campaign'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_invitation_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_invitation_code_hash'))
+    )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index('ix_invitation_campaign_unit_status', ['campaign_id', 'unit_id', 'status'], unique=False)
+
+    op.create_table('question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('type', sa.Enum('scale', 'single', 'multiple', 'number', 'text', 'info', name='questiontype', native_enum=False, length=20), nullable=False),
+    sa.Column('text', sa.JSON(), nullable=False),
+    sa.Column('help', sa.JSON(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('scale_min', sa.Integer(), nullable=True),
+    sa.Column('scale_max', sa.Integer(), nullable=True),
+    sa.Column('low_label', sa.JSON(), nullable=False),
+    sa.Column('high_label', sa.JSON(), nullable=False),
+    sa.Column('dont_know', sa.Boolean(), nullable=False),
+    sa.Column('min_value', sa.Double(), nullable=True),
+    sa.Column('max_value', sa.Double(), nullable=True),
+    sa.Column('integer_only', sa.Boolean(), nullable=False),
+    sa.Column('max_length', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['questionnaire_id'], ['questionnaire.id'], name=op.f('fk_question_questionnaire_id_questionnaire'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['section.id'], name=op.f('fk_question_section_id_section'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question')),
+    sa.UniqueConstraint('questionnaire_id', 'key', name=op.f('uq_question_questionnaire_id_key'))
+    )
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_questionnaire_id'), ['questionnaire_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_question_section_id'), ['section_id'], unique=False)
+
+    op.create_table('response',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('submitted_on', sa.Date(), nullable=False),
+    sa.Column('source', sa.Enum('web', 'open_link', 'paper', name='responsesource', native_enum=False, length=20), nullable=False),
+    sa.Column('age_group', sa.String(length=20), nullable=True),
+    sa.Column('gender', sa.String(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_response_campaign_id_campaign'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_response_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_response'))
+    )
+    with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_response_campaign_id'), ['campaign_id'], unique=False)
+        batch_op.create_index('ix_response_campaign_unit_day', ['campaign_id', 'unit_id', 'submitted_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_response_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('question_key', sa.String(length=64), nullable=False),
+    sa.Column('value', sa.Double(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('dont_know', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['response_id'], ['response.id'], name=op.f('fk_answer_response_id_response'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_answer'))
+    )
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_response_id'), ['response_id'], unique=False)
+
+    op.create_table('choice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('value', sa.String(length=64), nullable=False),
+    sa.Column('label', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_choice_question_id_question'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_choice')),
+    sa.UniqueConstraint('question_id', 'value', name=op.f('uq_choice_question_id_value'))
+    )
+    with op.batch_alter_table('choice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_choice_question_id'), ['question_id'], unique=False)
+
+    op.create_table('draft',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=True),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_draft_campaign_id_campaign'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_draft_invitation_id_invitation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_draft_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_draft')),
+    sa.UniqueConstraint('invitation_id', name=op.f('uq_draft_invitation_id')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_draft_token_hash'))
+    )
+    with op.batch_alter_table('draft', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_draft_campaign_id'), ['campaign_id'], unique=False)
+
+    op.create_table('indicator_item',
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicator.id'], name=op.f('fk_indicator_item_indicator_id_indicator'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_indicator_item_question_id_question'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('indicator_id', 'question_id', name=op.f('pk_indicator_item'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('indicator_item')
+    with op.batch_alter_table('draft', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_draft_campaign_id'))
+
+    op.drop_table('draft')
+    with op.batch_alter_table('choice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_choice_question_id'))
+
+    op.drop_table('choice')
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_answer_response_id'))
+
+    op.drop_table('answer')
+    with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_response_unit_id'))
+        batch_op.drop_index('ix_response_campaign_unit_day')
+        batch_op.drop_index(batch_op.f('ix_response_campaign_id'))
+
+    op.drop_table('response')
+    with op.batch_alter_table('question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_section_id'))
+        batch_op.drop_index(batch_op.f('ix_question_questionnaire_id'))
+
+    op.drop_table('question')
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_invitation_campaign_unit_status')
+        batch_op.drop_index(batch_op.f('ix_invitation_campaign_id'))
+
+    op.drop_table('invitation')
+    with op.batch_alter_table('campaign_unit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_unit_unit_id'))
+
+    op.drop_table('campaign_unit')
     op.drop_table('user')
     op.drop_table('unit_population')
+    with op.batch_alter_table('section', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_section_questionnaire_id'))
+
+    op.drop_table('section')
+    with op.batch_alter_table('indicator', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicator_questionnaire_id'))
+
+    op.drop_table('indicator')
+    with op.batch_alter_table('campaign', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_questionnaire_id'))
+
+    op.drop_table('campaign')
+    with op.batch_alter_table('questionnaire', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_questionnaire_key'))
+
+    op.drop_table('questionnaire')
     with op.batch_alter_table('org_unit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_org_unit_parent_id'))
 

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from collector import privacy
 from collector.models import Response
+from helhet import privacy
 from helhet.extensions import db
 from tests import factories as core
 from tests.collector import factories, helpers

@@ -1,4 +1,4 @@
-"""Keeping respondents' addresses out of logs and rate-limit storage.
+"""Keeping people's addresses out of logs and rate-limit storage (every limiter uses client_key).
 
 - The development server (werkzeug) writes each request's client address at the start of its
   log line; `StripClientAddress` replaces it with "-" for every request, so no answering page

@@ -2,7 +2,7 @@
 
 import logging
 
-from collector.privacy import StripClientAddress, install_log_filter
+from helhet.privacy import StripClientAddress, install_log_filter
 
 
 def test_the_request_log_line_loses_the_client_address():
