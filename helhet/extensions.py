@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask import session
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,7 +33,22 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
 babel = Babel()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+class SignInManager(LoginManager):
+    """Flask-Login, with session protection only where someone is signed in.
+
+    Flask-Login's "strong" protection also runs for anonymous visitors who have a session (every
+    respondent does: it holds their draft token), and then rewrites their session and deletes a
+    remember-me cookie on every page. Helhet has no remember-me cookies, so without a signed-in
+    user there is nothing to protect.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = SignInManager()
 limiter = Limiter(key_func=lambda: client_key(), default_limits=[])  # a hash, never the address
 
 

@@ -51,3 +51,16 @@ def test_templates_have_no_inline_scripts_or_styles():
         assert "<script>" not in text and "<script " not in text.replace('<script src=', ''), path
         assert " style=" not in text, path
         assert "onclick" not in text.lower(), path
+
+
+def test_an_anonymous_visitor_with_a_session_is_not_sent_new_cookies_on_every_page(client):
+    client.get("/sprak/nn")  # now the visitor has a session
+    response = client.get("/", headers={"User-Agent": "another browser"})
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_signed_in_session_used_from_another_browser_is_signed_out(client, admin):
+    client.post("/logg-inn", data={"email": admin.email, "password": factories.PASSWORD},
+                headers={"User-Agent": "browser one"})
+    assert client.get("/admin/", headers={"User-Agent": "browser one"}).status_code == 200
+    assert client.get("/admin/", headers={"User-Agent": "browser two"}).status_code == 302
