@@ -382,9 +382,10 @@ def semantic_problems(data: dict) -> list[Problem]:
                 values: dict[str, int] = {}
                 for k, choice in enumerate(q["choices"]):
                     if choice["value"] in values:
+                        other = f"{here}.choices[{values[choice['value']]}]"
                         add(f"{here}.choices[{k}].value",
                             _("The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
-                              value=choice["value"], other=f"{here}.choices[{values[choice['value']]}]"))
+                              value=choice["value"], other=other))
                     else:
                         values[choice["value"]] = k
                     if not choice["label"]:
