@@ -25,6 +25,7 @@ from helhet import create_app  # noqa: E402
 from helhet.config import normalise_database_url  # noqa: E402
 from helhet.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.browser import browser, live_server, new_page  # noqa: E402,F401  (browser tests' fixtures)
 
 PG_URL = os.environ.get("HELHET_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

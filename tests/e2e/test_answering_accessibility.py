@@ -4,24 +4,15 @@ nothing overflows a 320 px wide screen."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests import factories as core
+from tests.browser import page_width, violations
 from tests.collector import factories
 
 pytestmark = pytest.mark.e2e
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE = Axe()
-
-
-def violations(page) -> list[str]:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    return [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in results.response["violations"]]
-
-
 def overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+    return page_width(page)
 
 
 def make_world(server):

@@ -7,24 +7,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from helhet.extensions import db
 from surveys import queries
 from tests import factories as core
+from tests.browser import page_width, violations
 from tests.surveys.conftest import XLSFORM_FIXTURES
 from tests.surveys.factories import make_small_questionnaire
 
 pytestmark = pytest.mark.e2e
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE = Axe()
 BASE = "/admin/sporreskjema"
-
-
-def violations(page) -> list[str]:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    return [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in results.response["violations"]]
 
 
 def sign_in(page, url: str) -> None:
@@ -45,7 +38,7 @@ def question_id(server, qid: int, key: str) -> int:
         return queries.question_by_key(queries.get(qid), key).id
 
 
-def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(live_server, editor_browser):
+def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(live_server, new_page):
     with live_server.context():
         core.make_user("admin@test.no", role="admin")
     url = live_server.url
@@ -86,7 +79,7 @@ def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(liv
         submit(page, "main form button[type=submit]")
         return qid
 
-    qid = editor_browser.run(build)
+    qid = build(new_page(width=1280, language="en"))
     with live_server.context():
         questionnaire = queries.get(qid)
         assert questionnaire.is_published
@@ -95,7 +88,7 @@ def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(liv
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_editor_pages_have_no_accessibility_violations_and_fit_the_screen(live_server, editor_browser, width):
+def test_the_editor_pages_have_no_accessibility_violations_and_fit_the_screen(live_server, new_page, width):
     with live_server.context():
         core.make_user("admin@test.no", role="admin")
         q = make_small_questionnaire()
@@ -112,7 +105,7 @@ def test_the_editor_pages_have_no_accessibility_violations_and_fit_the_screen(li
 
         def record(name):
             problems = violations(page)
-            if page.evaluate("document.documentElement.scrollWidth") > width:
+            if page_width(page) > width:
                 problems.append("the page scrolls sideways")
             if problems:
                 found[name] = problems
@@ -133,4 +126,4 @@ def test_the_editor_pages_have_no_accessibility_violations_and_fit_the_screen(li
             record("import with unsupported rows")
         return found
 
-    assert editor_browser.run(check, width=width) == {}
+    assert check(new_page(width=width, language="en")) == {}
