@@ -13,22 +13,17 @@ date alone means the start of that day; a closing date alone means the end of it
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from helhet.cli import fail, fail_import
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
-
-
-def fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(1)
 
 
 def _when(text: str, end_of_day: bool = False):
@@ -277,10 +272,7 @@ def responses_import(campaign_id, file: Path) -> None:
     try:
         count = services.import_responses(campaign, file.read_bytes())
     except ImportFailed as failure:
-        db.session.rollback()
-        for error in failure.errors:
-            click.echo(f"{file.name}: {error}", err=True)
-        fail("Nothing was imported.")
+        fail_import(file, failure)
     db.session.commit()
     click.echo(f"Imported {count} responses into round {campaign.id}.")
 

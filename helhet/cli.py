@@ -30,9 +30,18 @@ def _create_app(*_args, **_kwargs) -> Flask:
 main = FlaskGroup(create_app=_create_app, help=__doc__)
 
 
-def fail(message: str) -> None:
+def fail(message: str, problems=()) -> None:
+    """Print the problems (one per line) and the message on stderr, and exit with status 1."""
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
     click.echo(message, err=True)
     sys.exit(1)
+
+
+def fail_import(file: Path, failure: ImportFailed) -> None:
+    """An all-or-nothing import failed: roll back, name every wrong place, exit with status 1."""
+    db.session.rollback()
+    fail("Nothing was imported.", [f"{file.name}: {error}" for error in failure.errors])
 
 
 @click.command("init-db")
@@ -169,10 +178,7 @@ def orgunits_import(file: Path) -> None:
     try:
         summary = orgunits.import_csv(file.read_bytes())
     except ImportFailed as failure:
-        db.session.rollback()
-        for error in failure.errors:
-            click.echo(f"{file.name}: {error}", err=True)
-        fail("Nothing was imported.")
+        fail_import(file, failure)
     db.session.commit()
     click.echo(f"Imported: {summary.created} new, {summary.updated} updated.")
 

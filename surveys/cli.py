@@ -12,23 +12,16 @@ nothing is changed then.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from helhet.cli import fail
 from helhet.extensions import db
 from surveys import jsonformat, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
-
-
-def _fail(message: str, problems=()) -> None:
-    for problem in problems:
-        click.echo(f"  {problem}", err=True)
-    click.echo(message, err=True)
-    sys.exit(1)
 
 
 def _find(key: str, version: int | None, default_draft: bool = False):
@@ -40,10 +33,10 @@ def _find(key: str, version: int | None, default_draft: bool = False):
         questionnaire = queries.latest(key)
     if questionnaire is None:
         if not queries.versions(key):
-            _fail(f"No questionnaire has the key {key}. See `helhet questionnaire list`.")
+            fail(f"No questionnaire has the key {key}. See `helhet questionnaire list`.")
         if version is not None:
-            _fail(f"{key} has no version {version}.")
-        _fail(f"{key} has no draft to publish (give --version N).")
+            fail(f"{key} has no version {version}.")
+        fail(f"{key} has no draft to publish (give --version N).")
     return questionnaire
 
 
@@ -112,13 +105,13 @@ def import_command(file: Path, skip_unsupported: bool) -> None:
     except UnsupportedContent as unsupported:
         db.session.rollback()
         count = len(unsupported.problems)
-        _fail(f"{file.name}: nothing was imported. Helhet cannot represent the {count} item{'s' if count != 1 else ''} "
+        fail(f"{file.name}: nothing was imported. Helhet cannot represent the {count} item{'s' if count != 1 else ''} "
               "listed above; run again with --skip-unsupported to leave them out as each item says.",
               unsupported.problems)
     except InvalidQuestionnaire as invalid:
         db.session.rollback()
         count = len(invalid.problems)
-        _fail(f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''} listed above.",
+        fail(f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''} listed above.",
               invalid.problems)
     db.session.commit()
     for note in result.notes:
@@ -139,11 +132,11 @@ def publish_command(key: str, version: int | None) -> None:
         check = services.publish(questionnaire)
     except services.PublishRefused as refused:
         db.session.rollback()
-        _fail(f"{key} version {questionnaire.version} was not published.",
+        fail(f"{key} version {questionnaire.version} was not published.",
               [f"{c.place}: {c.message}" if c.place else c.message for c in refused.check.errors])
     except QuestionnaireError as error:
         db.session.rollback()
-        _fail(str(error))
+        fail(str(error))
     db.session.commit()
     for warning in check.warnings:
         click.echo(f"warning: {warning.place}: {warning.message}", err=True)
