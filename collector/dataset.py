@@ -21,6 +21,7 @@ from surveys.models import QuestionType
 
 NUMERIC_TYPES = (QuestionType.SCALE, QuestionType.NUMBER)
 
+SUMS_COLUMNS = ["unit", "item", "n", "sum", "sumsq", "dont_know", "respondents", "population"]
 RESPONSE_COLUMNS = ["response_id", "unit", "headcount", "source", "submitted_on", "age_group", "gender"]
 
 
@@ -111,16 +112,18 @@ def answers_long(campaign: Campaign) -> pd.DataFrame:
 
 
 def item_sums(campaign: Campaign, question_keys: list[str] | None = None) -> pd.DataFrame:
-    """Sufficient statistics per unit and question, aggregated in the database.
+    """Sufficient statistics per unit and question, aggregated in the database, in the shape
+    `analysis.item_table_from_sums` takes (so a results page never loads the answers):
 
-    Columns: unit (code), question_key, n (number of numeric answers; "don't know" excluded),
-    sum (Σx), sum_sq (Σx²), dont_know (number of "don't know" answers), headcount (population
-    for the round's period, NaN if unknown). Only questions with numeric answers appear.
+    unit (code), item (question key), n (numeric answers; "don't know" excluded), sum (Σx),
+    sumsq (Σx²), dont_know (number of "don't know" answers), respondents (the unit's responses,
+    n_h), population (the unit's headcount for the round's period, N_h; NaN if unknown).
+    Only questions with numeric answers appear.
     """
     value = Answer.value
     query = (
         select(Response.unit_id, OrgUnit.code, Answer.question_key, func.count(value).label("n"),
-               func.sum(value).label("sum"), func.sum(value * value).label("sum_sq"),
+               func.sum(value).label("sum"), func.sum(value * value).label("sumsq"),
                func.sum(case((Answer.dont_know.is_(True), 1), else_=0)).label("dont_know"))
         .join(Response, Response.id == Answer.response_id)
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
@@ -130,12 +133,15 @@ def item_sums(campaign: Campaign, question_keys: list[str] | None = None) -> pd.
     )
     if question_keys is not None:
         query = query.where(Answer.question_key.in_(question_keys))
+    respondents = dict(db.session.execute(
+        select(Response.unit_id, func.count()).where(Response.campaign_id == campaign.id).group_by(Response.unit_id)
+    ).all())
     headcounts = _headcounts(campaign)
     rows = db.session.execute(query).all()
     frame = pd.DataFrame(
-        [(r.code, r.question_key, int(r.n), float(r.sum or 0.0), float(r.sum_sq or 0.0),
-          int(r.dont_know or 0), headcounts.get(r.unit_id)) for r in rows],
-        columns=["unit", "question_key", "n", "sum", "sum_sq", "dont_know", "headcount"],
+        [(r.code, r.question_key, int(r.n), float(r.sum or 0.0), float(r.sumsq or 0.0),
+          int(r.dont_know or 0), respondents[r.unit_id], headcounts.get(r.unit_id)) for r in rows],
+        columns=SUMS_COLUMNS,
     )
-    frame["headcount"] = pd.to_numeric(frame["headcount"], errors="coerce").astype(float)
+    frame["population"] = pd.to_numeric(frame["population"], errors="coerce").astype(float)
     return frame
