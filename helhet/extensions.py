@@ -2,9 +2,9 @@
 
 import sqlite3
 
+from flask import session
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask import session
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
