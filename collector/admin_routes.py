@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from collector import bp, letters, queries, services
@@ -130,7 +131,8 @@ def close(campaign_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("The round is closed. %(n)s unfinished open-link answers were removed.", n=removed), "success")
+            flash(ngettext("The round is closed. %(num)s unfinished open-link answer was removed.",
+                           "The round is closed. %(num)s unfinished open-link answers were removed.", removed), "success")
     return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
 
 
@@ -178,7 +180,7 @@ def import_paper(campaign_id: int):
             errors = failure.errors
         else:
             db.session.commit()
-            flash(_("%(n)s paper answers were imported.", n=count), "success")
+            flash(ngettext("%(num)s paper answer was imported.", "%(num)s paper answers were imported.", count), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
     status = 422 if (errors or form.errors) else 200

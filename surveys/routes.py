@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from helhet.access import admin_only
@@ -19,12 +20,6 @@ from helhet.i18n import current_language, localized
 from surveys import bp, jsonformat, library, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.forms import (
-    DIMENSION_LABELS,
-    KIND_LABELS,
-    LANGUAGE_LABELS,
-    LANGUAGES,
-    TYPE_HINTS,
-    TYPE_LABELS,
     ChangeTypeForm,
     ConfirmForm,
     ImportForm,
@@ -35,6 +30,14 @@ from surveys.forms import (
     fill_texts,
     question_form,
     texts,
+)
+from surveys.labels import (
+    DIMENSION_LABELS,
+    KIND_LABELS,
+    LANGUAGE_LABELS,
+    LANGUAGES,
+    TYPE_HINTS,
+    TYPE_LABELS,
 )
 from surveys.models import (
     Dimension,
@@ -210,7 +213,8 @@ def install_standard():
         abort(400)
     installed = library.install_standard(publish=True)
     db.session.commit()
-    flash(_("Installed and published %(n)s standard questionnaires.", n=len(installed)) if installed
+    flash(ngettext("Installed and published %(num)s standard questionnaire.",
+                   "Installed and published %(num)s standard questionnaires.", len(installed)) if installed
           else _("The standard questionnaires are installed already."), "success")
     return redirect(url_for(".questionnaires"), 303)
 
@@ -481,8 +485,10 @@ def delete_section(questionnaire_id: int, section_id: int):
         return _overview(q)
     n = len(section.questions)
     return render_template("surveys/confirm.html", questionnaire=q, form=form, title=_("Delete the section?"),
-                           message=_("The section and its %(n)s questions will be deleted. Questions used in indicators "
-                                     "leave them.", n=n), button=_("Delete the section"))
+                           message=ngettext("The section and its %(num)s question will be deleted. A question used in an "
+                                            "indicator leaves it.",
+                                            "The section and its %(num)s questions will be deleted. Questions used in "
+                                            "indicators leave them.", n), button=_("Delete the section"))
 
 
 # --- questions -------------------------------------------------------------------------------

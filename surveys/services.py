@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from helhet.extensions import db
 from helhet.models import utcnow
 from surveys import jsonformat, queries
 from surveys.errors import InvalidQuestionnaire, Problem, QuestionnaireError, UnsupportedContent
+from surveys.labels import LANGUAGE_LABELS, TYPE_LABELS
 from surveys.models import (
     Choice,
     Dimension,
@@ -48,7 +50,6 @@ __all__ = [
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CHOICE_VALUE_PATTERN = re.compile(r"^[^\s,;]{1,64}$")
 LANGUAGES = ("nb", "nn", "en")
-LANGUAGE_NAMES = {"nb": "bokmål (nb)", "nn": "nynorsk (nn)", "en": "English (en)"}
 TEXT_LIMIT, LONG_TEXT_LIMIT = 500, 5000
 
 
@@ -209,8 +210,9 @@ class PublishCheck:
 
 class PublishRefused(QuestionnaireError):
     def __init__(self, check: PublishCheck):
-        super().__init__(_("The questionnaire cannot be published yet: %(n)s problems must be fixed first.",
-                           n=len(check.errors)))
+        super().__init__(ngettext("The questionnaire cannot be published yet: %(num)s problem must be fixed first.",
+                                  "The questionnaire cannot be published yet: %(num)s problems must be fixed first.",
+                                  len(check.errors)))
         self.check = check
 
 
@@ -237,7 +239,7 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
                          key=LANGUAGES.index)
         if missing:
             warn(Check(_("Not translated to %(languages)s; the respondent will see the bokmål text.",
-                         languages=", ".join(LANGUAGE_NAMES[lang] for lang in missing)), place, **ids))
+                         languages=", ".join(f"{LANGUAGE_LABELS[lang]} ({lang})" for lang in missing)), place, **ids))
 
     texts_of(_("Questionnaire"), [(_("title"), questionnaire.title, True), (_("description"), questionnaire.description, False)])
     history = queries.published_history(questionnaire.key, questionnaire.version)
@@ -382,7 +384,7 @@ def _history_problem(key: str, kind: QuestionType, scale_min, scale_max, history
         return None
     if QuestionType(kind) != earlier.type:
         return _("In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
-                 "question of another type needs a new key.", version=earlier.version, key=key, type=earlier.type.value)
+                 "question of another type needs a new key.", version=earlier.version, key=key, type=TYPE_LABELS[earlier.type.value])
     if earlier.type == QuestionType.SCALE and (scale_min, scale_max) != (earlier.scale_min, earlier.scale_max):
         return _("In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
                  "key, so a question on another scale needs a new key.", version=earlier.version, key=key,

@@ -399,7 +399,7 @@ class _Converter:
                 frame = stack.pop()
                 if frame["kind"] != control:
                     self.error(SURVEY, number, "type", _(
-                        "%(type)s closes the begin %(begin)s of row %(row)s.", type=raw_type, begin=frame["kind"], row=frame["row"]))
+                        "%(type)s does not match %(begin)s on row %(row)s.", type=raw_type, begin=frame["kind"], row=frame["row"]))
                 stack[-1]["section"] = None  # questions after an inner group start a new section
                 continue
             question = self.question(row, number, raw_type, kind, columns, labels, hints, lists)

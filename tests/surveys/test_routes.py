@@ -275,7 +275,7 @@ def test_the_publish_page_lists_missing_translations_as_warnings(admin_en):
     q = make_small_questionnaire()
     db.session.commit()
     page = admin_en.get(f"{BASE}/{q.id}/publiser")
-    assert b"Worth checking first" in page.data and b"Not translated to nynorsk (nn), English (en)" in page.data
+    assert b"Worth checking first" in page.data and b"Not translated to Nynorsk (nn), English (en)" in page.data
     assert b"Publish version 1" in page.data
 
 

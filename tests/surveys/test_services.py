@@ -306,7 +306,7 @@ def test_missing_nynorsk_and_english_are_warnings_not_errors(app, english):
     q = make_small_questionnaire()
     check = services.publish_check(q)
     assert check.ok
-    assert any(w.place == "Question fornoyd" and "nynorsk (nn), English (en)" in w.message for w in check.warnings)
+    assert any(w.place == "Question fornoyd" and "Nynorsk (nn), English (en)" in w.message for w in check.warnings)
     services.publish(q)
     assert q.is_published and q.published_at is not None
 
