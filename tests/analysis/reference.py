@@ -20,8 +20,8 @@ from analysis import (
     cronbach_alpha,
     wilson_interval,
 )
+from tests.shared import SHARED
 
-SHARED = Path(__file__).parents[3] / "shared"
 API = SHARED / "fixtures" / "api"
 REFERENCE_CSV = SHARED / "reference" / "r_survey_api.csv"
 DATA = Path(__file__).parent / "data"

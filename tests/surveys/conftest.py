@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from helhet.extensions import db
 from surveys.models import Choice, Indicator, Question, Questionnaire, Section, indicator_item
+from tests.shared import SHARED
 
-XLSFORM_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "xlsform"
+XLSFORM_FIXTURES = SHARED / "fixtures" / "xlsform"
 
 
 @pytest.fixture
