@@ -19,7 +19,7 @@ from collector.survey import load
 from helhet import orgunits
 from helhet.access import admin_only
 from helhet.extensions import db
-from helhet.i18n import localized
+from helhet.i18n import local_time, localized
 from helhet.models import OrgUnit
 from helhet.tabular import ImportFailed
 
@@ -87,7 +87,7 @@ def _campaign_page(campaign: Campaign, extend_form=None, codes=None, status=200)
     links = {u.link.unit_id: public_address(".open_link", link_token=u.link.link_token) for u in report.units}
     return render_template(
         "collector/admin/campaign.html", campaign=campaign, report=report, links=links,
-        opens_at=to_local(campaign.opens_at), closes_at=to_local(campaign.closes_at),
+        opens_at=campaign.opens_at, closes_at=campaign.closes_at,
         extend_form=extend_form or ExtendForm(formdata=None), close_form=CloseForm(formdata=None),
         codes_form=codes or codes_form([u.unit for u in report.units], formdata=None),
         answer_address=public_address(".enter_code"), state=report.state, States=CampaignState,
@@ -113,7 +113,7 @@ def extend(campaign_id: int):
             form.closes.errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("The round now closes %(time)s.", time=to_local(campaign.closes_at).strftime("%d.%m.%Y %H:%M")), "success")
+            flash(_("The round now closes %(time)s.", time=local_time(campaign.closes_at)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     return _campaign_page(campaign, extend_form=form, status=422)
 
@@ -200,8 +200,3 @@ def import_template(campaign_id: int):
     return send_file(io.BytesIO(body), mimetype="text/csv", as_attachment=True,
                      download_name=f"papirsvar-runde-{campaign.id}.csv")
 
-
-@bp.app_template_filter("oslo_time")
-def oslo_time(moment) -> str:
-    """A stored UTC time as Norwegian local time, e.g. 02.03.2026 08:00."""
-    return to_local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""

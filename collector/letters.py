@@ -19,7 +19,7 @@ from fpdf import FPDF
 
 from collector import codes
 from collector.clock import to_local
-from helhet.i18n import localized
+from helhet.i18n import local_time, localized
 
 TYPOGRAPHY = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
                             "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u00a0": " ",
@@ -75,7 +75,7 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             "heading": _("Invitation to answer a survey"),
             "how": _("Go to this address on a phone, tablet or computer:"),
             "code_label": _("and enter your personal code:"),
-            "deadline": _("The survey is open until %(date)s.", date=to_local(info.closes_at).strftime("%d.%m.%Y %H:%M")),
+            "deadline": _("The survey is open until %(date)s.", date=local_time(info.closes_at)),
             "anonymous": _("Your answers are anonymous. The code only makes sure that each person answers once: it is never stored together with your answers, and nobody can see what you answered."),
             "languages": _("You can answer in bokmål, nynorsk or English, and you can stop and continue later with the same code."),
             "keep": _("Keep this letter until you have answered. The code can be used once."),

@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 
 from collector import bp, queries, services
-from collector.clock import to_local
 from collector.forms import CodeForm
 from collector.survey import Survey, describe, load
 from helhet.access import public
@@ -58,9 +57,9 @@ def status_page(kind: str, status: int, **context):
 
 def round_status_page(error: services.RoundNotOpen):
     if isinstance(error, services.RoundNotOpenYet):
-        return status_page("not_open_yet", 409, opens_at=to_local(error.opens_at),
-                           closes_at=to_local(error.closes_at))
-    return status_page("closed", 410, closes_at=to_local(error.closes_at))
+        return status_page("not_open_yet", 409, opens_at=error.opens_at,
+                           closes_at=error.closes_at)
+    return status_page("closed", 410, closes_at=error.closes_at)
 
 
 def current_draft():
@@ -150,7 +149,7 @@ def open_link(link_token: str):
     resuming = ref is not None and ref.campaign_id == campaign.id and ref.unit_id == link.unit_id
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
     return render_template("collector/start.html", survey=survey, link=link, campaign=campaign,
-                           closes_at=to_local(campaign.closes_at), resuming=resuming)
+                           closes_at=campaign.closes_at, resuming=resuming)
 
 
 # --- the answer pages -------------------------------------------------------------------------
@@ -266,7 +265,7 @@ def saved():
         return no_draft()
     page = request.args.get("side", type=int) or 1
     return render_template("collector/saved.html", with_code=ref.invitation_id is not None,
-                           page=page, closes_at=to_local(ref.closes_at))
+                           page=page, closes_at=ref.closes_at)
 
 
 from collector import admin_routes  # noqa: E402,F401  (the round administration pages)

@@ -8,7 +8,7 @@ questions) are picked with `localized()`, falling back to nb and then to any lan
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 
 from helhet.extensions import babel
 
@@ -45,12 +45,24 @@ def localized(texts: dict | None, language: str | None = None) -> str:
     return next((v for v in texts.values() if v), "")
 
 
+def local_time(moment) -> str:
+    """A stored (naive UTC) time as Norwegian local time, e.g. 02.03.2026 08:00 (BABEL_DEFAULT_TIMEZONE)."""
+    return format_datetime(moment, "dd.MM.yyyy HH:mm") if moment else ""
+
+
+def local_date(moment) -> str:
+    """The Norwegian local date of a stored (naive UTC) time, e.g. 02.03.2026."""
+    return format_datetime(moment, "dd.MM.yyyy") if moment else ""
+
+
 LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 
 
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Oslo")
+    babel.init_app(app, locale_selector=select_locale)  # times are shown in BABEL_DEFAULT_TIMEZONE
     app.jinja_env.filters["tr"] = localized
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["local_date"] = local_date
 
     @app.context_processor
     def language_context():

@@ -48,3 +48,14 @@ def test_a_stored_text_falls_back_to_bokmal_then_to_any_language():
     assert localized({"nb": "Hei", "en": ""}, "en") == "Hei"
     assert localized({"en": "Hi"}, "nn") == "Hi"
     assert localized({}, "nb") == ""
+
+
+def test_stored_utc_times_are_shown_in_norwegian_local_time_summer_and_winter(app):
+    from datetime import datetime
+
+    from helhet.i18n import local_date, local_time
+
+    assert local_time(datetime(2026, 7, 1, 10, 0)) == "01.07.2026 12:00"
+    assert local_time(datetime(2026, 1, 15, 23, 30)) == "16.01.2026 00:30"
+    assert local_date(datetime(2026, 1, 15, 23, 30)) == "16.01.2026"
+    assert local_time(None) == ""
