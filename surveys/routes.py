@@ -127,7 +127,7 @@ def status_of(form) -> int:
 
 
 def _questionnaire(questionnaire_id: int) -> Questionnaire:
-    return queries.get(questionnaire_id) or abort(404)
+    return db.get_or_404(Questionnaire, questionnaire_id)
 
 
 def _part(model, ident: int, questionnaire: Questionnaire):

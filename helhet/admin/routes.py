@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -33,10 +33,6 @@ def unit_choices(empty_label: str, exclude: OrgUnit | None = None) -> list[tuple
         for u, depth in unit_service.flattened()
         if u.id not in hidden
     ]
-
-
-def get_or_404(model, ident: int):
-    return db.session.get(model, ident) or abort(404)
 
 
 def form_status(form) -> int:
@@ -80,7 +76,7 @@ def new_user():
 @bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
-    user = get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user, data={"role": user.role.value, "unit": user.unit_id})
     form.unit.choices = unit_choices(_("No unit (administrators)"))
     del form.email  # the email is the sign-in name; create a new user to change it
@@ -103,7 +99,7 @@ def edit_user(user_id: int):
 @bp.route("/brukere/<int:user_id>/passord", methods=["GET", "POST"])
 @admin_only
 def reset_password(user_id: int):
-    user = get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
         user_service.set_password(user, form.password.data)
@@ -130,7 +126,7 @@ def new_unit():
 @bp.route("/enheter/<int:unit_id>", methods=["GET", "POST"])
 @admin_only
 def edit_unit(unit_id: int):
-    return _unit_form(get_or_404(OrgUnit, unit_id))
+    return _unit_form(db.get_or_404(OrgUnit, unit_id))
 
 
 def _unit_form(unit: OrgUnit):
@@ -158,7 +154,7 @@ def _unit_form(unit: OrgUnit):
 @bp.post("/enheter/<int:unit_id>/befolkning")
 @admin_only
 def set_population(unit_id: int):
-    unit = get_or_404(OrgUnit, unit_id)
+    unit = db.get_or_404(OrgUnit, unit_id)
     form = PopulationForm()
     if form.validate_on_submit():
         unit_service.set_population(unit, form.period.data, form.count.data)
@@ -176,7 +172,7 @@ def set_population(unit_id: int):
 @bp.post("/enheter/<int:unit_id>/slett")
 @admin_only
 def delete_unit(unit_id: int):
-    unit = get_or_404(OrgUnit, unit_id)
+    unit = db.get_or_404(OrgUnit, unit_id)
     try:
         unit_service.delete_unit(unit)
         db.session.commit()
