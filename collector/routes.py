@@ -23,11 +23,11 @@ from flask_babel import refresh
 
 from collector import bp, queries, services
 from collector.forms import CodeForm
-from collector.survey import Survey, describe, load
+from collector.survey import Survey, load
 from helhet.access import public
 from helhet.extensions import db, limiter
 from helhet.i18n import current_language
-from surveys.questiontypes import initial_data, kind_of
+from surveys.questiontypes import describe_answer, initial_data, kind_of
 
 SESSION_KEY = "answer"
 
@@ -209,7 +209,7 @@ def answer_page(page: int):
 def summary(survey: Survey, answers: dict) -> list[tuple]:
     language = current_language()
     return [
-        (page, [(q, describe(q, answers.get(q.key), language)) for q in page.questions if q.answerable])
+        (page, [(q, describe_answer(q, answers.get(q.key), language)) for q in page.questions if q.answerable])
         for page in survey.pages
     ]
 

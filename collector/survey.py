@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -116,8 +117,6 @@ class Survey:
     def problems(self, answers: dict) -> list[Problem]:
         """Required questions without an answer, and stored answers that do not fit (checked
         again before sending, so a draft can never put a wrong value into the responses)."""
-        from flask_babel import gettext as _
-
         found = []
         for page in self.pages:
             for question in page.questions:
@@ -179,32 +178,3 @@ def load(questionnaire_id: int, published_at: datetime | None = None) -> Survey:
     if questionnaire.published_at is not None and questionnaire.is_published:
         cache[(questionnaire_id, questionnaire.published_at)] = survey
     return survey
-
-
-def describe(question: QuestionView, stored, language: str) -> str:
-    """An answer as the respondent chose it, for the summary before sending."""
-    from flask_babel import gettext as _
-
-    from helhet.i18n import localized
-    from surveys.questiontypes import DONT_KNOW
-
-    if stored is None:
-        return _("Not answered")
-    if question.type == QuestionType.SCALE:
-        if stored == DONT_KNOW:
-            return _("Don't know / not relevant")
-        label = ""
-        if stored == question.scale_min:
-            label = localized(question.low_label, language)
-        elif stored == question.scale_max:
-            label = localized(question.high_label, language)
-        return f"{stored} – {label}" if label else str(stored)
-    labels = {c.value: localized(c.label, language) for c in question.choices}
-    if question.type == QuestionType.SINGLE:
-        return labels.get(stored, str(stored))
-    if question.type == QuestionType.MULTIPLE:
-        return ", ".join(labels.get(v, str(v)) for v in stored)
-    if question.type == QuestionType.NUMBER:
-        text = str(int(stored)) if float(stored).is_integer() else str(stored)
-        return text.replace(".", ",") if language in ("nb", "nn") else text
-    return str(stored)

@@ -111,6 +111,11 @@ def parse_number(raw: str) -> float:
     return value
 
 
+def choice_label(question: Question, value: str, language: str) -> str:
+    """The label of a choice value (the value itself if the choice is gone)."""
+    return next((localized(c.label, language) for c in question.choices if c.value == value), str(value))
+
+
 class QuestionKind:
     """Base for one question type."""
 
@@ -143,6 +148,10 @@ class QuestionKind:
         """A draft value from text (CSV import); raises AnswerError."""
         raise AnswerError(_("This question is not answered."))
 
+    def describe(self, question: Question, stored, language: str) -> str:
+        """A stored draft value as the respondent chose it (for the summary before sending)."""
+        return str(stored)
+
     def check(self, question: Question, stored) -> None:
         """Raise AnswerError unless `stored` is a valid draft value (defends against forged drafts)."""
         if stored is None:
@@ -164,17 +173,17 @@ class Scale(QuestionKind):
     def points(self, question: Question) -> range:
         return range(question.scale_min or 1, (question.scale_max or 5) + 1)
 
+    def point_label(self, question, point: int, language: str) -> str:
+        """"1 – Svært misfornøyd" at the ends of the scale (where they have a label), else "3"."""
+        end = None
+        if point == question.scale_min:
+            end = localized(question.low_label, language)
+        elif point == question.scale_max:
+            end = localized(question.high_label, language)
+        return f"{point} – {end}" if end else str(point)
+
     def make_field(self, question, language):
-        points = list(self.points(question))
-        low, high = localized(question.low_label, language), localized(question.high_label, language)
-        choices = []
-        for p in points:
-            label = str(p)
-            if p == points[0] and low:
-                label = f"{p} – {low}"
-            elif p == points[-1] and high:
-                label = f"{p} – {high}"
-            choices.append((str(p), label))
+        choices = [(str(p), self.point_label(question, p, language)) for p in self.points(question)]
         if question.dont_know:
             choices.append((DONT_KNOW, _("Don't know / not relevant")))
         return ChoiceRadioField(localized(question.text, language), choices=choices,
@@ -192,6 +201,11 @@ class Scale(QuestionKind):
 
     def form_data(self, question, stored):
         return None if stored is None else str(stored)
+
+    def describe(self, question, stored, language):
+        if stored == DONT_KNOW:
+            return _("Don't know / not relevant")
+        return self.point_label(question, int(stored), language)
 
     def rows(self, question, stored):
         if stored == DONT_KNOW:
@@ -226,6 +240,9 @@ class Single(QuestionKind):
     def required_message(self, question):
         return _("Choose one of the options.")
 
+    def describe(self, question, stored, language):
+        return choice_label(question, stored, language)
+
     def rows(self, question, stored):
         return [AnswerRow(question.key, text=str(stored))]
 
@@ -251,6 +268,9 @@ class Multiple(QuestionKind):
 
     def clean(self, question, data):
         return list(data) if data else None
+
+    def describe(self, question, stored, language):
+        return ", ".join(choice_label(question, v, language) for v in stored)
 
     def rows(self, question, stored):
         return [AnswerRow(question.key, text=str(v)) for v in stored]
@@ -297,6 +317,10 @@ class Number(QuestionKind):
         if stored is None:
             return None
         return _as_text(stored)
+
+    def describe(self, question, stored, language):
+        text = _as_text(float(stored))
+        return text.replace(".", ",") if language in ("nb", "nn") else text
 
     def rows(self, question, stored):
         return [AnswerRow(question.key, value=float(stored))]
@@ -404,6 +428,13 @@ def initial_data(questions: list[Question], stored: dict) -> dict:
         for q in questions
         if kind_of(q).answerable and stored.get(q.key) is not None
     }
+
+
+def describe_answer(question: Question, stored, language: str) -> str:
+    """A draft value as text for the respondent; "Not answered" when there is none."""
+    if stored is None:
+        return _("Not answered")
+    return kind_of(question).describe(question, stored, language)
 
 
 def answer_rows(questions: list[Question], stored: dict) -> list[AnswerRow]:
