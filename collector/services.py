@@ -29,8 +29,9 @@ from collector.models import (
     ResponseSource,
 )
 from collector.queries import DraftRef
-from collector.survey import Problem, Survey
+from collector.survey import Problem, Survey, load
 from helhet.extensions import db
+from helhet.i18n import localized
 from helhet.models import OrgUnit
 from helhet.tabular import ImportFailed, RowError, read_csv
 from surveys.models import Questionnaire
@@ -123,8 +124,6 @@ def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgU
         raise CampaignError("min_group", _("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR))
     name = (name or "").strip()
     if not name:
-        from helhet.i18n import localized
-
         name = f"{localized(questionnaire.title, 'nb') or questionnaire.key} {opens_at.year}"
     campaign = Campaign(
         name=name[:200], questionnaire=questionnaire, period=period or opens_at.year,
@@ -362,8 +361,6 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
     paper. Raises ImportFailed listing every wrong cell by line and column. Returns the number
     of responses stored.
     """
-    from collector.survey import load
-
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
     questions = {q.key.lower(): q for q in survey.questions if q.answerable}
     table = read_csv(data, required=["unit"], optional=[*questions, *BACKGROUND_COLUMNS])

@@ -3,13 +3,17 @@ and two logins (an administrator and a leader for the health and care sector).""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from collector import queries as rounds
+from collector import services as round_services
+from collector.clock import utcnow
 from helhet import orgunits, users
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel
+from surveys import library
 
 ADMIN = ("admin", "admin@eksempel.kommune.no", "demo-admin-passord")
 LEADER = ("leader", "helseleder@eksempel.kommune.no", "demo-leder-passord")
@@ -40,8 +44,6 @@ def database_is_empty() -> bool:
 
 def load(year: int | None = None) -> list[tuple[str, str, str]]:
     """Create the demo data (flushes; the caller commits) and return the logins."""
-    from surveys import library
-
     year = year or date.today().year
     units: dict[str, OrgUnit] = {}
     for code, name, level, parent, headcount in TREE:
@@ -63,12 +65,6 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
 def _demo_round(units: dict[str, OrgUnit]) -> None:
     """An open employee-survey round for the health and care units, with open links (codes are
     issued by the administrator on the round's page, since codes are shown only once)."""
-    from datetime import timedelta
-
-    from collector import queries as rounds
-    from collector import services as round_services
-    from collector.clock import utcnow
-
     questionnaire = rounds.latest_published("medarbeiderundersokelse")
     if questionnaire is None:
         return
