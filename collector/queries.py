@@ -104,12 +104,6 @@ def link(link_token: str) -> CampaignUnit | None:
     return found
 
 
-def campaign_times(campaign_id: int) -> tuple[datetime, datetime] | None:
-    row = db.session.execute(
-        select(Campaign.opens_at, Campaign.closes_at).where(Campaign.id == campaign_id)
-    ).first()
-    return (row.opens_at, row.closes_at) if row else None
-
 
 # --- administration ---------------------------------------------------------------------------
 
@@ -339,12 +333,6 @@ def status_dict(campaign: Campaign) -> dict:
 def _rounded(rate: float | None) -> float | None:
     return None if rate is None else round(rate, 4)
 
-
-def draft_count(campaign_id: int, open_link_only: bool = False) -> int:
-    query = select(func.count()).select_from(Draft).where(Draft.campaign_id == campaign_id)
-    if open_link_only:
-        query = query.where(Draft.invitation_id.is_(None))
-    return db.session.scalar(query) or 0
 
 
 def idle_cutoff(days: int) -> datetime:
