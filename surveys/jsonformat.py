@@ -25,6 +25,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
+from helhet.config import LANGUAGES
 from surveys.errors import InvalidQuestionnaire, Problem
 from surveys.models import (
     Choice,
@@ -40,7 +41,6 @@ from surveys.models import (
 
 FORMAT = "helhet-questionnaire"
 FORMAT_VERSION = 1
-LANGUAGES = ("nb", "nn", "en")
 SCHEMA_PATH = Path(__file__).parent / "schema" / "questionnaire.schema.json"
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEFAULT_MIN_SHARE = 0.5

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from helhet.config import LANGUAGES  # noqa: F401  (re-exported for the editor)
 from surveys.models import Dimension, QuestionnaireKind, QuestionType
 
-LANGUAGES = ("nb", "nn", "en")
 LANGUAGE_LABELS = {"nb": _l("Bokmål"), "nn": _l("Nynorsk"), "en": _l("English")}
 KIND_LABELS = {
     QuestionnaireKind.CITIZEN.value: _l("Citizen survey"),

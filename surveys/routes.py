@@ -620,34 +620,6 @@ def edit_question(questionnaire_id: int, question_id: int):
     return _question_form(q, question.section, question, QuestionType(question.type))
 
 
-def _data_for_type(question: Question, kind: QuestionType) -> services.QuestionData:
-    """The question's data as another type: keys and texts stay; choices that are the numbers of a
-    scale become its points (and the first and last labels its end labels), and the other way round."""
-    data = services.QuestionData.of(question)
-    old = QuestionType(question.type)
-    data.type = kind
-    if kind == QuestionType.SCALE and old != QuestionType.SCALE:
-        values = [v for v, _label in data.choices]
-        numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
-        if len(values) >= 2 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers))) \
-                and 0 <= numbers[0] <= 10 and numbers[-1] <= 11:
-            data.scale_min, data.scale_max = numbers[0], numbers[-1]
-            data.low_label, data.high_label = data.choices[0][1], data.choices[-1][1]
-        else:
-            data.scale_min, data.scale_max = services.default_scale(question.questionnaire)
-        data.choices = []
-    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE) and old == QuestionType.SCALE:
-        low, high = question.scale_min or 1, question.scale_max or 5
-        data.choices = []
-        for point in range(low, high + 1):
-            label = {lang: str(point) for lang in LANGUAGES}
-            ends = question.low_label if point == low else question.high_label if point == high else {}
-            for lang, text in jsonformat.texts(ends).items():
-                label[lang] = f"{point} – {text}"
-            data.choices.append((str(point), label))
-    return data
-
-
 @bp.post(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/type")
 @admin_only
 def change_question_type(questionnaire_id: int, question_id: int):
@@ -658,7 +630,7 @@ def change_question_type(questionnaire_id: int, question_id: int):
         abort(400)
     kind = QuestionType(form.type.data)
     try:
-        services.update_question(question, _data_for_type(question, kind))
+        services.change_type(question, kind)
     except QuestionnaireError as error:
         db.session.rollback()
         flash(error.message, "error")

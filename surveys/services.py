@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.models import utcnow
 from surveys import jsonformat, queries
@@ -49,7 +50,6 @@ __all__ = [
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 CHOICE_VALUE_PATTERN = re.compile(r"^[^\s,;]{1,64}$")
-LANGUAGES = ("nb", "nn", "en")
 TEXT_LIMIT, LONG_TEXT_LIMIT = 500, 5000
 
 
@@ -503,6 +503,39 @@ def update_question(question: Question, data: QuestionData, section: Section | N
             raise QuestionnaireError(_("Choose a section of this questionnaire."), field="section")
         _move_to(question, section, len(section.questions))
     _check_whole(questionnaire)
+
+
+def _data_as_type(question: Question, kind: QuestionType) -> QuestionData:
+    """The question's data as another type: keys and texts stay; choices that are the numbers of a
+    scale become its points (and the first and last labels its end labels), and the other way round."""
+    data = QuestionData.of(question)
+    old = QuestionType(question.type)
+    data.type = kind
+    if kind == QuestionType.SCALE and old != QuestionType.SCALE:
+        values = [v for v, _label in data.choices]
+        numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
+        if len(values) >= 2 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers))) \
+                and 0 <= numbers[0] <= 10 and numbers[-1] <= 11:
+            data.scale_min, data.scale_max = numbers[0], numbers[-1]
+            data.low_label, data.high_label = data.choices[0][1], data.choices[-1][1]
+        else:
+            data.scale_min, data.scale_max = default_scale(question.questionnaire)
+        data.choices = []
+    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE) and old == QuestionType.SCALE:
+        low, high = question.scale_min or 1, question.scale_max or 5
+        data.choices = []
+        for point in range(low, high + 1):
+            label = {lang: str(point) for lang in LANGUAGES}
+            ends = question.low_label if point == low else question.high_label if point == high else {}
+            for lang, text in jsonformat.texts(ends).items():
+                label[lang] = f"{point} – {text}"
+            data.choices.append((str(point), label))
+    return data
+
+
+def change_type(question: Question, kind: QuestionType) -> None:
+    """Make a draft question another type, keeping what carries over (see _data_as_type). Flushes."""
+    update_question(question, _data_as_type(question, kind))
 
 
 def _move_to(question: Question, section: Section, index: int) -> None:
