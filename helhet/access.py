@@ -18,6 +18,7 @@ from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from helhet.models import OrgUnit, Role
+from helhet.orgunits import subtree_ids
 
 
 class Access(enum.StrEnum):
@@ -72,16 +73,6 @@ def init_app(app: Flask) -> None:
     if unmarked:
         raise RuntimeError(f"views without an access decision: {', '.join(unmarked)}")
     app.before_request(enforce)
-
-
-def subtree_ids(root: OrgUnit) -> set[int]:
-    """The ids of `root` and every unit below it."""
-    ids, stack = set(), [root]
-    while stack:
-        unit = stack.pop()
-        ids.add(unit.id)
-        stack.extend(unit.children)
-    return ids
 
 
 def readable_unit_ids(user=None) -> set[int] | None:

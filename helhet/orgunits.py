@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitLevel, UnitPopulation
@@ -36,7 +37,12 @@ LEVEL_WORDS = {
 # --- reads -----------------------------------------------------------------------------------
 
 def all_units() -> list[OrgUnit]:
-    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.code)))
+    """Every unit, with its children and populations loaded in the same few queries, so that
+    walking the tree (flattened, descendants, subtree_ids) asks the database nothing more."""
+    return list(db.session.scalars(
+        select(OrgUnit).order_by(OrgUnit.code)
+        .options(selectinload(OrgUnit.children), selectinload(OrgUnit.populations))
+    ))
 
 
 def by_code(code: str) -> OrgUnit | None:
@@ -70,12 +76,19 @@ def population(unit: OrgUnit, period: int) -> int | None:
 
 
 def descendants(unit: OrgUnit) -> list[OrgUnit]:
+    """Every unit below `unit` (the tree is loaded once, not one query per level)."""
+    all_units()
     found, stack = [], list(unit.children)
     while stack:
         u = stack.pop()
         found.append(u)
         stack.extend(u.children)
     return found
+
+
+def subtree_ids(root: OrgUnit) -> set[int]:
+    """The ids of `root` and every unit below it."""
+    return {root.id, *(u.id for u in descendants(root))}
 
 
 def as_dict(unit: OrgUnit) -> dict:
