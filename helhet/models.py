@@ -74,6 +74,8 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # part of every session's id (get_id): raising it ends all of this user's sessions
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[OrgUnit | None] = relationship()
 
