@@ -14,6 +14,8 @@ Designs and estimates (`analysis.design`)::
     design.poststratify(columns, population)                  # postStratify -> new design
     design.rake(margins, maxit=10, epsilon=1)                 # rake -> new design
     design.weighting_diagnostics()                            # Kish deff, effective n
+    design.with_weights(weights, step=None)                   # same design, other weights
+    design.variable(var)                                      # the values as floats, NaN missing
     design.compare(var, by=, a=, b=)                          # svyttest: a - b, se, t, df, p
 
   Estimate tables have the columns [<by>], estimate, se, ci_low, ci_high, n (int), df (int);

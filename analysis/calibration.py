@@ -158,7 +158,7 @@ def _post_stratum_step(
 def poststratify(design: SurveyDesign, columns, population, partial: bool = False) -> SurveyDesign:
     """Post-stratify `design` on `columns` to the population counts (R's postStratify)."""
     step, new = _post_stratum_step(design, design.weights.to_numpy(), columns, population, partial)
-    return design._replace_weights(new, step)
+    return design.with_weights(new, step=step)
 
 
 def _normalise_margins(margins) -> list[tuple[list[str], object]]:
@@ -202,4 +202,4 @@ def rake(design: SurveyDesign, margins, maxit: int = 10, epsilon: float = 1.0) -
             converged = True
             break
         old = new
-    return design._replace_weights(weights, RakingStep(tuple(steps)), converged=converged)
+    return design.with_weights(weights, step=RakingStep(tuple(steps)), converged=converged)

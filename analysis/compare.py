@@ -66,7 +66,7 @@ def compare_domains(design: SurveyDesign, var, by, a, b, level: float = 0.95) ->
     """Mean of `var` in domain by == a minus in by == b, tested as R's svyttest."""
     if not isinstance(by, str):
         raise TypeError("by must be one column name")
-    y = design._variable(var)
+    y = design.variable(var)
     groups = design.data[by]
     in_a = (groups == a).to_numpy()
     in_b = (groups == b).to_numpy()

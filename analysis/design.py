@@ -272,11 +272,28 @@ class SurveyDesign:
         cal = f", calibrated x{len(self._calibration)}" if self._calibration else ""
         return f"SurveyDesign(n={len(self)}{', ' + given if given else ''}{cal})"
 
-    def _replace_weights(self, weights: np.ndarray, step, converged: bool = True) -> SurveyDesign:
+    def with_weights(self, weights, step=None, converged: bool = True) -> SurveyDesign:
+        """The same design (data, strata, clusters, fpc) with other weights, one per row.
+
+        `step` is the calibration that made the weights (a step from `analysis.calibration`):
+        the design adds it to `calibration`, and variances then use the residual of the
+        linearised variable after it, as R's svyrecvar does for a calibrated design. Without a
+        step the weights are new sampling weights. converged=False records that the
+        calibration stopped before it converged (`weighting_diagnostics().converged`).
+        The weights must be positive and finite; the data are shared, not copied.
+        """
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (len(self._data),):
+            raise ValueError(f"weights: expected {len(self._data)} values, got {w.size}")
+        if not np.all(np.isfinite(w)) or (w <= 0).any():
+            raise ValueError("weights must be positive and finite")
         new = object.__new__(SurveyDesign)
         new.__dict__.update(self.__dict__)
-        new._w = np.asarray(weights, dtype=float)
-        new._calibration = self._calibration + (step,)
+        new._w = w
+        if step is None:
+            new._spec = {**self._spec, "weights": w}
+        else:
+            new._calibration = self._calibration + (step,)
         new._converged = self._converged and converged
         new._constant_weights_cache = None
         return new
@@ -329,7 +346,12 @@ class SurveyDesign:
         )
         return Domains(row_codes, len(domain_ids), frame)
 
-    def _variable(self, var) -> np.ndarray:
+    def variable(self, var) -> np.ndarray:
+        """The values of `var` as floats, one per row, NaN where missing (booleans become 0/1).
+
+        `var` is a column name or values aligned with the data. An unknown column is a KeyError;
+        text that is not a number, or a categorical column, a ValueError.
+        """
         what = var if isinstance(var, str) else "variable"
         return _numeric(_column(self._data, var, "variable"), what)
 
@@ -537,13 +559,13 @@ class SurveyDesign:
         number. A domain with a single answering PSU never gets an interval.
         """
         domains = self._domains(by)
-        stats = self._stats([self._variable(var)], domains, "mean")
+        stats = self._stats([self.variable(var)], domains, "mean")
         return self._estimate_table(stats, domains, 0, level, df)
 
     def total(self, var, by=None, level: float = 0.95, df="domain") -> pd.DataFrame:
         """Design-based total of `var` (svytotal; svyby(..., svytotal) with `by`)."""
         domains = self._domains(by)
-        stats = self._stats([self._variable(var)], domains, "total")
+        stats = self._stats([self.variable(var)], domains, "total")
         return self._estimate_table(stats, domains, 0, level, df)
 
     def mean_table(
@@ -556,7 +578,7 @@ class SurveyDesign:
         """
         items = list(items)
         domains = self._domains(by)
-        stats = self._stats([self._variable(i) for i in items], domains, "mean")
+        stats = self._stats([self.variable(i) for i in items], domains, "mean")
         frames = [
             self._estimate_table(stats, domains, j, level, df, item=i) for j, i in enumerate(items)
         ]
@@ -581,7 +603,7 @@ class SurveyDesign:
         """
         if method not in PROPORTION_METHODS:
             raise ValueError(f"method must be one of {PROPORTION_METHODS}, got {method!r}")
-        y = self._variable(condition)
+        y = self.variable(condition)
         observed = y[~np.isnan(y)]
         if not np.isin(observed, (0.0, 1.0)).all():
             raise ValueError("condition must be boolean or 0/1 (NaN for missing)")

@@ -133,7 +133,7 @@ def favourable_share(
     calibration) and "logit" otherwise; "beta" (Korn-Graubard) may be asked for. Returns the
     table of `SurveyDesign.proportion`.
     """
-    y = design._variable(var)
+    y = design.variable(var)
     condition = np.where(np.isnan(y), np.nan, (y >= threshold).astype(float))
     if method is None:
         method = "wilson" if design.is_unweighted else "logit"

@@ -243,3 +243,44 @@ def test_a_cluster_design_counts_clusters_for_degrees_of_freedom():
     clusters = data.groupby("stratum")["cluster"].nunique().sum()
     assert design.degf == clusters - data["stratum"].nunique()
     assert design.mean("y").loc[0, "df"] <= design.degf
+
+
+def test_with_weights_gives_the_design_built_with_those_weights_and_leaves_the_old_one_alone():
+    data = make_random_design_data(6)
+    design = SurveyDesign(data, strata="stratum", fpc="N")
+    weighted = design.with_weights(data["w"].to_numpy())
+    built = SurveyDesign(data, strata="stratum", fpc="N", weights="w")
+    pd.testing.assert_frame_equal(weighted.mean("y", by="domain"), built.mean("y", by="domain"))
+    assert (weighted.weights == data["w"]).all()
+    assert not weighted.is_unweighted and weighted.calibration == ()
+    pd.testing.assert_series_equal(
+        design.weights, SurveyDesign(data, strata="stratum", fpc="N").weights
+    )
+
+
+def test_with_weights_refuses_weights_of_the_wrong_length_or_not_positive():
+    design = SurveyDesign(make_random_design_data(0), strata="stratum")
+    n = len(design)
+    with pytest.raises(ValueError, match=f"expected {n} values"):
+        design.with_weights(np.ones(n - 1))
+    for bad in (0.0, -1.0, np.nan, np.inf):
+        weights = np.ones(n)
+        weights[3] = bad
+        with pytest.raises(ValueError, match="positive and finite"):
+            design.with_weights(weights)
+
+
+def test_variable_gives_floats_with_nan_for_missing_and_booleans_as_zero_and_one():
+    data = pd.DataFrame({"q": [1, None, 3], "ja": [True, False, True]})
+    design = SurveyDesign(data)
+    np.testing.assert_array_equal(design.variable("q"), [1.0, np.nan, 3.0])
+    np.testing.assert_array_equal(design.variable("ja"), [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(design.variable([0.5, 1, 2]), [0.5, 1.0, 2.0])
+
+
+def test_variable_refuses_text_and_names_an_unknown_column():
+    design = SurveyDesign(pd.DataFrame({"text": ["1", None, "2,5"]}))
+    with pytest.raises(ValueError, match="text must be numeric"):
+        design.variable("text")
+    with pytest.raises(KeyError, match="nope"):
+        design.variable("nope")
