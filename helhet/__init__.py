@@ -11,8 +11,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helhet import config as config_module
+from helhet import ratelimits
 from helhet.config import INSTANCE_PATH, REPO_ROOT
-from helhet.extensions import babel, csrf, db, limiter, login_manager, migrate
+from helhet.extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)  # refuses memory:// when several processes serve the app
 
     from helhet import access, auth, errors, i18n, privacy, security, web
 
