@@ -1,17 +1,22 @@
 """Calibration of weights to known population counts: post-stratification and raking.
 
-Both return a new `SurveyDesign` with calibrated weights and remember what the variance needs,
-exactly as R's survey package does (read `survey:::postStratify.survey.design`,
-`survey:::rake` and the postStrata part of `survey:::svyrecvar`):
+Both work on arrays: the data (for the calibration columns) and the current weights in, a
+`Calibrated` out, with the new weights and the step that made them. `SurveyDesign.poststratify`
+and `SurveyDesign.rake` put that into a new design (`SurveyDesign.with_weights`), and the
+variance uses the step exactly as R's survey package does (read
+`survey:::postStratify.survey.design`, `survey:::rake` and the postStrata part of
+`survey:::svyrecvar`):
 
-- `poststratify(design, columns, population)`: in each post-stratum c (a combination of the
-  columns' values) the weights are multiplied by N_c / sum of weights in c. For the variance the
-  linearised variable z is replaced by its residual from the post-stratum means:
+- `poststratify_weights(data, weights, columns, population)`: in each post-stratum c (a
+  combination of the columns' values) the weights are multiplied by N_c / sum of weights in c.
+  For the variance the linearised variable z is replaced by its residual from the post-stratum
+  means:
       z <- z - g_i * rowsum(z * w_old / g) / rowsum(w_old)       (g: the new weights)
-- `rake(design, margins)`: iterated post-stratification to each margin in turn (R's `rake`,
-  default control maxit=10, epsilon=1), stopping when no cell of the cross-table of all margin
-  variables changes by epsilon or more (epsilon < 1 is read as a fraction of the sum of weights).
-  For the variance z is projected on the margins by ten rounds of alternating projections,
+- `rake_weights(data, weights, margins)`: iterated post-stratification to each margin in turn
+  (R's `rake`, default control maxit=10, epsilon=1), stopping when no cell of the cross-table of
+  all margin variables changes by epsilon or more (epsilon < 1 is read as a fraction of the sum
+  of weights). For the variance z is projected on the margins by ten rounds of alternating
+  projections,
       for 10 rounds: for each margin: z <- z - g_m * mean_in_cell(z / g_m)
   where g_m are the weights right after that margin's step in the last raking pass. This is
   R's approximation of the GREG residual; it is what makes our raked standard errors equal R's.
@@ -26,13 +31,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-
-if TYPE_CHECKING:
-    from analysis.design import SurveyDesign
 
 RAKING_PROJECTION_ROUNDS = 10  # fixed in R's svyrecvar
 
@@ -52,6 +53,19 @@ class RakingStep:
     """A raking: the post-stratification steps of its last pass, one per margin."""
 
     margins: tuple[PostStratumStep, ...]
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """Calibrated weights (one per row), the step that made them, and whether raking converged.
+
+    The step is what the variance needs (see `residualise`); `converged` is False when raking
+    stopped after maxit passes (R warns). Post-stratification always converges.
+    """
+
+    weights: np.ndarray
+    step: PostStratumStep | RakingStep
+    converged: bool = True
 
 
 def _group_sum(cells: np.ndarray, n_cells: int, x: np.ndarray) -> np.ndarray:
@@ -122,11 +136,17 @@ def _key(frame: pd.DataFrame, columns: list[str]) -> pd.Index:
     return pd.MultiIndex.from_arrays([frame[c].astype(object).to_numpy() for c in columns])
 
 
+def _as_weights(data: pd.DataFrame, weights) -> np.ndarray:
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (len(data),):
+        raise ValueError(f"weights: expected {len(data)} values, got {weights.size}")
+    return weights
+
+
 def _post_stratum_step(
-    design: SurveyDesign, weights: np.ndarray, columns, population, partial: bool
-):
+    data: pd.DataFrame, weights: np.ndarray, columns, population, partial: bool
+) -> PostStratumStep:
     columns = _as_columns(columns)
-    data = design.data
     for c in columns:
         if c not in data.columns:
             raise KeyError(f"no column {c!r} in the data")
@@ -151,14 +171,15 @@ def _post_stratum_step(
             f"population cell {example!r} has no respondents; merge cells or use partial=True"
         )
     factor = np.divide(counts, sample, out=np.ones_like(counts), where=sample > 0)
-    new = weights * factor[row_cell]
-    return PostStratumStep(row_cell, len(pop_key), np.asarray(weights, dtype=float), new), new
+    return PostStratumStep(row_cell, len(pop_key), weights, weights * factor[row_cell])
 
 
-def poststratify(design: SurveyDesign, columns, population, partial: bool = False) -> SurveyDesign:
-    """Post-stratify `design` on `columns` to the population counts (R's postStratify)."""
-    step, new = _post_stratum_step(design, design.weights.to_numpy(), columns, population, partial)
-    return design.with_weights(new, step=step)
+def poststratify_weights(
+    data: pd.DataFrame, weights, columns, population, partial: bool = False
+) -> Calibrated:
+    """Weights post-stratified on `columns` of `data` to the population counts (R's postStratify)."""
+    step = _post_stratum_step(data, _as_weights(data, weights), columns, population, partial)
+    return Calibrated(step.new_weights, step)
 
 
 def _normalise_margins(margins) -> list[tuple[list[str], object]]:
@@ -172,18 +193,20 @@ def _normalise_margins(margins) -> list[tuple[list[str], object]]:
     return out
 
 
-def rake(design: SurveyDesign, margins, maxit: int = 10, epsilon: float = 1.0) -> SurveyDesign:
-    """Rake `design` to population margins (R's rake with control=list(maxit, epsilon)).
+def rake_weights(
+    data: pd.DataFrame, weights, margins, maxit: int = 10, epsilon: float = 1.0
+) -> Calibrated:
+    """Weights raked to population margins (R's rake with control=list(maxit, epsilon)).
 
     margins: a list of (columns, population) pairs or a dict {columns: population}. The result's
-    `weighting_diagnostics().converged` is False when maxit passes were not enough (R warns).
+    `converged` is False when maxit passes were not enough (R warns).
     """
     margins = _normalise_margins(margins)
-    weights = design.weights.to_numpy()
+    weights = _as_weights(data, weights)
     if epsilon < 1:
         epsilon = epsilon * float(weights.sum())
     all_columns = list(dict.fromkeys(c for cols, _ in margins for c in cols))
-    table_cells = _key(design.data, all_columns)
+    table_cells = _key(data, all_columns)
     cell_codes, _ = pd.factorize(table_cells)
 
     def table(w):
@@ -195,11 +218,12 @@ def rake(design: SurveyDesign, margins, maxit: int = 10, epsilon: float = 1.0) -
     for _ in range(maxit):
         steps = []
         for columns, population in margins:
-            step, weights = _post_stratum_step(design, weights, columns, population, partial=False)
+            step = _post_stratum_step(data, weights, columns, population, partial=False)
             steps.append(step)
+            weights = step.new_weights
         new = table(weights)
         if np.max(np.abs(old - new), initial=0.0) < epsilon:
             converged = True
             break
         old = new
-    return design.with_weights(weights, step=RakingStep(tuple(steps)), converged=converged)
+    return Calibrated(weights, RakingStep(tuple(steps)), converged)

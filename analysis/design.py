@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.calibration import poststratify_weights, rake_weights
 from analysis.intervals import (
     estimate_intervals,
     korn_graubard_interval,
@@ -655,15 +656,17 @@ class SurveyDesign:
 
     def poststratify(self, columns, population, partial: bool = False) -> SurveyDesign:
         """New design post-stratified to population counts (R's postStratify); see calibration."""
-        from analysis.calibration import poststratify
-
-        return poststratify(self, columns, population, partial=partial)
+        result = poststratify_weights(self._data, self._w, columns, population, partial=partial)
+        return self.with_weights(result.weights, step=result.step)
 
     def rake(self, margins, maxit: int = 10, epsilon: float = 1.0) -> SurveyDesign:
-        """New design raked to population margins (R's rake); see analysis.calibration."""
-        from analysis.calibration import rake
+        """New design raked to population margins (R's rake); see analysis.calibration.
 
-        return rake(self, margins, maxit=maxit, epsilon=epsilon)
+        margins: a list of (columns, population) pairs or a dict {columns: population}.
+        `weighting_diagnostics().converged` is False when maxit passes were not enough (R warns).
+        """
+        result = rake_weights(self._data, self._w, margins, maxit=maxit, epsilon=epsilon)
+        return self.with_weights(result.weights, step=result.step, converged=result.converged)
 
     def weighting_diagnostics(self) -> WeightingDiagnostics:
         """Kish's weighting design effect and effective sample size of the current weights."""

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis import SurveyDesign
+from analysis.calibration import poststratify_weights, rake_weights
 from tests.analysis.reference import POP_SCHWIDE, POP_STYPE, SHARED, api
 
 pytestmark = pytest.mark.skipif(
@@ -104,3 +105,43 @@ def test_poststratifying_on_a_column_with_missing_values_is_refused():
     citizens.loc[0, "age"] = None
     with pytest.raises(ValueError, match="missing"):
         SurveyDesign(citizens).poststratify("age", {"18-39": 1, "40-66": 2, "67+": 3})
+
+
+def test_post_stratifying_arrays_gives_the_weights_and_step_of_the_post_stratified_design():
+    citizens = _citizens()
+    result = poststratify_weights(citizens, np.ones(len(citizens)), ["age", "gender"], POPULATION)
+    design = SurveyDesign(citizens).poststratify(["age", "gender"], POPULATION)
+    np.testing.assert_array_equal(result.weights, design.weights.to_numpy())
+    assert result.converged and len(design.calibration) == 1
+    by_hand = SurveyDesign(citizens).with_weights(result.weights, step=result.step)
+    pd.testing.assert_frame_equal(by_hand.mean("score", by="age"), design.mean("score", by="age"))
+
+
+def test_the_calibration_step_changes_the_standard_error_not_the_estimate():
+    citizens = _citizens()
+    result = poststratify_weights(citizens, np.ones(len(citizens)), ["age", "gender"], POPULATION)
+    plain = SurveyDesign(citizens).with_weights(result.weights).mean("score").iloc[0]
+    calibrated = SurveyDesign(citizens).with_weights(result.weights, step=result.step)
+    row = calibrated.mean("score").iloc[0]
+    assert row["estimate"] == pytest.approx(plain["estimate"], rel=1e-12)
+    assert row["se"] != pytest.approx(plain["se"], rel=1e-6)
+
+
+def test_raking_arrays_leaves_the_weights_given_alone_and_says_whether_it_converged():
+    citizens = _citizens()
+    weights = np.ones(len(citizens))
+    margins = {
+        "age": {"18-39": 3100, "40-66": 4900, "67+": 2000},
+        "gender": {"kvinne": 5000, "mann": 5000},
+    }
+    done = rake_weights(citizens, weights, margins, maxit=100, epsilon=1e-10)
+    cut_short = rake_weights(citizens, weights, margins, maxit=1, epsilon=1e-12)
+    assert done.converged and not cut_short.converged
+    assert done.weights.sum() == pytest.approx(10_000)
+    assert (weights == 1).all()
+
+
+def test_calibrating_weights_of_the_wrong_length_is_refused():
+    citizens = _citizens()
+    with pytest.raises(ValueError, match="expected 300 values"):
+        poststratify_weights(citizens, np.ones(10), "gender", {"kvinne": 5000, "mann": 5000})
