@@ -43,7 +43,7 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a respondent may take hours over a survey; the token is per session
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
