@@ -124,6 +124,123 @@ def _codes(
     return codes.astype(np.int64), uniques
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """How the sample was drawn, read from the design's columns: what `SurveyDesign` keeps."""
+
+    structure: Structure
+    strata_labels: pd.Index  # one label per stratum (code h is strata_labels[h])
+    weights: np.ndarray  # sampling weights, one per row
+
+
+def _layout(data: pd.DataFrame, weights, strata, fpc, ids, lonely_psu: str) -> _Layout:
+    """Strata, PSUs, population sizes and sampling weights; see the module docstring."""
+    strata_codes, strata_labels = _strata(data, strata)
+    psu, psu_stratum, n_h = _psus(data, ids, strata_codes, len(strata_labels))
+    population = _population(data, fpc, strata_codes, strata_labels, n_h)
+    if population is None:
+        fpc_factor = np.ones(len(n_h))
+    else:
+        fpc_factor = np.maximum((population - n_h) / population, 0.0)
+    w = _sampling_weights(data, weights, strata_codes, n_h, population)
+    structure = Structure(
+        strata=strata_codes,
+        psu=psu,
+        psu_stratum=psu_stratum,
+        n_h=n_h,
+        fpc_factor=fpc_factor,
+        lonely_psu=lonely_psu,
+    )
+    if lonely_psu == "fail" and structure.lonely.any():
+        h = int(np.flatnonzero(structure.lonely)[0])
+        raise LonelyPSUError(
+            f"stratum {strata_labels[h]!r} has only one PSU (lonely_psu='fail'); "
+            "choose another lonely_psu option"
+        )
+    return _Layout(structure, strata_labels, w)
+
+
+def _strata(data: pd.DataFrame, strata) -> tuple[np.ndarray, pd.Index]:
+    """The stratum code of every row and the strata's labels (one stratum 0 without strata)."""
+    if strata is None:
+        n = len(data)
+        return np.zeros(n, dtype=np.int64), pd.Index([0] if n else [])
+    codes, labels = _codes(_column(data, strata, "strata"), all_categories=False)
+    if (codes < 0).any():
+        raise ValueError("strata: missing values are not allowed")
+    return codes, labels
+
+
+def _psus(data: pd.DataFrame, ids, strata_codes: np.ndarray, n_strata: int):
+    """(PSU of every row, stratum of every PSU, PSUs per stratum); clusters nested in strata.
+
+    Without `ids` every row is its own PSU: the first two are None.
+    """
+    if ids is None:
+        return None, None, np.bincount(strata_codes, minlength=n_strata)
+    id_codes, id_labels = _codes(_column(data, ids, "ids"), all_categories=False)
+    if (id_codes < 0).any():
+        raise ValueError("ids: missing values are not allowed")
+    psu, _ = pd.factorize(strata_codes * max(len(id_labels), 1) + id_codes)
+    psu = psu.astype(np.int64)
+    psu_stratum = np.zeros(psu.max() + 1 if len(data) else 0, dtype=np.int64)
+    psu_stratum[psu] = strata_codes
+    return psu, psu_stratum, np.bincount(psu_stratum, minlength=n_strata)
+
+
+def _population(
+    data: pd.DataFrame, fpc, strata_codes: np.ndarray, strata_labels: pd.Index, n_h: np.ndarray
+) -> np.ndarray | None:
+    """The population size N_h of each stratum from the fpc column (None without fpc).
+
+    The column holds N_h, constant within a stratum, or (every value <= 1) the sampling
+    fraction n_h / N_h, as R reads it.
+    """
+    if fpc is None:
+        return None
+    values = _numeric(_column(data, fpc, "fpc"), "fpc")
+    if np.isnan(values).any() or (values <= 0).any():
+        raise ValueError("fpc: every row needs a positive population size")
+    first = np.zeros(len(n_h))
+    first[strata_codes[::-1]] = values[::-1]
+    if not np.allclose(values, first[strata_codes], rtol=1e-12, atol=0):
+        raise ValueError("fpc varies within a stratum; it must be the stratum's population")
+    if (values > 1).any():
+        if (values < 1).any():
+            raise ValueError(
+                "fpc: all values must be population sizes (>= 1) or all fractions (<= 1)"
+            )
+        population = first
+    else:
+        population = n_h / first
+    too_small = population < n_h - 1e-9
+    if too_small.any():
+        h = int(np.flatnonzero(too_small)[0])
+        raise ValueError(
+            f"fpc: stratum {strata_labels[h]!r} has {n_h[h]} sampled units but a "
+            f"population of {population[h]:g}"
+        )
+    return population
+
+
+def _sampling_weights(
+    data: pd.DataFrame, weights, strata_codes: np.ndarray, n_h: np.ndarray, population
+) -> np.ndarray:
+    """The weights column, else N_h / n_h in each stratum when the population is known, else 1."""
+    n = len(data)
+    if weights is not None:
+        return _positive(_numeric(_column(data, weights, "weights"), "weights"))
+    if population is not None:
+        return (population / n_h)[strata_codes] if n else np.zeros(0)
+    return np.ones(n)
+
+
+def _positive(weights: np.ndarray) -> np.ndarray:
+    if not np.all(np.isfinite(weights)) or (weights <= 0).any():
+        raise ValueError("weights must be positive and finite")
+    return weights
+
+
 class SurveyDesign:
     """A one-stage design (optional strata, clusters, weights, finite population correction).
 
@@ -146,86 +263,10 @@ class SurveyDesign:
             raise ValueError(f"lonely_psu must be one of {LONELY_PSU_OPTIONS}, got {lonely_psu!r}")
         self._data = data
         self._spec = {"weights": weights, "strata": strata, "fpc": fpc, "ids": ids}
-        n = len(data)
-
-        if strata is None:
-            strata_codes = np.zeros(n, dtype=np.int64)
-            strata_labels = pd.Index([0] if n else [])
-        else:
-            strata_codes, strata_labels = _codes(
-                _column(data, strata, "strata"), all_categories=False
-            )
-            if (strata_codes < 0).any():
-                raise ValueError("strata: missing values are not allowed")
-        n_strata = len(strata_labels) if strata is not None else (1 if n else 0)
-        self._strata_labels = strata_labels
-
-        if ids is None:
-            psu = psu_stratum = None
-            n_h = np.bincount(strata_codes, minlength=n_strata)
-        else:
-            id_codes, id_labels = _codes(_column(data, ids, "ids"), all_categories=False)
-            if (id_codes < 0).any():
-                raise ValueError("ids: missing values are not allowed")
-            psu, _ = pd.factorize(strata_codes * max(len(id_labels), 1) + id_codes)
-            psu = psu.astype(np.int64)
-            psu_stratum = np.zeros(psu.max() + 1 if n else 0, dtype=np.int64)
-            psu_stratum[psu] = strata_codes
-            n_h = np.bincount(psu_stratum, minlength=n_strata)
-
-        if fpc is None:
-            fpc_factor = np.ones(n_strata)
-            population = None
-        else:
-            values = _numeric(_column(data, fpc, "fpc"), "fpc")
-            if np.isnan(values).any() or (values <= 0).any():
-                raise ValueError("fpc: every row needs a positive population size")
-            first = np.zeros(n_strata)
-            first[strata_codes[::-1]] = values[::-1]
-            if not np.allclose(values, first[strata_codes], rtol=1e-12, atol=0):
-                raise ValueError("fpc varies within a stratum; it must be the stratum's population")
-            if (values > 1).any():
-                if (values < 1).any():
-                    raise ValueError(
-                        "fpc: all values must be population sizes (>= 1) or all fractions (<= 1)"
-                    )
-                population = first
-            else:
-                population = n_h / first
-            too_small = population < n_h - 1e-9
-            if too_small.any():
-                h = int(np.flatnonzero(too_small)[0])
-                raise ValueError(
-                    f"fpc: stratum {strata_labels[h]!r} has {n_h[h]} sampled units but a "
-                    f"population of {population[h]:g}"
-                )
-            fpc_factor = np.maximum((population - n_h) / population, 0.0)
-        self._population = population
-
-        if weights is not None:
-            w = _numeric(_column(data, weights, "weights"), "weights")
-            if not np.all(np.isfinite(w)) or (w <= 0).any():
-                raise ValueError("weights must be positive and finite")
-        elif population is not None:
-            w = (population / n_h)[strata_codes] if n else np.zeros(0)
-        else:
-            w = np.ones(n)
-        self._w = np.asarray(w, dtype=float)
-
-        self._structure = Structure(
-            strata=strata_codes,
-            psu=psu,
-            psu_stratum=psu_stratum,
-            n_h=n_h,
-            fpc_factor=fpc_factor,
-            lonely_psu=lonely_psu,
-        )
-        if lonely_psu == "fail" and self._structure.lonely.any():
-            h = int(np.flatnonzero(self._structure.lonely)[0])
-            raise LonelyPSUError(
-                f"stratum {strata_labels[h]!r} has only one PSU (lonely_psu='fail'); "
-                "choose another lonely_psu option"
-            )
+        layout = _layout(data, weights, strata, fpc, ids, lonely_psu)
+        self._structure = layout.structure
+        self._strata_labels = layout.strata_labels
+        self._w = layout.weights
         self._calibration: tuple = ()
         self._converged = True
         self._constant_weights_cache: np.ndarray | None = None
@@ -286,11 +327,9 @@ class SurveyDesign:
         w = np.asarray(weights, dtype=float)
         if w.shape != (len(self._data),):
             raise ValueError(f"weights: expected {len(self._data)} values, got {w.size}")
-        if not np.all(np.isfinite(w)) or (w <= 0).any():
-            raise ValueError("weights must be positive and finite")
         new = object.__new__(SurveyDesign)
         new.__dict__.update(self.__dict__)
-        new._w = w
+        new._w = _positive(w)
         if step is None:
             new._spec = {**self._spec, "weights": w}
         else:
