@@ -26,7 +26,7 @@ from scipy import stats
 from analysis.results import Comparison, Estimate
 from analysis.variance import linearised_variance
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only for annotations: analysis.design imports this module
     from analysis.design import SurveyDesign
 
 ADJUST_METHODS = ("holm", "bh")

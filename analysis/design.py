@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration import poststratify_weights, rake_weights
+from analysis.compare import compare_domains
 from analysis.intervals import (
     estimate_intervals,
     korn_graubard_interval,
@@ -730,6 +731,4 @@ class SurveyDesign:
 
     def compare(self, var, by, a, b, level: float = 0.95) -> Comparison:
         """Difference of the means of two domains a - b, with a t test (R's svyttest)."""
-        from analysis.compare import compare_domains
-
         return compare_domains(self, var, by, a, b, level=level)

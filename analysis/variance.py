@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from analysis.calibration import residualise
 from analysis.intervals import CENSUS_TOLERANCE
 
 LONELY_PSU_OPTIONS = ("adjust", "average", "certainty", "remove", "fail")
@@ -129,8 +130,6 @@ def linearised_variance(
 
     average_factor overrides the lonely_psu="average" scaling (one value or one per column).
     """
-    from analysis.calibration import residualise
-
     z = np.asarray(z, dtype=float)
     one = z.ndim == 1
     if one:
