@@ -169,6 +169,31 @@ def _interval_errors(est, lo, hi):
     return ok, np.vstack([np.where(ok, est - lo, 0.0), np.where(ok, hi - est, 0.0)])
 
 
+def _reference_line(ax, value: float, label: str, axis: str = "x") -> None:
+    """A dashed line at a target or reference value (vertical on the x axis), in the legend."""
+    draw = ax.axvline if axis == "x" else ax.axhline
+    draw(
+        float(value),
+        color=OKABE_ITO["vermillion"],
+        linestyle="--",
+        linewidth=1.5,
+        label=label or None,
+    )
+
+
+def _missing_label(ax, y: float, text: str) -> None:
+    """The text shown instead of a row's figure (e.g. "for få svar"), at the left edge."""
+    ax.text(
+        0.01, y, text, va="center", fontsize=9, color="#333333", transform=ax.get_yaxis_transform()
+    )
+
+
+def _row_labels(ax, y: np.ndarray, labels: pd.Series) -> None:
+    """One row per label, first on top, for the horizontal charts."""
+    ax.set_ylim(-0.6, len(labels) - 0.4)
+    ax.set_yticks(y, [str(v) for v in labels])
+
+
 def _check_columns(table: pd.DataFrame, columns: Sequence[str]) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -225,15 +250,7 @@ def indicator_bars(
                 fontsize=9,
             )
         else:
-            ax.text(
-                0.01,
-                yi,
-                missing_text,
-                va="center",
-                fontsize=9,
-                color="#333333",
-                transform=ax.get_yaxis_transform(),
-            )
+            _missing_label(ax, yi, missing_text)
     if per_row_target:
         targets = data[target].to_numpy(dtype=float)
         has = np.isfinite(targets)
@@ -248,17 +265,10 @@ def indicator_bars(
             zorder=3,
         )
     elif target is not None:
-        ax.axvline(
-            float(target),
-            color=OKABE_ITO["vermillion"],
-            linestyle="--",
-            linewidth=1.5,
-            label=target_label or None,
-        )
+        _reference_line(ax, target, target_label, "x")
     if target is not None and target_label:
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.set_ylim(-0.6, len(data) - 0.4)
-    ax.set_yticks(y, [str(v) for v in data[label]])
+    _row_labels(ax, y, data[label])
     _style(ax, title, axis_label, locale, "x")
     return _chart(fig, data, title, description, locale, decimals)
 
@@ -314,13 +324,7 @@ def trend(
                 linewidth=1,
             )
     if target is not None:
-        ax.axhline(
-            float(target),
-            color=OKABE_ITO["vermillion"],
-            linestyle="--",
-            linewidth=1.5,
-            label=target_label or None,
-        )
+        _reference_line(ax, target, target_label, "y")
     if series or (target is not None and target_label):
         ax.legend(frameon=False, loc="best")
     ax.set_xticks(range(len(periods)), [str(p) for p in periods])
@@ -372,29 +376,14 @@ def units_dotplot(
     has = np.isfinite(est)
     ax.scatter(est[has], y[has], color=OKABE_ITO["blue"], s=36, zorder=3)
     if reference is not None:
-        ax.axvline(
-            float(reference),
-            color=OKABE_ITO["vermillion"],
-            linestyle="--",
-            linewidth=1.5,
-            label=reference_label or None,
-        )
+        _reference_line(ax, reference, reference_label, "x")
         if reference_label:
             ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     if scale is not None:
         ax.set_xlim(*scale)
     for yi in y[~has]:
-        ax.text(
-            0.01,
-            yi,
-            missing_text,
-            va="center",
-            fontsize=9,
-            color="#333333",
-            transform=ax.get_yaxis_transform(),
-        )
-    ax.set_ylim(-0.6, len(data) - 0.4)
-    ax.set_yticks(y, [str(v) for v in data[label]])
+        _missing_label(ax, yi, missing_text)
+    _row_labels(ax, y, data[label])
     _style(ax, title, axis_label, locale, "x")
     return _chart(fig, data, title, description, locale, decimals)
 
