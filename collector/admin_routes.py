@@ -16,7 +16,7 @@ from collector.clock import to_local, utcnow
 from collector.forms import CampaignForm, CloseForm, ExtendForm, ImportForm, codes_form
 from collector.models import Campaign, CampaignState
 from collector.survey import load
-from helhet import orgunits
+from helhet import orgunits, spreadsheets
 from helhet.access import admin_only
 from helhet.extensions import db
 from helhet.i18n import local_time, localized
@@ -196,7 +196,7 @@ def import_template(campaign_id: int):
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
     header = ["unit", *[q.key for q in survey.questions if q.answerable]]
     example = [campaign.units[0].unit.code if campaign.units else ""] + [""] * (len(header) - 1)
-    body = ("\ufeff" + ";".join(header) + "\r\n" + ";".join(example) + "\r\n").encode("utf-8")
+    body = spreadsheets.csv_bytes([header, example])
     return send_file(io.BytesIO(body), mimetype="text/csv", as_attachment=True,
                      download_name=f"papirsvar-runde-{campaign.id}.csv")
 

@@ -7,11 +7,12 @@ database is made Latin-1-safe first.
 
 from __future__ import annotations
 
-import csv
 import io
+import ipaddress
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from fpdf import FPDF
 
 from collector import codes
 from collector.clock import to_local
+from helhet import spreadsheets
 from helhet.i18n import local_time, localized
 
 TYPOGRAPHY = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
@@ -47,6 +49,20 @@ class IssuedCode:
     unit_name: str
 
 
+def only_this_computer(address: str) -> bool:
+    """True if `address` names this computer (127.0.0.0/8, ::1, localhost, 0.0.0.0): no respondent
+    could open it from a letter."""
+    host = (urlsplit(address if "://" in address else "//" + address).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return ip.is_loopback or ip.is_unspecified or bool(mapped and (mapped.is_loopback or mapped.is_unspecified))
+
+
 def info_for(campaign, address: str) -> LetterInfo:
     """What the letters of a round say: sender (the municipality at the top of the round's first
     unit), the questionnaire's title, the answering address and the closing time."""
@@ -58,14 +74,13 @@ def info_for(campaign, address: str) -> LetterInfo:
 
 
 def csv_bytes(issued: list[IssuedCode], info: LetterInfo) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads æøå) for mail merge: one row per code."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["code", "unit", "unit_name", "address", "closes"])
+    """UTF-8 CSV (with BOM, so Excel reads æøå) for mail merge: one row per code. Every column is
+    text; one that starts like a formula (a unit named "=HYPERLINK(...)") gets a quote in front."""
     closes = to_local(info.closes_at).strftime("%Y-%m-%d %H:%M")
-    for item in issued:
-        writer.writerow([codes.display(item.code), item.unit_code, item.unit_name, info.address, closes])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes([
+        ["code", "unit", "unit_name", "address", "closes"],
+        *([codes.display(item.code), item.unit_code, item.unit_name, info.address, closes] for item in issued),
+    ])
 
 
 def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") -> bytes:
