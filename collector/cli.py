@@ -1,8 +1,8 @@
 """`helhet campaign ...` and `helhet responses ...`: survey rounds from the command line.
 
     helhet campaign create --questionnaire KEY --unit CODE [--unit CODE ...] --opens DATE --closes DATE \\
-        [--open-link] [--without-codes] [--codes N --codes-file FILE.csv [--letters FILE.pdf]]
-    helhet campaign codes ID --unit CODE --count N --out FILE.csv [--letters FILE.pdf]
+        [--open-link] [--without-codes] [--codes N --codes-file FILE.csv [--letters FILE.pdf] [--base-url URL]]
+    helhet campaign codes ID --unit CODE --count N --out FILE.csv [--letters FILE.pdf] [--base-url URL]
     helhet campaign status ID --format json
     helhet responses import ID FILE.csv
 
@@ -45,8 +45,26 @@ def _campaign(campaign_id: int):
 
 
 def _answer_address(base_url: str | None) -> str:
-    base = base_url or current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL
-    return base.rstrip("/") + "/svar"
+    """Where the letters send respondents: --base-url, else PUBLIC_BASE_URL, followed by /svar.
+
+    An address only this computer can open (http://127.0.0.1:5000 when PUBLIC_BASE_URL is not set)
+    is refused, and nothing is saved, unless it was given with --base-url; then it is printed with a
+    warning. Letters cannot be taken back once they are sent.
+    """
+    from collector import letters
+
+    configured = current_app.config.get("PUBLIC_BASE_URL") or ""
+    address = (base_url or configured or DEFAULT_BASE_URL).rstrip("/") + "/svar"
+    if letters.only_this_computer(address):
+        if not base_url:
+            why = f"PUBLIC_BASE_URL is {configured}" if configured else "PUBLIC_BASE_URL is not set"
+            db.session.rollback()
+            fail(f"The letters would send respondents to {address}, an address only this computer can open ({why}). "
+                 "Give Helhet's public address with --base-url (e.g. --base-url https://svar.kommune.no) or set "
+                 "PUBLIC_BASE_URL. Nothing was saved.")
+        click.echo(f"Warning: the letters send respondents to {address}, an address only this computer can open.",
+                   err=True)
+    return address
 
 
 def _refuse_existing(*paths: Path | None) -> None:
@@ -98,7 +116,8 @@ def campaign_cli() -> None:
 @click.option("--codes-file", type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write the new codes to.")
 @click.option("--letters", "letters_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a PDF with one letter per code.")
 @click.option("--language", type=click.Choice(["nb", "nn", "en"]), default="nb", show_default=True, help="Language of the letters.")
-@click.option("--base-url", help="Public address of Helhet for the letters (default: PUBLIC_BASE_URL or http://127.0.0.1:5000).")
+@click.option("--base-url", help="Public address of Helhet for the letters and the code file (default: PUBLIC_BASE_URL; "
+                                 "needed when that is not set or is this computer's own address).")
 @with_appcontext
 def campaign_create(key, version, unit_codes, opens, closes, name, open_link, without_codes, min_group, period,
                     codes_count, codes_file, letters_path, language, base_url) -> None:
@@ -147,7 +166,8 @@ def campaign_create(key, version, unit_codes, opens, closes, name, open_link, wi
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="CSV file for mail merge.")
 @click.option("--letters", "letters_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write a PDF with one letter per code.")
 @click.option("--language", type=click.Choice(["nb", "nn", "en"]), default="nb", show_default=True, help="Language of the letters.")
-@click.option("--base-url", help="Public address of Helhet for the letters.")
+@click.option("--base-url", help="Public address of Helhet for the letters and the code file (default: PUBLIC_BASE_URL; "
+                                 "needed when that is not set or is this computer's own address).")
 @with_appcontext
 def campaign_codes(campaign_id, unit_code, count, out, letters_path, language, base_url) -> None:
     """Issue more invitation codes for one unit of a round."""

