@@ -43,6 +43,7 @@ The employee-survey table, fast and from SQL sums (`analysis.sufficient`)::
 Disclosure control (`analysis.disclosure`)::
 
     suppress(table, tree, min_group=5, unit="unit", n="n", by=None)     # adds hidden, reason
+    MIN_GROUP_FLOOR                       # 3: min_group is never below it, anywhere
 
 Charts (`analysis.charts`, each returns a Chart with png, svg, table, rows())::
 
@@ -54,7 +55,7 @@ Number formatting (`analysis.formatting`): format_number, format_interval, forma
 
 from analysis.compare import adjust_pvalues, compare_rounds
 from analysis.design import SurveyDesign
-from analysis.disclosure import suppress
+from analysis.disclosure import MIN_GROUP_FLOOR, suppress
 from analysis.formatting import format_interval, format_number, format_percent
 from analysis.indicators import (
     cronbach_alpha,
@@ -69,6 +70,7 @@ from analysis.sufficient import cell_sums, item_table, item_table_from_sums
 from analysis.variance import LonelyPSUError
 
 __all__ = [
+    "MIN_GROUP_FLOOR",
     "Alpha",
     "Comparison",
     "Estimate",

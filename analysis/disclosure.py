@@ -44,7 +44,7 @@ from scipy.linalg import null_space
 
 PRIMARY = "under_min_group"
 COMPLEMENTARY = "complementary"
-MIN_GROUP_FLOOR = 3
+MIN_GROUP_FLOOR = 3  # the smallest min_group anyone may choose (DESIGN.md §4); its one home
 
 
 def _parents(tree, unit: str) -> dict[Hashable, Hashable | None]:
