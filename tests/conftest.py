@@ -3,7 +3,8 @@
 Databases: `app` runs on a fresh SQLite file. Tests that must also hold on PostgreSQL use
 `any_app` (parametrized over sqlite and postgresql) or `pg_app`. PostgreSQL comes from
 HELHET_TEST_DATABASE_URL; without it those tests skip, and with CI=true a missing or unreachable
-server stops the run with a clear message instead.
+server stops the run with a clear message instead. The same holds for the shared inputs
+(../shared or HELHET_SHARED_DIR; see tests/shared.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from helhet.config import normalise_database_url  # noqa: E402
 from helhet.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.browser import browser, live_server, new_page  # noqa: E402,F401  (browser tests' fixtures)
+from tests.shared import shared_problem  # noqa: E402
 
 PG_URL = os.environ.get("HELHET_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -46,6 +48,13 @@ def _postgres_problem() -> str | None:
 
 def pytest_sessionstart(session):
     if IN_CI:
+        missing = shared_problem()
+        if missing:
+            pytest.exit(
+                f"CI=true but the shared inputs are missing ({missing}); set HELHET_SHARED_DIR or "
+                "put them in ../shared: the R reference tests must run in CI, not skip.",
+                returncode=3,
+            )
         problem = _postgres_problem()
         if problem:
             pytest.exit(f"CI=true but PostgreSQL is not usable ({problem}); the PostgreSQL tests must run in CI.", returncode=3)
