@@ -145,3 +145,8 @@ def test_calibrating_weights_of_the_wrong_length_is_refused():
     citizens = _citizens()
     with pytest.raises(ValueError, match="expected 300 values"):
         poststratify_weights(citizens, np.ones(10), "gender", {"kvinne": 5000, "mann": 5000})
+
+
+def test_a_population_count_that_is_not_a_number_is_refused_rather_than_giving_nan_weights():
+    with pytest.raises(ValueError, match="weights must be positive and finite"):
+        SurveyDesign(_citizens()).poststratify("gender", {"kvinne": np.nan, "mann": 5000})
