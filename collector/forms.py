@@ -7,18 +7,18 @@ collector.survey.Survey.form_class).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, NumberInput
 
 from collector import clock
+from helhet.forms import HelhetForm
 
 LANGUAGE_CHOICES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 
 
-class CodeForm(FlaskForm):
+class CodeForm(HelhetForm):
     code = StringField(
         _l("Your code"),
         validators=[InputRequired(message=_l("Write the code from your letter or email.")), Length(max=64, message=_l("The code has 10 characters."))],
@@ -106,7 +106,7 @@ def _int_or_none(value):
         return -1  # not a choice: pre_validate says so
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(HelhetForm):
     name = StringField(_l("Name of the round"), validators=[Optional(), Length(max=200)],
                        description=_l("For example «Medarbeiderundersøkelse 2026». Leave empty to use the questionnaire's title and the year."))
     questionnaire = SelectField(_l("Questionnaire"), coerce=_int_or_none,
@@ -133,13 +133,13 @@ class CampaignForm(FlaskForm):
             raise ValidationError(_l("The minimum group size cannot be below %(n)s.", n=3))
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(HelhetForm):
     closes = LocalTimeField(_l("New closing time"), end_of_day=True,
                             validators=[InputRequired(message=_l("Write the new closing time."))],
                             description=_l("Norwegian time. Must be later than the current closing time."))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(HelhetForm):
     """Only the CSRF token: closing early is one button."""
 
 
@@ -150,7 +150,7 @@ OUTPUT_CHOICES = [
 ]
 
 
-class CodesFormBase(FlaskForm):
+class CodesFormBase(HelhetForm):
     output = RadioField(_l("What to download"), choices=OUTPUT_CHOICES, default="zip")
     language = SelectField(_l("Language of the letters"), choices=LANGUAGE_CHOICES, default="nb")
 
@@ -179,7 +179,7 @@ def codes_form(units, formdata=None):
     return form_class(formdata=formdata) if formdata is not None else form_class()
 
 
-class ImportForm(FlaskForm):
+class ImportForm(HelhetForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(message=_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],

@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     ratelimits.init_app(app)  # refuses memory:// when several processes serve the app
 
-    from helhet import access, auth, errors, i18n, privacy, security, web
+    from helhet import access, auth, edge, errorlog, errors, i18n, privacy, security, web
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -42,6 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     privacy.install_log_filter()
+    errorlog.init_app(app)
+    edge.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
 

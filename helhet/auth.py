@@ -6,20 +6,20 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from helhet.access import public, staff_only
 from helhet.extensions import db, limiter, login_manager
+from helhet.forms import HelhetForm
 from helhet.models import User
 from helhet.web import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HelhetForm):
     email = EmailField(_l("Email"), validators=[DataRequired()], render_kw={"autocomplete": "username"})
     password = PasswordField(
         _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}

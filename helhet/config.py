@@ -49,7 +49,8 @@ class Defaults:
     RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
     RATELIMIT_SUBMIT = "20 per minute;200 per hour"
     PUBLIC_BASE_URL = ""  # e.g. https://svar.kommune.no: the answering address printed in letters
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error never lists the values of the statement (answers), see errorlog.py
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
 
 

@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,6 +19,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from helhet.forms import DecimalField, HelhetForm, IntegerField
 from surveys.labels import DIMENSION_LABELS, KIND_LABELS, LANGUAGE_LABELS, LANGUAGES, TYPE_LABELS
 from surveys.models import QuestionType
 
@@ -60,7 +58,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class QuestionnaireForm(FlaskForm):
+class QuestionnaireForm(HelhetForm):
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
@@ -74,7 +72,7 @@ class QuestionnaireForm(FlaskForm):
         self.title_nb.validators = [InputRequired(), Length(max=SHORT)]
 
 
-class SectionForm(FlaskForm):
+class SectionForm(HelhetForm):
     title_nb, title_nn, title_en = text_fields(_l("Heading"))
     intro_nb, intro_nn, intro_en = text_fields(_l("Introduction"), long=True,
                                                description=_l("Optional text shown above the section's questions."))
@@ -93,7 +91,7 @@ class ChoiceRowForm(Form):
         return not any((f.data or "").strip() for f in (self.value, self.label_nb, self.label_nn, self.label_en))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(HelhetForm):
     """The fields every question has; `question_form(type)` adds the type's own."""
 
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
@@ -151,7 +149,7 @@ def question_form(kind: QuestionType | str) -> type[QuestionForm]:
     return _FORM_CLASSES[kind]
 
 
-class ChangeTypeForm(FlaskForm):
+class ChangeTypeForm(HelhetForm):
     type = SelectField(_l("New type"), choices=list(TYPE_LABELS.items()))
 
 
@@ -160,7 +158,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IndicatorForm(FlaskForm):
+class IndicatorForm(HelhetForm):
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     name_nb, name_nn, name_en = text_fields(_l("Name"))
@@ -176,15 +174,15 @@ class IndicatorForm(FlaskForm):
                                    render_kw={"inputmode": "decimal"})
 
 
-class MoveForm(FlaskForm):
+class MoveForm(HelhetForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(HelhetForm):
     """A POST with nothing but the CSRF token (delete, publish, new version, install)."""
 
 
-class ImportForm(FlaskForm):
+class ImportForm(HelhetForm):
     file = FileField(_l("File"), validators=[FileAllowed(["json", "xlsx", "xls"], _l("Choose a .json, .xlsx or .xls file."))],
                      description=_l("A questionnaire in Helhet's JSON format, or an XLSForm workbook (.xlsx or .xls)."))
     skip_unsupported = BooleanField(_l("Skip what is listed above and import the rest"))

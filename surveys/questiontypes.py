@@ -19,11 +19,11 @@ import math
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from helhet.forms import HelhetForm
 from helhet.i18n import localized
 from surveys.models import Question, QuestionType
 
@@ -393,7 +393,7 @@ def kind_of(question: Question) -> QuestionKind:
     return TYPES[QuestionType(question.type)]
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(HelhetForm):
     """A page of questions. `items()` gives (question, field or None) in the order shown."""
 
     _questions: list[Question] = []

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
+from helhet.forms import HelhetForm, IntegerField
 from helhet.models import Role, UnitLevel
 from helhet.users import MIN_PASSWORD_LENGTH
 
@@ -17,7 +17,7 @@ LEVEL_CHOICES = [
 ]
 
 
-class UserForm(FlaskForm):
+class UserForm(HelhetForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
@@ -38,7 +38,7 @@ class NewUserForm(UserForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(HelhetForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
@@ -51,7 +51,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-class UnitForm(FlaskForm):
+class UnitForm(HelhetForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)],
                        description=_l("For example 4601 or 4601-helse-hjemme. Letters, digits, dot, hyphen."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -62,7 +62,7 @@ class UnitForm(FlaskForm):
     )
 
 
-class PopulationForm(FlaskForm):
+class PopulationForm(HelhetForm):
     period = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=1900, max=2200)])
     count = IntegerField(
         _l("Number of people"),
@@ -71,7 +71,7 @@ class PopulationForm(FlaskForm):
     )
 
 
-class UnitImportForm(FlaskForm):
+class UnitImportForm(HelhetForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],

@@ -1,13 +1,18 @@
 """Bad input gets a clear 4xx page or a field error, never a 500, and never a partial response."""
 
+import io
+import logging
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from werkzeug.datastructures import MultiDict
 
-from collector.models import Answer, Draft, Response
+from collector import services
+from collector.models import Answer, Draft, Invitation, InvitationStatus, Response
 from helhet.extensions import db
+from tests import factories as core
 from tests.collector import factories, helpers
 from tests.conftest import make_app, sqlite_url
 
@@ -116,6 +121,85 @@ def test_a_replayed_page_after_sending_stores_nothing(client, tree):
     assert response_count() == 1
 
 
+def stored_free_texts() -> list[str]:
+    return list(db.session.scalars(select(Answer.text).where(Answer.question_key == "x_text")))
+
+
+def answer_with_text(client, questionnaire, free_text):
+    """Every page answered validly, with `free_text` as the free-text answer; returns the last page's response."""
+    response = None
+    for page in helpers.pages_of(questionnaire):
+        data = {**helpers.valid_page_data(page), "action": "next"}
+        if "q_x_text" in data:
+            data["q_x_text"] = free_text
+        response = client.post(f"/svar/side/{page.number}", data=data)
+    return response
+
+
+@pytest.fixture
+def any_round(any_app):
+    """An open round on SQLite and on PostgreSQL (made once per test, also for hypothesis)."""
+    return factories.make_open_round(core.make_tree())
+
+
+def test_a_nul_in_a_free_text_answer_is_left_out_and_the_answers_can_be_sent(any_app, any_round):
+    client = any_app.test_client()
+    helpers.enter_code(client, any_round.codes[0])
+    assert answer_with_text(client, any_round.questionnaire, "Godt\x00 arbeids\x1bmiljø\nhos oss").status_code == 303
+    assert helpers.send(client).status_code == 303
+    assert response_count() == 1
+    assert stored_free_texts() == ["Godt arbeidsmiljø\nhos oss"]
+
+
+def test_a_file_posted_as_a_free_text_answer_is_ignored(any_app, any_round):
+    client = any_app.test_client()
+    helpers.enter_code(client, any_round.codes[0])
+    response = client.post("/svar/side/1", data={"q_x_text": (io.BytesIO(b"secret" * 100), "notes.txt"),
+                                                 "action": "save"})
+    assert response.status_code == 303
+    assert "x_text" not in stored_answers()
+
+
+def test_a_file_posted_as_the_code_asks_for_the_code(any_app, any_round):
+    client = any_app.test_client()
+    helpers.english(client)
+    response = client.post("/svar", data={"code": (io.BytesIO(any_round.codes[0].encode()), "code.txt")})
+    assert response.status_code == 422
+    assert "Write the code from your letter or email." in html(response)
+
+
+SECRET = "Lederen min Per Hansen gjør meg syk"
+
+
+def test_a_database_error_on_send_leaves_no_answer_in_the_log(any_app, any_round, monkeypatch, caplog):
+    """Forced: the send fails in the database with the answer as a parameter (and, on PostgreSQL, in
+    the database's own message). The log says where it failed and of what kind, never the answer."""
+    real_submit = services.submit
+
+    def failing_submit(*args, **kwargs):
+        result = real_submit(*args, **kwargs)
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("SELECT CAST(:answer AS INTEGER)"), {"answer": SECRET})
+        else:
+            db.session.execute(text("INSERT INTO no_such_table VALUES (:answer)"), {"answer": SECRET})
+        return result
+
+    monkeypatch.setattr(services, "submit", failing_submit)
+    any_app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = any_app.test_client()
+    helpers.enter_code(client, any_round.codes[0])
+    answer_with_text(client, any_round.questionnaire, SECRET)
+    with caplog.at_level(logging.ERROR):
+        response = helpers.send(client)
+    assert response.status_code == 500
+    assert "Exception on /svar/send [POST]" in caplog.text
+    assert "sqlalchemy.exc." in caplog.text  # what kind of error, and the frames, stay
+    assert "Per Hansen" not in caplog.text
+    assert all("Per Hansen" not in record.getMessage() for record in caplog.records)
+    db.session.rollback()
+    assert response_count() == 0
+
+
 # --- random form data at every answering endpoint -----------------------------------------------
 
 @pytest.fixture
@@ -191,7 +275,5 @@ def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(app, 
     db.session.execute(Answer.__table__.delete())
     db.session.execute(Response.__table__.delete())
     db.session.execute(Draft.__table__.delete())
-    from collector.models import Invitation, InvitationStatus
-
     db.session.execute(Invitation.__table__.update().values(status=InvitationStatus.UNUSED.value))
     db.session.commit()
