@@ -142,6 +142,41 @@ def user_set_password(email: str) -> None:
     click.echo(f"Password changed for {user.email}.")
 
 
+@user_cli.command("update")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), help="Default: unchanged.")
+@click.option("--unit", "unit_code", help="Org unit code (leaders). Default: unchanged.")
+@click.option("--name", help="Default: unchanged.")
+@click.option("--active/--inactive", default=None, help="Whether the user may sign in. Default: unchanged.")
+@with_appcontext
+def user_update(email: str, role: str | None, unit_code: str | None, name: str | None, active: bool | None) -> None:
+    """Change a user's role, org unit, name or whether they may sign in.
+
+    A change of role, unit or active ends every session of the user. The last active
+    administrator cannot be demoted or deactivated.
+    """
+    from helhet import orgunits, users
+
+    user = users.by_email(email)
+    if user is None:
+        fail(f"No user has the email {email}.")
+    unit = user.unit
+    if unit_code:
+        unit = orgunits.by_code(unit_code)
+        if unit is None:
+            fail(f"No org unit has the code {unit_code}.")
+    try:
+        users.update_user(
+            user, Role(role) if role else user.role, unit,
+            user.name if name is None else name, user.active if active is None else active,
+        )
+    except users.UserError as error:
+        fail(str(error))
+    db.session.commit()
+    unit_text = f" of {user.unit.code}" if user.unit else ""
+    click.echo(f"{user.email}: {user.role.value}{unit_text}, {'active' if user.active else 'deactivated'}.")
+
+
 @user_cli.command("list")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext

@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from helhet.extensions import db
+from helhet.passwords import hash_method
 
 
 def utcnow() -> datetime:
@@ -80,11 +80,14 @@ class User(UserMixin, db.Model):
     unit: Mapped[OrgUnit | None] = relationship()
 
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = generate_password_hash(password, method=hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """The user as a session holds it (Flask-Login's alternative id): a stale version signs nobody in."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

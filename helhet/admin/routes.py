@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from helhet import orgunits as unit_service
@@ -18,6 +19,7 @@ from helhet.admin.forms import (
     UnitImportForm,
     UserForm,
 )
+from helhet.auth import start_session
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel, User
 from helhet.tabular import ImportFailed
@@ -102,10 +104,16 @@ def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        user_service.set_password(user, form.password.data)
-        db.session.commit()
-        flash(_("The password for %(email)s was changed.", email=user.email), "success")
-        return redirect(url_for(".users"), 303)
+        try:
+            user_service.set_password(user, form.password.data)
+        except user_service.UserError as error:
+            form[error.field].errors.append(str(error))
+        else:
+            db.session.commit()
+            if user.id == current_user.id:  # their other sessions end; this one goes on
+                start_session(user)
+            flash(_("The password for %(email)s was changed.", email=user.email), "success")
+            return redirect(url_for(".users"), 303)
     return render_template("admin/password_form.html", form=form, user=user), form_status(form)
 
 

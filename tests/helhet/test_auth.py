@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import werkzeug.security
+
 from helhet.models import User
 from tests import factories
 from tests.conftest import make_app, sqlite_url
@@ -101,3 +103,57 @@ def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
         with app.app_context():
             statuses.append(app.test_client().post("/logg-inn", data=form).status_code)
     assert statuses == [422, 422, 422, 429]
+
+
+# --- a failed login takes the same time whether or not the email exists ---------------------
+
+def password_hashes_computed(monkeypatch) -> list[str]:
+    """From now on, the method of every password hash werkzeug computes (one per check)."""
+    methods = []
+    compute = werkzeug.security._hash_internal
+
+    def counted(method, salt, password):
+        methods.append(method)
+        return compute(method, salt, password)
+
+    monkeypatch.setattr(werkzeug.security, "_hash_internal", counted)
+    return methods
+
+
+def failed_login(client, email: str):
+    response = client.post("/logg-inn", data={"email": email, "password": "not the password at all"})
+    assert response.status_code == 422
+
+
+def test_a_failed_login_hashes_once_with_the_configured_method_for_a_known_email(client, admin, monkeypatch):
+    hashes = password_hashes_computed(monkeypatch)
+    failed_login(client, admin.email)
+    assert hashes == ["pbkdf2:sha256:1000"]
+
+
+def test_a_failed_login_for_an_unknown_email_does_the_same_hashing_as_for_a_known_one(client, monkeypatch):
+    hashes = password_hashes_computed(monkeypatch)
+    failed_login(client, "nobody@test.no")
+    assert hashes == ["pbkdf2:sha256:1000"]
+
+
+def test_a_failed_login_for_a_deactivated_user_does_the_same_hashing_as_for_an_active_one(client, admin, monkeypatch):
+    admin.active = False
+    hashes = password_hashes_computed(monkeypatch)
+    failed_login(client, admin.email)
+    assert hashes == ["pbkdf2:sha256:1000"]
+
+
+def test_the_right_password_of_a_deactivated_user_signs_nobody_in(client, admin):
+    admin.active = False
+    response = client.post("/logg-inn", data={"email": admin.email, "password": factories.PASSWORD})
+    assert response.status_code == 422
+    assert client.get("/admin/").status_code == 302
+
+
+def test_with_scrypt_an_unknown_email_costs_an_scrypt_hash_too(tmp_path, monkeypatch):
+    app = make_app(sqlite_url(tmp_path), PASSWORD_HASH_METHOD="scrypt")
+    with app.app_context():
+        hashes = password_hashes_computed(monkeypatch)
+        failed_login(app.test_client(), "nobody@test.no")
+    assert hashes == ["scrypt"]  # werkzeug's scrypt defaults (n=2**15, r=8, p=1), as generate_password_hash uses
