@@ -5,9 +5,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
+from helhet import passwords
 from helhet.forms import HelhetForm, IntegerField
 from helhet.models import Role, UnitLevel
-from helhet.users import MIN_PASSWORD_LENGTH
 
 ROLE_CHOICES = [(Role.ADMIN.value, _l("Administrator")), (Role.LEADER.value, _l("Leader"))]
 LEVEL_CHOICES = [
@@ -32,8 +32,10 @@ class UserForm(HelhetForm):
 class NewUserForm(UserForm):
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
-        description=_l("At least 10 characters. Give it to the person in a safe way."),
+        validators=[DataRequired()],  # the rule itself is helhet.passwords, checked by the service
+        description=_l(
+            "At least %(n)s characters, not a common password and not the email address. "
+            "Give it to the person in a safe way.", n=passwords.MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -41,7 +43,9 @@ class NewUserForm(UserForm):
 class PasswordForm(HelhetForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
+        validators=[DataRequired()],  # the rule itself is helhet.passwords, checked by the service
+        description=_l("At least %(n)s characters, not a common password and not the email address.",
+                       n=passwords.MIN_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
