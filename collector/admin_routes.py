@@ -6,14 +6,14 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from collector import bp, letters, queries, services
+from collector import bp, letters, mixing, queries, services
 from collector.clock import to_local, utcnow
-from collector.forms import CampaignForm, CloseForm, ExtendForm, ImportForm, codes_form
+from collector.forms import CampaignForm, CloseForm, ExtendForm, HeldForm, ImportForm, codes_form
 from collector.models import Campaign, CampaignState
 from collector.survey import load
 from helhet import orgunits, spreadsheets
@@ -89,6 +89,7 @@ def _campaign_page(campaign: Campaign, extend_form=None, codes=None, status=200)
         "collector/admin/campaign.html", campaign=campaign, report=report, links=links,
         opens_at=campaign.opens_at, closes_at=campaign.closes_at,
         extend_form=extend_form or ExtendForm(formdata=None), close_form=CloseForm(formdata=None),
+        held_form=HeldForm(formdata=None),
         codes_form=codes or codes_form([u.unit for u in report.units], formdata=None),
         answer_address=public_address(".enter_code"), state=report.state, States=CampaignState,
     ), status
@@ -131,8 +132,29 @@ def close(campaign_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
+            mixing.scrub_storage()
             flash(ngettext("The round is closed. %(num)s unfinished open-link answer was removed.",
                            "The round is closed. %(num)s unfinished open-link answers were removed.", removed), "success")
+    return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
+
+
+@bp.post("/admin/runder/<int:campaign_id>/holdt/<int:unit_id>")
+@admin_only
+def held(campaign_id: int, unit_id: int):
+    """Accept or discard a unit's open-link answers that were held back."""
+    campaign = campaign_or_404(campaign_id)
+    if unit_id not in {cu.unit_id for cu in campaign.units}:
+        abort(404)
+    form = HeldForm()
+    if form.validate_on_submit():
+        if form.decision.data == "accept":
+            count = services.accept_held(campaign, unit_id)
+            message = ngettext("%(num)s held answer is now counted.", "%(num)s held answers are now counted.", count)
+        else:
+            count = services.discard_held(campaign, unit_id)
+            message = ngettext("%(num)s held answer was deleted.", "%(num)s held answers were deleted.", count)
+        db.session.commit()
+        flash(message, "success")
     return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
 
 

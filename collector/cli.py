@@ -199,11 +199,15 @@ def campaign_status(campaign_id, fmt) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{data['name']} ({data['state']}, {data['opens_at']} - {data['closes_at']})")
+    state = f"{data['state']}, sealed" if data["sealed"] else data["state"]
+    click.echo(f"{data['name']} ({state}, {data['opens_at']} - {data['closes_at']})")
     for unit in data["units"]:
         rate = "-" if unit["response_rate"] is None else f"{unit['response_rate'] * 100:.0f} %"
         population = "-" if unit["population"] is None else unit["population"]
         flag = "  UNUSUAL OPEN-LINK ANSWERS" if unit["spike"] else ""
+        held = sum(unit["held"].values())
+        if held:
+            flag += f"  {held} HELD (`helhet campaign held {data['id']} --unit {unit['code']} --accept|--discard`)"
         click.echo(f"  {unit['code']:<28} {unit['responses']:>6} / {population!s:<6} {rate:>6}{flag}")
     total_rate = "-" if data["response_rate"] is None else f"{data['response_rate'] * 100:.0f} %"
     click.echo(f"  {'all units':<28} {data['responses']:>6} / {data['population']!s:<6} {total_rate:>6}")
@@ -250,8 +254,9 @@ def campaign_extend(campaign_id, closes) -> None:
 @click.argument("campaign_id", type=int)
 @with_appcontext
 def campaign_close(campaign_id) -> None:
-    """Close a round now (and remove its unfinished open-link answers)."""
-    from collector import services
+    """Close a round now, or finish closing one whose time has run out: its responses are mixed
+    so that no code can be linked to an answer, and its unfinished open-link answers removed."""
+    from collector import mixing, services
 
     campaign = _campaign(campaign_id)
     try:
@@ -260,18 +265,53 @@ def campaign_close(campaign_id) -> None:
         db.session.rollback()
         fail(str(error))
     db.session.commit()
-    click.echo(f"Round {campaign.id} is closed; {removed} unfinished open-link drafts removed.")
+    click.echo(f"Round {campaign.id} is closed and sealed; {removed} unfinished open-link drafts removed.")
+    if not mixing.scrub_storage():
+        click.echo("Warning: the database was busy, so the old rows' traces are not scrubbed from its "
+                   f"files yet. Run `helhet campaign close {campaign.id}` again later.", err=True)
+
+
+@campaign_cli.command("held")
+@click.argument("campaign_id", type=int)
+@click.option("--unit", "unit_code", required=True, help="The unit whose held open-link answers to decide on.")
+@click.option("--accept", "decision", flag_value="accept", help="Count them after all.")
+@click.option("--discard", "decision", flag_value="discard", help="Delete them.")
+@with_appcontext
+def campaign_held(campaign_id, unit_code, decision) -> None:
+    """Accept or discard the open-link answers held back for one unit (see `campaign status`)."""
+    from collector import services
+
+    campaign = _campaign(campaign_id)
+    link = next((cu for cu in campaign.units if cu.unit.code == unit_code), None)
+    if link is None:
+        fail(f"{unit_code} is not a unit of round {campaign.id}.")
+    if decision is None:
+        fail("Say --accept or --discard.")
+    if decision == "accept":
+        count = services.accept_held(campaign, link.unit_id)
+    else:
+        count = services.discard_held(campaign, link.unit_id)
+    db.session.commit()
+    click.echo(f"{count} held answers for {unit_code} {'accepted' if decision == 'accept' else 'discarded'}.")
 
 
 @campaign_cli.command("purge-drafts")
 @click.option("--idle-days", type=int, help="Also remove open-link drafts untouched for this many days.")
 @with_appcontext
 def campaign_purge(idle_days) -> None:
-    """Remove unfinished open-link answers nobody can send any more (run it daily, e.g. from cron)."""
-    from collector import queries, services
+    """Seal rounds whose time has run out and remove unfinished open-link answers nobody can send
+    any more (run it daily, e.g. from cron)."""
+    from collector import mixing, queries, services
 
-    removed = services.purge_open_link_drafts(idle_before=queries.idle_cutoff(idle_days) if idle_days else None)
+    sealed = services.seal_closed_rounds()
+    removed = sum(result.drafts_removed for _campaign, result in sealed)
+    removed += services.purge_open_link_drafts(idle_before=queries.idle_cutoff(idle_days) if idle_days else None)
     db.session.commit()
+    if sealed and not mixing.scrub_storage():
+        click.echo("Warning: the database was busy; the old rows' traces are not scrubbed yet "
+                   "(the next run tries again).", err=True)
+    for campaign, _result in sealed:
+        click.echo(f"Round {campaign.id} has closed and is now sealed.")
     click.echo(f"{removed} open-link drafts removed.")
 
 

@@ -5,7 +5,8 @@
 `item_sums(campaign)`       n, Σx and Σx² per unit and question, computed by the database with
                             GROUP BY, so the cost grows with units x questions, not respondents
 
-Everything here is a read; nothing is suppressed yet: suppression (min_group) is analysis's job.
+Everything here is a read of the counted responses (not those held for review); nothing is
+suppressed yet: suppression (min_group) is analysis's job.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import case, func, select
 
-from collector.models import Answer, Campaign, Response
+from collector.models import Answer, Campaign, Response, ResponseState
 from collector.survey import load
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitPopulation
@@ -22,6 +23,9 @@ from surveys.models import QuestionType
 NUMERIC_TYPES = (QuestionType.SCALE, QuestionType.NUMBER)
 
 SUMS_COLUMNS = ["unit", "item", "n", "sum", "sumsq", "dont_know", "respondents", "population"]
+# Held open-link responses wait for an administrator's decision and are not part of the data.
+COUNTED = Response.state != ResponseState.HELD
+
 RESPONSE_COLUMNS = ["response_id", "unit", "headcount", "source", "submitted_on", "age_group", "gender"]
 
 
@@ -56,7 +60,7 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
         select(Response.id, OrgUnit.code, Response.unit_id, Response.source, Response.submitted_on,
                Response.age_group, Response.gender)
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
-        .where(Response.campaign_id == campaign.id)
+        .where(Response.campaign_id == campaign.id, COUNTED)
         .order_by(Response.id)
     ).all()
     frame = pd.DataFrame(
@@ -69,7 +73,7 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
     answers = db.session.execute(
         select(Answer.response_id, Answer.question_key, Answer.value, Answer.text, Answer.dont_know)
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.campaign_id == campaign.id)
+        .where(Response.campaign_id == campaign.id, COUNTED)
     ).all()
     by_question: dict[str, list] = {}
     for row in answers:
@@ -104,7 +108,7 @@ def answers_long(campaign: Campaign) -> pd.DataFrame:
                Answer.dont_know)
         .join(Response, Response.id == Answer.response_id)
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
-        .where(Response.campaign_id == campaign.id)
+        .where(Response.campaign_id == campaign.id, COUNTED)
         .order_by(Answer.response_id, Answer.id)
     ).all()
     return pd.DataFrame([tuple(r) for r in rows],
@@ -127,14 +131,14 @@ def item_sums(campaign: Campaign, question_keys: list[str] | None = None) -> pd.
                func.sum(case((Answer.dont_know.is_(True), 1), else_=0)).label("dont_know"))
         .join(Response, Response.id == Answer.response_id)
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
-        .where(Response.campaign_id == campaign.id, (value.is_not(None)) | Answer.dont_know.is_(True))
+        .where(Response.campaign_id == campaign.id, COUNTED, (value.is_not(None)) | Answer.dont_know.is_(True))
         .group_by(Response.unit_id, OrgUnit.code, Answer.question_key)
         .order_by(OrgUnit.code, Answer.question_key)
     )
     if question_keys is not None:
         query = query.where(Answer.question_key.in_(question_keys))
     respondents = dict(db.session.execute(
-        select(Response.unit_id, func.count()).where(Response.campaign_id == campaign.id).group_by(Response.unit_id)
+        select(Response.unit_id, func.count()).where(Response.campaign_id == campaign.id, COUNTED).group_by(Response.unit_id)
     ).all())
     headcounts = _headcounts(campaign)
     rows = db.session.execute(query).all()

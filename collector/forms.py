@@ -143,6 +143,13 @@ class CloseForm(HelhetForm):
     """Only the CSRF token: closing early is one button."""
 
 
+class HeldForm(HelhetForm):
+    """Accept or discard a unit's held open-link answers: two buttons named `decision`."""
+
+    decision = RadioField(choices=[("accept", _l("Count them")), ("discard", _l("Delete them"))],
+                          validators=[InputRequired()])
+
+
 OUTPUT_CHOICES = [
     ("zip", _l("Both: CSV for mail merge and PDF letters (a ZIP file)")),
     ("csv", _l("CSV file for mail merge")),

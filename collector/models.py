@@ -2,7 +2,10 @@
 
 Anonymity by construction: an Invitation has no link to the Response it produced, a Response keeps
 only the day it was submitted, and the Draft (which does know its invitation) is deleted in the same
-transaction that inserts the Response and marks the code completed.
+transaction that inserts the Response and marks the code completed. Anonymity against someone with
+the database in hand (transaction ids, row order, leftover bytes) is collector/mixing.py's job: a
+response is RECEIVED when sent, mixed into a shuffled batch of its unit (RELEASED) as soon as the
+unit has enough of them, and the whole round is mixed once more when it is sealed after closing.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class Campaign(db.Model):
     use_codes: Mapped[bool] = mapped_column(default=True)
     min_group: Mapped[int] = mapped_column(default=5)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when the closed round's responses were mixed and its traces scrubbed (collector/mixing.py)
+    sealed_at: Mapped[datetime | None]
 
     questionnaire: Mapped[Questionnaire] = relationship()
     units: Mapped[list[CampaignUnit]] = relationship(
@@ -114,6 +119,17 @@ class ResponseSource(enum.StrEnum):
     PAPER = "paper"  # typed in from a paper form, or moved from another system
 
 
+class ResponseState(enum.StrEnum):
+    RECEIVED = "received"  # sent; waits to be mixed into a shuffled batch of its unit
+    RELEASED = "released"  # mixed: its id, row and transaction are shared with its whole batch
+    HELD = "held"  # an open-link answer held back for an administrator to accept or discard
+
+
+class HoldReason(enum.StrEnum):
+    OVER_POPULATION = "over_population"  # the unit already had as many answers as people
+    BURST = "burst"  # one client sent several answers within a short time
+
+
 class Response(db.Model):
     __table_args__ = (
         Index("ix_response_campaign_unit_day", "campaign_id", "unit_id", "submitted_on"),
@@ -124,6 +140,8 @@ class Response(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     submitted_on: Mapped[date]  # the day only, never a precise time
     source: Mapped[ResponseSource] = mapped_column(_enum(ResponseSource), default=ResponseSource.WEB)
+    state: Mapped[ResponseState] = mapped_column(_enum(ResponseState), default=ResponseState.RELEASED)
+    held_reason: Mapped[HoldReason | None] = mapped_column(_enum(HoldReason))
     age_group: Mapped[str | None] = mapped_column(String(20))
     gender: Mapped[str | None] = mapped_column(String(20))
 

@@ -23,6 +23,7 @@ from collector.models import (
     InvitationStatus,
     Response,
     ResponseSource,
+    ResponseState,
 )
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitPopulation
@@ -44,12 +45,14 @@ class DraftRef:
     closes_at: datetime
     questionnaire_id: int
     published_at: datetime | None
+    min_group: int  # also the size of the batches responses are mixed in (collector/mixing.py)
 
 
 # The answering path's statements are built once (they run for every page a respondent sends).
 DRAFT_BY_TOKEN = (
     select(Draft.id, Draft.campaign_id, Draft.unit_id, Draft.invitation_id, Draft.answers,
-           Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_id, Questionnaire.published_at)
+           Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_id, Questionnaire.published_at,
+           Campaign.min_group)
     .join(Campaign, Campaign.id == Draft.campaign_id)
     .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
     .where(Draft.token_hash == bindparam("token_hash"))
@@ -69,7 +72,7 @@ def draft_ref(token: str | None) -> DraftRef | None:
     if row is None:
         return None
     return DraftRef(row.id, row.campaign_id, row.unit_id, row.invitation_id, dict(row.answers or {}),
-                    row.opens_at, row.closes_at, row.questionnaire_id, row.published_at)
+                    row.opens_at, row.closes_at, row.questionnaire_id, row.published_at, row.min_group)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,23 @@ def link(link_token: str) -> CampaignUnit | None:
 
 
 
+def population_of(campaign_id: int, unit_id: int) -> int | None:
+    """The unit's headcount for the round's period, if known."""
+    return db.session.scalar(
+        select(UnitPopulation.count)
+        .join(Campaign, Campaign.period == UnitPopulation.period)
+        .where(Campaign.id == campaign_id, UnitPopulation.unit_id == unit_id)
+    )
+
+
+def response_count(campaign_id: int, unit_id: int) -> int:
+    """All responses of one unit in a round: received, released and held."""
+    return db.session.scalar(
+        select(func.count()).select_from(Response)
+        .where(Response.campaign_id == campaign_id, Response.unit_id == unit_id)
+    )
+
+
 # --- administration ---------------------------------------------------------------------------
 
 def published_questionnaires() -> list[Questionnaire]:
@@ -138,7 +158,9 @@ def campaign_list() -> list[CampaignSummary]:
     """Every round, newest first, with its state and number of responses."""
     now = utcnow()
     counts = dict(db.session.execute(
-        select(Response.campaign_id, func.count()).group_by(Response.campaign_id)
+        select(Response.campaign_id, func.count())
+        .where(Response.state != ResponseState.HELD)
+        .group_by(Response.campaign_id)
     ).all())
     campaigns = db.session.scalars(
         select(Campaign).options(selectinload(Campaign.units), selectinload(Campaign.questionnaire))
@@ -200,6 +222,7 @@ class UnitProgress:
     codes_issued: int = 0
     codes_started: int = 0
     codes_used: int = 0
+    held: dict[str, int] = field(default_factory=dict)  # held open-link responses by reason
     spike: Spike | None = None
 
     @property
@@ -244,6 +267,10 @@ class Progress:
         return sum(u.codes_used for u in self.units)
 
     @property
+    def held(self) -> int:
+        return sum(sum(u.held.values()) for u in self.units)
+
+    @property
     def spikes(self) -> list[UnitProgress]:
         return [u for u in self.units if u.spike is not None]
 
@@ -260,19 +287,24 @@ def progress(campaign: Campaign, on: date | None = None) -> Progress:
     ).all())
     rows = {cu.unit_id: UnitProgress(cu, populations.get(cu.unit_id)) for cu in links}
     daily: dict[int, dict[date, int]] = {}
-    for unit_id, source, day, count in db.session.execute(
-        select(Response.unit_id, Response.source, Response.submitted_on, func.count())
+    for unit_id, source, day, state, reason, count in db.session.execute(
+        select(Response.unit_id, Response.source, Response.submitted_on, Response.state,
+               Response.held_reason, func.count())
         .where(Response.campaign_id == campaign.id)
-        .group_by(Response.unit_id, Response.source, Response.submitted_on)
+        .group_by(Response.unit_id, Response.source, Response.submitted_on, Response.state,
+                  Response.held_reason)
     ):
         row = rows.get(unit_id)
         if row is None:
+            continue
+        if ResponseState(state) == ResponseState.HELD:
+            row.held[reason] = row.held.get(reason, 0) + count
             continue
         row.responses += count
         source = ResponseSource(source)
         if source == ResponseSource.OPEN_LINK:
             row.open_link += count
-            daily.setdefault(unit_id, {})[day] = count
+            daily.setdefault(unit_id, {})[day] = daily.get(unit_id, {}).get(day, 0) + count
         elif source == ResponseSource.PAPER:
             row.paper += count
         else:
@@ -307,6 +339,7 @@ def status_dict(campaign: Campaign) -> dict:
         "name": campaign.name,
         "questionnaire": {"key": campaign.questionnaire.key, "version": campaign.questionnaire.version},
         "state": report.state.value,
+        "sealed": campaign.sealed_at is not None,
         "opens_at": to_local(campaign.opens_at).replace(tzinfo=OSLO).isoformat(timespec="minutes"),
         "closes_at": to_local(campaign.closes_at).replace(tzinfo=OSLO).isoformat(timespec="minutes"),
         "period": campaign.period,
@@ -314,6 +347,7 @@ def status_dict(campaign: Campaign) -> dict:
         "population": report.population,
         "responses": report.responses,
         "response_rate": _rounded(report.rate),
+        "held": report.held,
         "units": [
             {
                 "code": u.unit.code,
@@ -323,6 +357,7 @@ def status_dict(campaign: Campaign) -> dict:
                 "response_rate": _rounded(u.rate),
                 "responses_by_source": {"web": u.web, "open_link": u.open_link, "paper": u.paper},
                 "codes": {"issued": u.codes_issued, "in_progress": u.codes_started, "used": u.codes_used},
+                "held": dict(sorted(u.held.items())),
                 "spike": None if u.spike is None else {"kind": u.spike.kind, "today": u.spike.today},
             }
             for u in report.units

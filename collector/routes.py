@@ -27,6 +27,7 @@ from collector.survey import Survey, load
 from helhet.access import public
 from helhet.extensions import db, limiter
 from helhet.i18n import current_language
+from helhet.privacy import client_key
 from surveys.questiontypes import describe_answer, initial_data, kind_of
 
 SESSION_KEY = "answer"
@@ -235,7 +236,7 @@ def review():
             switch_language(lang)
         else:
             try:
-                services.submit(ref, survey)
+                services.submit(ref, survey, client=client_key())
             except services.IncompleteAnswers as error:
                 db.session.rollback()
                 problems, status = error.problems, 422

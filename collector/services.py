@@ -11,33 +11,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
+from limits import parse
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from collector import codes, queries
-from collector.clock import today, utcnow
+from analysis.disclosure import MIN_GROUP_FLOOR
+from collector import codes, mixing, queries
+from collector.clock import to_local, today, utcnow
 from collector.models import (
     Answer,
     Campaign,
     CampaignState,
     CampaignUnit,
     Draft,
+    HoldReason,
     Invitation,
     InvitationStatus,
     Response,
     ResponseSource,
+    ResponseState,
 )
 from collector.queries import DraftRef
 from collector.survey import Problem, Survey, load
-from helhet.extensions import db
+from helhet.extensions import db, limiter
 from helhet.i18n import localized
 from helhet.models import OrgUnit
 from helhet.tabular import ImportFailed, RowError, read_csv
 from surveys.models import Questionnaire
 from surveys.questiontypes import AnswerError, kind_of
 
-MIN_GROUP_FLOOR = 3
 MAX_CODES_PER_BATCH = 20_000
 
 
@@ -147,17 +151,30 @@ def extend(campaign: Campaign, closes_at: datetime) -> None:
     if closes_at <= utcnow():
         raise CampaignError("closes", _("The closing time has already passed."))
     campaign.closes_at = closes_at
+    campaign.sealed_at = None  # it takes answers again; the next close seals it again
     db.session.flush()
 
 
 def close_now(campaign: Campaign) -> int:
-    """Close a round that has not closed yet; returns how many open-link drafts were removed."""
+    """Close a round now, or finish closing one whose time has run out: seal it (collector/mixing.py).
+    Returns how many unfinished open-link drafts were removed. The caller commits and then calls
+    `mixing.scrub_storage()`."""
     now = utcnow()
-    if campaign.state(now) == CampaignState.CLOSED:
+    if campaign.state(now) != CampaignState.CLOSED:
+        campaign.closes_at = max(now, campaign.opens_at)
+        db.session.flush()
+    elif campaign.sealed_at is not None:
         raise CampaignError("closes", _("The round is already closed."))
-    campaign.closes_at = max(now, campaign.opens_at)
-    db.session.flush()
-    return purge_open_link_drafts(campaign_id=campaign.id)
+    return mixing.seal(campaign).drafts_removed
+
+
+def seal_closed_rounds() -> list[tuple[Campaign, mixing.Sealed]]:
+    """Seal every round whose closing time has passed and that is not sealed yet (run daily with
+    `helhet campaign purge-drafts`). Returns them; the caller commits and scrubs."""
+    due = list(db.session.scalars(
+        select(Campaign).where(Campaign.closes_at <= utcnow(), Campaign.sealed_at.is_(None))
+    ))
+    return [(campaign, mixing.seal(campaign)) for campaign in due]
 
 
 def purge_open_link_drafts(campaign_id: int | None = None, idle_before: datetime | None = None) -> int:
@@ -306,13 +323,16 @@ def save_answers(ref: DraftRef, page_answers: dict) -> dict:
     return answers
 
 
-def submit(ref: DraftRef, survey: Survey) -> int:
-    """Turn a finished draft into an anonymous response, exactly once; returns its id.
+def submit(ref: DraftRef, survey: Survey, client: str | None = None) -> None:
+    """Turn a finished draft into an anonymous response, exactly once.
 
     In one transaction: claim the code (or, for an open link, the draft itself), insert the
     response with the submission *date* only, insert all answers in one statement, delete the
     draft. The claim is a conditional UPDATE/DELETE whose row count says whether this request
-    won: a concurrent or repeated submission finds nothing left to claim.
+    won: a concurrent or repeated submission finds nothing left to claim. The response is
+    RECEIVED and, once its unit has a batch of them, mixed with the others (collector/mixing.py);
+    an open-link response may be HELD for an administrator instead (see `hold_reason`; `client`
+    is the rate limiter's key of the sender).
 
     Raises IncompleteAnswers (nothing changed), CodeAlreadyUsed or AlreadySent.
     """
@@ -322,20 +342,78 @@ def submit(ref: DraftRef, survey: Survey) -> int:
     if ref.invitation_id is not None:
         if not db.session.execute(CLAIM_CODE, {"invitation_id": ref.invitation_id}).rowcount:
             raise CodeAlreadyUsed()
-        source = ResponseSource.WEB
+        source, hold = ResponseSource.WEB, None
     else:
         if not db.session.execute(DELETE_DRAFT, {"draft_id": ref.id}).rowcount:
             raise AlreadySent()
         source = ResponseSource.OPEN_LINK
+        hold = hold_reason(ref, client, current_app.config.get("OPEN_LINK_BURST", ""))
+    state = ResponseState.HELD if hold else ResponseState.RECEIVED
     response_id = db.session.execute(INSERT_RESPONSE, {
-        "campaign_id": ref.campaign_id, "unit_id": ref.unit_id, "submitted_on": today(), "source": source.value,
+        "campaign_id": ref.campaign_id, "unit_id": ref.unit_id, "submitted_on": today(),
+        "source": source.value, "state": state.value, "held_reason": hold.value if hold else None,
     }).scalar_one()
     rows = survey.answer_dicts(ref.answers, response_id)
     if rows:
         db.session.execute(INSERT_ANSWERS, rows)
     if ref.invitation_id is not None:
         db.session.execute(DELETE_DRAFT, {"draft_id": ref.id})
-    return response_id
+    if state == ResponseState.RECEIVED:
+        mixing.release_if_ready(ref.campaign_id, ref.unit_id, ref.min_group)
+
+
+def hold_reason(ref: DraftRef, client: str | None, burst_limit: str) -> HoldReason | None:
+    """Whether an open-link response should be held for an administrator instead of counted.
+
+    Held: when the unit already has as many responses (of every source, held ones too) as
+    people, or when the same client (`client` is the rate limiter's keyed hash of the address,
+    never stored with the response) has sent more than `burst_limit` (e.g. "3 per minute").
+    """
+    if ref.invitation_id is not None:
+        return None
+    population = queries.population_of(ref.campaign_id, ref.unit_id)
+    if population and queries.response_count(ref.campaign_id, ref.unit_id) >= population:
+        return HoldReason.OVER_POPULATION
+    if client and burst_limit and not limiter_hit(burst_limit, "open-link-burst", client):
+        return HoldReason.BURST
+    return None
+
+
+def limiter_hit(limit: str, scope: str, client: str) -> bool:
+    """Count one hit of `client` against `limit` in the rate limiter's storage (Redis or memory,
+    shared like the other limits); False when the limit was already reached. With rate limits
+    switched off (RATELIMIT_ENABLED), nothing is counted."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    return limiter.limiter.hit(parse(limit), scope, client)
+
+
+def accept_held(campaign: Campaign, unit_id: int) -> int:
+    """Count a unit's held open-link responses after all: they become received and are mixed
+    like any other. Returns how many."""
+    accepted = db.session.execute(
+        update(Response).where(Response.campaign_id == campaign.id, Response.unit_id == unit_id,
+                               Response.state == ResponseState.HELD)
+        .values(state=ResponseState.RECEIVED, held_reason=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+    if campaign.sealed_at is not None or campaign.state() == CampaignState.CLOSED:
+        mixing.mix(campaign.id, unit_id, mixing.MIXED)
+    else:
+        mixing.release_if_ready(campaign.id, unit_id, campaign.min_group)
+    return accepted
+
+
+def discard_held(campaign: Campaign, unit_id: int) -> int:
+    """Delete a unit's held open-link responses and their answers. Returns how many."""
+    held = select(Response.id).where(Response.campaign_id == campaign.id, Response.unit_id == unit_id,
+                                     Response.state == ResponseState.HELD)
+    db.session.execute(delete(Answer).where(Answer.response_id.in_(held))
+                       .execution_options(synchronize_session=False))
+    return db.session.execute(
+        delete(Response).where(Response.id.in_(held))
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
 
 
 # --- paper answers ----------------------------------------------------------------------------
@@ -398,8 +476,13 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             except ValueError:
                 errors.append(RowError(line, "submitted_on", _("Write the date as YYYY-MM-DD, for example 2026-03-14.")))
             else:
+                first, last = to_local(campaign.opens_at).date(), min(today(), to_local(campaign.closes_at).date())
                 if background["submitted_on"] > today():
                     errors.append(RowError(line, "submitted_on", _("The date is in the future.")))
+                elif not first <= background["submitted_on"] <= last:
+                    errors.append(RowError(line, "submitted_on", _(
+                        "The date is outside the round (%(first)s to %(last)s).",
+                        first=first.isoformat(), last=last.isoformat())))
         for column in ("age_group", "gender"):
             value = cells.get(column, "")
             if len(value) > 20:

@@ -26,6 +26,7 @@ ENVIRONMENT_SETTINGS = {
     "PREFERRED_URL_SCHEME": str,
     "PROXY_FIX": int,
     "PUBLIC_BASE_URL": str,
+    "OPEN_LINK_BURST": str,
 }
 
 
@@ -48,6 +49,9 @@ class Defaults:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
     RATELIMIT_SUBMIT = "20 per minute;200 per hour"
+    # Open-link answers beyond this many from one client are held for an administrator to decide
+    # on (not refused: colleagues behind one network address may answer at the same time).
+    OPEN_LINK_BURST = "3 per minute"
     PUBLIC_BASE_URL = ""  # e.g. https://svar.kommune.no: the answering address printed in letters
     # hide_parameters: a database error never lists the values of the statement (answers), see errorlog.py
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}

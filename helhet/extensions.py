@@ -61,4 +61,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: commits survive a killed process
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Anonymity (collector/mixing.py): deleted rows (sent drafts, mixed responses) are zeroed
+        # in the file, and the WAL is cut back to nothing whenever a checkpoint restarts it.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA journal_size_limit=0")
         cursor.close()

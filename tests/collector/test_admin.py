@@ -191,7 +191,7 @@ def test_there_is_no_way_to_change_the_questionnaire_of_a_round(app):
     assert {r.endpoint for r in rules} == {
         "collector.enter_code", "collector.open_link", "collector.answer_page", "collector.review",
         "collector.new_campaign", "collector.extend", "collector.close", "collector.issue_codes",
-        "collector.import_paper",
+        "collector.import_paper", "collector.held",
     }
 
 
