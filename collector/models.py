@@ -133,6 +133,8 @@ class HoldReason(enum.StrEnum):
 class Response(db.Model):
     __table_args__ = (
         Index("ix_response_campaign_unit_day", "campaign_id", "unit_id", "submitted_on"),
+        # finds the few responses of a unit that wait to be mixed (collector/mixing.py)
+        Index("ix_response_campaign_unit_state", "campaign_id", "unit_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

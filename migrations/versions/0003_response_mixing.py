@@ -33,10 +33,14 @@ def upgrade():
         batch_op.add_column(sa.Column("held_reason", HOLD_REASON, nullable=True))
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.alter_column("state", server_default=None)
+        batch_op.create_index(
+            "ix_response_campaign_unit_state", ["campaign_id", "unit_id", "state"], unique=False
+        )
 
 
 def downgrade():
     with op.batch_alter_table("response", schema=None) as batch_op:
+        batch_op.drop_index("ix_response_campaign_unit_state")
         batch_op.drop_column("held_reason")
         batch_op.drop_column("state")
     with op.batch_alter_table("campaign", schema=None) as batch_op:
