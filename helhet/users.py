@@ -12,7 +12,7 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash
 
 from helhet import passwords
@@ -115,9 +115,17 @@ def end_sessions(user: User) -> None:
 def _check_not_last_admin(user: User, field: str) -> None:
     """Refuse to take the last active administrator's rights away: nobody could administer Helhet.
 
-    The active administrators' rows are locked (PostgreSQL) so that two administrators demoting
-    each other at the same time cannot both succeed.
+    Counted under a lock held until commit, so that two administrators stepping down at the same
+    moment are counted one after the other: PostgreSQL locks the active administrators' rows
+    (always in the same order), SQLite the whole database for the first writer, taken here with
+    a write that changes nothing.
     """
+    if not (user.role == Role.ADMIN and user.active):
+        return
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(User).where(User.id == user.id).values(session_version=User.session_version)
+        )
     admins = db.session.scalars(
         select(User.id).where(User.role == Role.ADMIN, User.active).order_by(User.id).with_for_update()
     ).all()

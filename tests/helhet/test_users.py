@@ -3,7 +3,13 @@ and on the command line."""
 
 from __future__ import annotations
 
-from helhet.models import Role
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from helhet.extensions import db
+from helhet.models import Role, User
 from tests import factories
 
 
@@ -89,3 +95,30 @@ def test_the_command_line_deactivates_a_user(runner, admin, leader):
     result = runner.invoke(args=["user", "update", leader.email, "--inactive"])
     assert result.exit_code == 0, result.output
     assert leader.active is False
+
+
+def run_together(functions):
+    """Run the functions at the same moment (a barrier releases them together); their results."""
+    barrier = threading.Barrier(len(functions))
+
+    def call(function):
+        barrier.wait(timeout=30)
+        return function()
+
+    with ThreadPoolExecutor(max_workers=len(functions)) as pool:
+        return list(pool.map(call, functions))
+
+
+def test_two_administrators_stepping_down_at_the_same_moment_leave_one_of_them(any_app):
+    steps_down = []
+    for email in ("admin1@test.no", "admin2@test.no"):
+        admin, client = factories.make_user(email), any_app.test_client()
+        factories.login(client, admin)
+        steps_down.append(lambda c=client, a=admin.id: c.post(f"/admin/brukere/{a}", data={"role": "admin", "unit": ""}))
+    db.session.commit()  # the threads' requests use connections of their own
+
+    results = run_together(steps_down)
+
+    assert sorted(r.status_code for r in results) == [303, 422]
+    db.session.rollback()  # see what the other connections committed
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)) == 1
