@@ -53,7 +53,7 @@ def clean_formdata(form, formdata) -> ImmutableMultiDict:
     files, single_line, passwords = _field_kinds(form)
     cleaned = []
     for key in formdata:
-        if not (key.isascii() and key.isprintable()):
+        if not (isinstance(key, str) and key.isascii() and key.isprintable()):
             continue
         for value in formdata.getlist(key):
             if isinstance(value, FileStorage):

@@ -10,7 +10,8 @@ CSV format (UTF-8 or Windows-1252; comma, semicolon or tab):
 `parent` names a code in the file or already in the database; `level` is municipality, sector or
 unit (kommune, sektor, enhet are accepted too) and defaults to municipality without a parent and to
 unit with one. Every `population_<year>` column gives that year's headcount (employees of a
-workplace, users or inhabitants served). A code already in the database is updated.
+workplace, users or inhabitants served): a whole number in ASCII digits from 0 to 10 000 000
+(spaces between thousands are allowed). A code already in the database is updated.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from helhet.edge import NEWLINES
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitLevel, UnitPopulation
 from helhet.tabular import ImportFailed, RowError, read_csv
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+YEAR_PATTERN = re.compile(r"[0-9]{4}")
+COUNT_PATTERN = re.compile(r"[0-9]+")  # ASCII digits only: "١٢" and "²" are digits to str.isdigit()
+MAX_POPULATION = 10_000_000  # as the population form; far inside the column's 32-bit range
 LEVEL_WORDS = {
     "municipality": UnitLevel.MUNICIPALITY, "kommune": UnitLevel.MUNICIPALITY,
     "sector": UnitLevel.SECTOR, "sektor": UnitLevel.SECTOR,
@@ -173,7 +178,7 @@ def import_csv(data: bytes | str) -> ImportSummary:
     for column in table.header:
         if column.startswith("population_"):
             year = column.removeprefix("population_")
-            if year.isdigit() and 1900 <= int(year) <= 2200:
+            if YEAR_PATTERN.fullmatch(year) and 1900 <= int(year) <= 2200:
                 periods[column] = int(year)
             else:
                 errors.append(RowError(1, column, _("Write the year after population_, e.g. population_2026.")))
@@ -189,6 +194,8 @@ def import_csv(data: bytes | str) -> ImportSummary:
             errors.append(RowError(line, "code", _("The code %(code)s is also on line %(other)s.", code=code, other=rows[code].line)))
         if not name:
             errors.append(RowError(line, "name", _("The name is missing.")))
+        elif NEWLINES.search(name):
+            errors.append(RowError(line, "name", _("The name has a line break or a tab: check the quotes (\") on this line.")))
         elif len(name) > 200:
             errors.append(RowError(line, "name", _("The name is longer than 200 characters.")))
         level_text = cells.get("level", "").lower()
@@ -200,8 +207,10 @@ def import_csv(data: bytes | str) -> ImportSummary:
             raw = cells.get(column, "").replace(" ", "").replace("\u00a0", "")
             if not raw:
                 continue
-            if not raw.isdigit():
-                errors.append(RowError(line, column, _("%(value)s is not a whole number of people.", value=cells[column])))
+            if not COUNT_PATTERN.fullmatch(raw):
+                errors.append(RowError(line, column, _("%(value)s is not a whole number of people.", value=cells[column][:40])))
+            elif len(raw) > 8 or int(raw) > MAX_POPULATION:
+                errors.append(RowError(line, column, _("Write a number from %(low)s to %(high)s.", low=0, high="10 000 000")))
             else:
                 counts[year] = int(raw)
         if code and code not in rows:

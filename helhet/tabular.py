@@ -4,6 +4,11 @@ Used by every CSV import (org units, paper responses, figures): the file is deco
 without BOM, else Windows-1252 as Excel writes it in Norway), the delimiter is detected among
 comma, semicolon and tab, and every problem is collected as a RowError so that the person sees all
 of them at once. An import applies nothing unless there are no errors.
+
+This is the edge for every CSV import, so the file is refused here, with its line, when it is
+broken: a quote that is never closed (which would swallow the rest of the file into one cell),
+text after a closing quote, a control character in a cell (NUL and the like: see helhet.edge;
+line breaks and tabs inside a quoted cell are kept), or no rows below the header.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+
+from helhet.edge import describe, first_control
 
 
 @dataclass(frozen=True)
@@ -64,15 +71,19 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
     if not text.strip():
         raise ImportFailed([RowError(None, None, _("The file is empty."))])
     sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    try:  # only the delimiter is guessed: the quoting is Excel's (the sniffer may guess it wrong)
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        sniffed = csv.excel
+    stream = io.StringIO(text)
+    reader = csv.reader(stream, csv.excel, delimiter=sniffed.delimiter, skipinitialspace=sniffed.skipinitialspace,
+                        strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):
         raise ImportFailed([RowError(1, None, _("The first line must name the columns."))]) from None
+    if character := next((c for name in header if (c := first_control(name))), None):
+        raise ImportFailed([RowError(1, None, control_character_message(character))])
     known = set(required) | set(optional or [])
     errors = [
         RowError(1, name, _("Missing column. The file needs the columns: %(columns)s.", columns=", ".join(required)))
@@ -86,18 +97,39 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
     if errors:
         raise ImportFailed(errors)
     rows = []
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                errors.append(RowError(line, None, _("The line has %(found)s cells but the header has %(expected)s.", found=len(cells), expected=len(header))))
-                continue
-            cells = cells + [""] * (len(header) - len(cells))
-            rows.append((line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
-    except csv.Error as exc:
-        errors.append(RowError(reader.line_num, None, _("The file could not be read as CSV (%(detail)s).", detail=str(exc))))
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(_broken_line(start, exc, at_end=stream.read(1) == ""))
+            break
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            errors.append(RowError(line, None, _("The line has %(found)s cells but the header has %(expected)s.", found=len(cells), expected=len(header))))
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        for name, cell in zip(header, cells, strict=True):
+            if character := first_control(cell):
+                errors.append(RowError(line, name, control_character_message(character)))
+        rows.append((line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+    if not rows and not errors:
+        errors.append(RowError(None, None, _("The file has column names but no rows below them.")))
     if errors:
         raise ImportFailed(errors)
     return Table(header, rows)
+
+
+def control_character_message(character: str) -> str:
+    return _("The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+             character=describe(character))
+
+
+def _broken_line(line: int, error: csv.Error, at_end: bool) -> RowError:
+    if at_end:  # the reader ran to the end of the file inside a quoted cell
+        return RowError(line, None, _("A quote (\") on this line is never closed, so the rest of the file would be one cell."))
+    return RowError(line, None, _("The line could not be read as CSV (%(detail)s). Check its quotes (\").", detail=str(error)))
