@@ -35,6 +35,7 @@ from collector.models import (
 )
 from collector.queries import DraftRef
 from collector.survey import Problem, Survey, load
+from helhet import audit
 from helhet.extensions import db, limiter
 from helhet.i18n import localized
 from helhet.models import OrgUnit
@@ -141,7 +142,13 @@ def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgU
             campaign.units.append(CampaignUnit(unit=unit, link_token=codes.new_link_path_token()))
     db.session.add(campaign)
     db.session.flush()
+    audit.record("round.created", _round_name(campaign), units=[cu.unit.code for cu in campaign.units],
+                 questionnaire=questionnaire.key, version=questionnaire.version)
     return campaign
+
+
+def _round_name(campaign: Campaign) -> str:
+    return f"{campaign.name} (#{campaign.id})"
 
 
 def extend(campaign: Campaign, closes_at: datetime) -> None:
@@ -153,6 +160,7 @@ def extend(campaign: Campaign, closes_at: datetime) -> None:
     campaign.closes_at = closes_at
     campaign.sealed_at = None  # it takes answers again; the next close seals it again
     db.session.flush()
+    audit.record("round.extended", _round_name(campaign), closes_at=closes_at.isoformat(timespec="minutes"))
 
 
 def close_now(campaign: Campaign) -> int:
@@ -165,7 +173,9 @@ def close_now(campaign: Campaign) -> int:
         db.session.flush()
     elif campaign.sealed_at is not None:
         raise CampaignError("closes", _("The round is already closed."))
-    return mixing.seal(campaign).drafts_removed
+    sealed = mixing.seal(campaign)
+    audit.record("round.closed", _round_name(campaign), drafts_removed=sealed.drafts_removed)
+    return sealed.drafts_removed
 
 
 def seal_closed_rounds() -> list[tuple[Campaign, mixing.Sealed]]:
@@ -174,7 +184,12 @@ def seal_closed_rounds() -> list[tuple[Campaign, mixing.Sealed]]:
     due = list(db.session.scalars(
         select(Campaign).where(Campaign.closes_at <= utcnow(), Campaign.sealed_at.is_(None))
     ))
-    return [(campaign, mixing.seal(campaign)) for campaign in due]
+    sealed = []
+    for campaign in due:
+        result = mixing.seal(campaign)
+        audit.record("round.closed", _round_name(campaign), drafts_removed=result.drafts_removed, when_time_ran_out=True)
+        sealed.append((campaign, result))
+    return sealed
 
 
 def purge_open_link_drafts(campaign_id: int | None = None, idle_before: datetime | None = None) -> int:
@@ -224,6 +239,7 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
         [{"campaign_id": campaign.id, "unit_id": unit.id, "code_hash": codes.code_hash(c),
           "status": InvitationStatus.UNUSED.value} for c in issued],
     )
+    audit.record("round.codes_issued", _round_name(campaign), unit=unit.code, count=len(issued))
     return issued
 
 
@@ -401,7 +417,12 @@ def accept_held(campaign: Campaign, unit_id: int) -> int:
         mixing.mix(campaign.id, unit_id, mixing.MIXED)
     else:
         mixing.release_if_ready(campaign.id, unit_id, campaign.min_group)
+    audit.record("round.held_accepted", _round_name(campaign), unit=_unit_code(campaign, unit_id), count=accepted)
     return accepted
+
+
+def _unit_code(campaign: Campaign, unit_id: int) -> str:
+    return next((cu.unit.code for cu in campaign.units if cu.unit_id == unit_id), str(unit_id))
 
 
 def discard_held(campaign: Campaign, unit_id: int) -> int:
@@ -410,10 +431,12 @@ def discard_held(campaign: Campaign, unit_id: int) -> int:
                                      Response.state == ResponseState.HELD)
     db.session.execute(delete(Answer).where(Answer.response_id.in_(held))
                        .execution_options(synchronize_session=False))
-    return db.session.execute(
+    discarded = db.session.execute(
         delete(Response).where(Response.id.in_(held))
         .execution_options(synchronize_session=False)
     ).rowcount or 0
+    audit.record("round.held_discarded", _round_name(campaign), unit=_unit_code(campaign, unit_id), count=discarded)
+    return discarded
 
 
 # --- paper answers ----------------------------------------------------------------------------
@@ -505,4 +528,5 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             for r in survey.answer_dicts(answers, response_id)]
     if rows:
         db.session.execute(insert(Answer.__table__), rows)
+    audit.record("round.paper_imported", _round_name(campaign), count=len(ids))
     return len(ids)

@@ -270,8 +270,32 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", TRANSLATIONS)
 
 
+# --- audit log -------------------------------------------------------------------------------
+
+@click.group("audit")
+def audit_cli() -> None:
+    """The audit log of administrators' actions."""
+
+
+@audit_cli.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@click.option("--action", help="Only this action, e.g. round.closed.")
+@with_appcontext
+def audit_list(fmt: str, limit: int, action: str | None) -> None:
+    """The newest events first: time (UTC), who, action, target."""
+    from helhet import audit
+
+    rows = [audit.as_dict(e) for e in audit.recent(per_page=limit, action=action).events]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['at']}  {r['actor']:<32} {r['action']:<24} {r['target']}")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (init_db, demo, demo_logins, user_cli, orgunits_cli, translate_cli):
+    for command in (init_db, demo, demo_logins, user_cli, orgunits_cli, translate_cli, audit_cli):
         app.cli.add_command(command)
     from collector.cli import register as register_collector
     from surveys.cli import register as register_surveys

@@ -96,3 +96,18 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class AuditEvent(db.Model):
+    """Who did what, when: an administrator's action (helhet/audit.py). Never respondents' data:
+    the target names a questionnaire, round, unit or user, and `detail` holds counts and settings."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # UTC
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254))  # the user's email then, or "command line (os user)"
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[dict] = mapped_column(db.JSON, default=dict)

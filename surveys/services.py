@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from helhet import audit
 from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.models import utcnow
@@ -135,7 +136,12 @@ def create_questionnaire(key: str, kind: QuestionnaireKind | str, title: dict,
     questionnaire.sections.append(Section(position=0, title={}, intro={}))
     db.session.add(questionnaire)
     db.session.flush()
+    audit.record("questionnaire.created", _name(questionnaire))
     return questionnaire
+
+
+def _name(questionnaire: Questionnaire) -> str:
+    return f"{questionnaire.key} v{questionnaire.version}"
 
 
 def update_questionnaire(questionnaire: Questionnaire, key: str, kind: QuestionnaireKind | str, title: dict,
@@ -167,6 +173,7 @@ def delete_draft(questionnaire: Questionnaire) -> None:
         raise QuestionnaireError(_(
             "Version %(version)s of %(key)s is published and cannot be deleted: survey rounds and results may refer to it.",
             version=questionnaire.version, key=questionnaire.key))
+    audit.record("questionnaire.deleted", _name(questionnaire))
     db.session.delete(questionnaire)
     db.session.flush()
 
@@ -184,6 +191,7 @@ def new_version(questionnaire: Questionnaire) -> Questionnaire:
     copy.version = queries.next_version(questionnaire.key)
     db.session.add(copy)
     db.session.flush()
+    audit.record("questionnaire.new_version", _name(copy))
     return copy
 
 
@@ -287,6 +295,7 @@ def publish(questionnaire: Questionnaire) -> PublishCheck:
     questionnaire.status = QuestionnaireStatus.PUBLISHED
     questionnaire.published_at = utcnow()
     db.session.flush()
+    audit.record("questionnaire.published", _name(questionnaire))
     return check
 
 
@@ -695,6 +704,7 @@ def import_data(data) -> Questionnaire:
     questionnaire.version = queries.next_version(questionnaire.key)
     db.session.add(questionnaire)
     db.session.flush()
+    audit.record("questionnaire.imported", _name(questionnaire))
     return questionnaire
 
 

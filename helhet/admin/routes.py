@@ -1,12 +1,13 @@
-"""Administration of users and org units, and the signed-in overview page."""
+"""Administration of users and org units, the audit log, and the signed-in overview page."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from helhet import audit
 from helhet import orgunits as unit_service
 from helhet import users as user_service
 from helhet.access import admin_only, readable_unit_ids, staff_only
@@ -214,3 +215,12 @@ def import_units():
             return redirect(url_for(".units"), 303)
     status = 422 if (errors or form.errors) else 200
     return render_template("admin/unit_import.html", form=form, errors=errors), status
+
+
+# --- audit log -------------------------------------------------------------------------------
+
+@bp.get("/logg")
+@admin_only
+def audit_log():
+    page = audit.recent(page=request.args.get("side", 1, type=int))
+    return render_template("admin/audit.html", page=page, actions=audit.ACTIONS)

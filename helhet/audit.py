@@ -1,0 +1,90 @@
+"""The audit log: who published a questionnaire, closed a round, imported answers or changed a user.
+
+Services call `record()` for each administrator's action; the row joins the service's transaction,
+so it is stored exactly when the change is. The actor is the signed-in user during a request and
+"command line (<os user>)" for `helhet` commands. Nothing about respondents is ever recorded:
+targets are questionnaires, rounds, units and users, details are counts and settings.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+
+from flask import has_request_context
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from helhet.extensions import db
+from helhet.models import AuditEvent
+
+# Every action the log knows, with the words the log page shows for it.
+ACTIONS = {
+    "questionnaire.created": _l("created the questionnaire"),
+    "questionnaire.imported": _l("imported the questionnaire"),
+    "questionnaire.new_version": _l("started a new version of the questionnaire"),
+    "questionnaire.published": _l("published the questionnaire"),
+    "questionnaire.deleted": _l("deleted the draft of the questionnaire"),
+    "round.created": _l("created the survey round"),
+    "round.extended": _l("extended the survey round"),
+    "round.closed": _l("closed the survey round"),
+    "round.codes_issued": _l("issued invitation codes for the survey round"),
+    "round.paper_imported": _l("imported paper answers into the survey round"),
+    "round.held_accepted": _l("counted held open-link answers in the survey round"),
+    "round.held_discarded": _l("deleted held open-link answers in the survey round"),
+    "user.created": _l("created the user"),
+    "user.changed": _l("changed the user"),
+    "user.password_set": _l("set a new password for the user"),
+    "unit.saved": _l("saved the org unit"),
+    "unit.deleted": _l("deleted the org unit"),
+    "unit.population_set": _l("set the headcount of the org unit"),
+    "units.imported": _l("imported org units"),
+}
+
+
+def _actor() -> tuple[int | None, str]:
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id, current_user.email
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "?"
+    return None, f"command line ({who})"
+
+
+def record(action: str, target: str = "", **detail) -> None:
+    """Add one event to the current transaction (the caller commits). `detail` must be JSON-ready
+    and hold no respondent's data."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    user_id, actor = _actor()
+    db.session.add(AuditEvent(user_id=user_id, actor=actor[:254], action=action, target=target[:300],
+                              detail=detail))
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[AuditEvent]
+    number: int
+    pages: int
+
+
+def recent(page: int = 1, per_page: int = 100, action: str | None = None) -> Page:
+    """The newest events first, one page at a time."""
+    query = select(AuditEvent)
+    count = select(func.count()).select_from(AuditEvent)
+    if action:
+        query, count = query.where(AuditEvent.action == action), count.where(AuditEvent.action == action)
+    total = db.session.scalar(count)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    events = list(db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ))
+    return Page(events, page, pages)
+
+
+def as_dict(event: AuditEvent) -> dict:
+    return {"at": event.at.isoformat(timespec="seconds") + "Z", "actor": event.actor, "action": event.action,
+            "target": event.target, "detail": event.detail}
