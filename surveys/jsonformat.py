@@ -10,6 +10,12 @@ The format is documented in docs/questionnaire-format.md; the schema is
 surveys/schema/questionnaire.schema.json. Every error names its place as a JSON path such as
 ``sections[2].questions[0].type``, and `validate` reports every problem it finds, not only the first.
 
+Before the schema, `validate` refuses what no questionnaire holds and what would break later, each
+at its path: a number that is NaN, an infinity or larger than helhet.edge.LARGEST_NUMBER (JSON
+allows 10**400; Python's json reads NaN), a text with a control character (NUL and the like; tab
+and line breaks are fine), and nesting deeper than MAX_DEPTH. `loads` also survives 100,000 nested
+brackets (naming the line and column where the nesting gets too deep).
+
 `to_dict` is canonical: keys in a fixed order, texts in the order nb, nn, en with empty ones left
 out, whole numbers written without a decimal point, indicator items in questionnaire order. So an
 export, imported into a fresh database and exported again, gives the same bytes.
@@ -26,6 +32,7 @@ from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
 from helhet.config import LANGUAGES
+from helhet.edge import LARGEST_NUMBER, describe, first_control, usable_number
 from surveys.errors import InvalidQuestionnaire, Problem
 from surveys.models import (
     Choice,
@@ -44,6 +51,7 @@ FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "questionnaire.schema.json"
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEFAULT_MIN_SHARE = 0.5
+MAX_DEPTH = 20  # the format itself needs 8 (questionnaire > sections > question > choices > label)
 
 
 @cache
@@ -176,17 +184,87 @@ def loads(raw: bytes | str) -> dict:
     if not raw.strip():
         raise InvalidQuestionnaire([Problem(_("The file is empty."), path="")])
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=Unusable, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InvalidQuestionnaire([Problem(
             _("This is not valid JSON: %(detail)s at line %(line)s, column %(column)s.",
               detail=exc.msg, line=exc.lineno, column=exc.colno),
+            path="")]) from None
+    except RecursionError:
+        line, column = _too_deep_at(raw)
+        raise InvalidQuestionnaire([Problem(
+            _("Lists and objects are nested more than %(n)s levels deep at line %(line)s, column %(column)s.",
+              n=MAX_DEPTH, line=line, column=column),
             path="")]) from None
     if not isinstance(data, dict):
         raise InvalidQuestionnaire([Problem(
             _("The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
               kind=_json_kind(data)), path="")])
     return data
+
+
+class Unusable(str):
+    """A number from the file that Helhet cannot keep (NaN, Infinity, hundreds of digits), as written."""
+
+
+def _integer(text: str) -> int | Unusable:
+    return Unusable(text[:20] + "…") if len(text.lstrip("-")) > 20 else int(text)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(raw: str) -> tuple[int, int]:
+    """Line and column (1-based) of the bracket that nests deeper than MAX_DEPTH."""
+    depth = 0
+    for token in _TOKEN.finditer(raw):
+        if token.group() in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                start = token.start()
+                return raw.count("\n", 0, start) + 1, start - raw.rfind("\n", 0, start)
+        elif token.group() in "]}":
+            depth -= 1
+    return 1, 1
+
+
+def _number_text(value) -> str:
+    if isinstance(value, Unusable):
+        return str(value)
+    return json.dumps(value) if isinstance(value, float) else str(value)[:20] + ("…" if len(str(value)) > 20 else "")
+
+
+def hostile_values(data) -> list[Problem]:
+    """What no questionnaire holds, at its JSON path: unusable numbers, control characters, deep nesting."""
+    largest = f"{LARGEST_NUMBER:,}".replace(",", " ")
+    problems: list[Problem] = []
+    stack: list[tuple[object, list, int]] = [(data, [], 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, dict | list) and depth > MAX_DEPTH:
+            problems.append(Problem(_("Lists and objects are nested more than %(n)s levels deep here.", n=MAX_DEPTH),
+                                    path=format_path(path)))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if character := first_control(str(key)):
+                    problems.append(Problem(_control_message(character), path=format_path(path)))
+                else:
+                    stack.append((item, [*path, key], depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, [*path, i], depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, Unusable) or (isinstance(value, int | float) and not isinstance(value, bool)
+                                             and not usable_number(value)):
+            problems.append(Problem(_("Must be a number from %(low)s to %(high)s; %(value)s is not.",
+                                      low="-" + largest, high=largest, value=_number_text(value)),
+                                    path=format_path(path)))
+        elif isinstance(value, str) and (character := first_control(value)):
+            problems.append(Problem(_control_message(character), path=format_path(path)))
+    return sorted(problems, key=lambda p: p.path or "")
+
+
+def _control_message(character: str) -> str:
+    return _("The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+             character=describe(character))
 
 
 def format_path(parts) -> str:
@@ -434,6 +512,9 @@ def validate(data) -> dict:
         raise InvalidQuestionnaire([Problem(
             _("The file must hold one JSON object {…} with the questionnaire, not %(kind)s.", kind=_json_kind(data)),
             path="")])
+    problems = hostile_values(data)
+    if problems:
+        raise InvalidQuestionnaire(problems)
     problems = _schema_problems(data)
     if problems:
         raise InvalidQuestionnaire(problems)

@@ -15,7 +15,6 @@ import parses CSV cells with `parse`. A draft keeps answers as JSON values:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from helhet.edge import DECIMAL, usable_number
 from helhet.forms import HelhetForm
 from helhet.i18n import localized
 from surveys.models import Question, QuestionType
@@ -104,9 +104,16 @@ class NumberInputField(StringField):
 
 
 def parse_number(raw: str) -> float:
+    """A number as people write it (decimal comma, spaces between thousands), in ASCII digits.
+
+    ValueError for anything else: float() alone would take "NaN", "inf", "1e400", "1_000" and "١٢".
+    Numbers larger than helhet.edge.LARGEST_NUMBER are refused too.
+    """
     cleaned = raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    value = float(cleaned)  # ValueError for anything that is not a number
-    if not math.isfinite(value):
+    if not DECIMAL.fullmatch(cleaned):
+        raise ValueError(raw)
+    value = float(cleaned)
+    if not usable_number(value):
         raise ValueError(raw)
     return value
 

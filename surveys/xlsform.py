@@ -25,7 +25,10 @@ What Helhet cannot represent is reported, one item per row (sheet, row, column, 
 "skip" does with it): repeats, relevance, calculations, media, geo and date types, device metadata,
 choice filters, defaults, other languages, text that refers to other answers, and so on. The import
 stops on them unless skip_unsupported=True. Real errors (unknown type, duplicate names, missing
-labels, a missing choice list, an unreadable file) are InvalidQuestionnaire with the same places.
+labels, a missing choice list, an unreadable file) are InvalidQuestionnaire with the same places,
+and so is a cell with a control character (an .xls can hold NUL and the like; line breaks and tabs
+are fine). Numbers in constraints are ASCII digits; one too large to keep (see helhet.edge) is
+refused by the format's own check, placed in its row and the constraint column.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from pyxform.survey import Survey
 from pyxform.xls2json import RE_BEGIN_CONTROL, RE_END_CONTROL, RE_SELECT
 from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 
+from helhet.edge import describe, first_control
 from surveys.errors import InvalidQuestionnaire, Problem, UnsupportedContent
 from surveys.jsonformat import FORMAT, FORMAT_VERSION, LANGUAGES
 
@@ -75,8 +79,8 @@ CALCULATION_TYPES = {"calculate", "hidden", "add calculate prompt", "q calculate
 IGNORED_COLUMNS = {("control", "appearance"), ("control", "rows")}  # presentation only: documented as ignored
 USED_SETTINGS = {constants.ID_STRING, constants.TITLE, constants.DEFAULT_LANGUAGE_KEY, "version",
                  "allow_choice_duplicates", "clean_text_values", "style"}
-CONSTRAINT_TERM = re.compile(r"^\(?\s*\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*\)?$")
-LENGTH_TERM = re.compile(r"^\(?\s*string-length\(\s*\.\s*\)\s*(<=|<)\s*(\d+)\s*\)?$")
+CONSTRAINT_TERM = re.compile(r"^\(?\s*\.\s*(>=|<=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*\)?$")
+LENGTH_TERM = re.compile(r"^\(?\s*string-length\(\s*\.\s*\)\s*(<=|<)\s*([0-9]{1,9})\s*\)?$")
 REFERENCE = re.compile(r"\$\{[^}]*\}")
 
 
@@ -122,6 +126,28 @@ def read_workbook(content: bytes, filename: str) -> dict:
         raise InvalidQuestionnaire([Problem(
             _("The file could not be read as an Excel workbook (%(kind)s): %(detail)s",
               kind=".xls" if is_xls else ".xlsx", detail=detail), path="")]) from None
+
+
+def control_characters(book: dict) -> list[Problem]:
+    """Every cell (and column name) of the workbook that holds a control character, with its place."""
+    problems = []
+    for sheet in book.get("sheet_names") or []:
+        rows = book.get(sheet) or []
+        headers = book.get(f"{sheet}_header") or [{}]
+        for header in headers[0] if headers else {}:
+            if isinstance(header, str) and (character := first_control(header)):
+                problems.append(Problem(_control_message(character), sheet=sheet, row=1))
+        for index, row in enumerate(rows):
+            for header, value in (row or {}).items():
+                if isinstance(value, str) and (character := first_control(value)):
+                    problems.append(Problem(_control_message(character), sheet=sheet, row=index + 2,
+                                            column=header if isinstance(header, str) and not first_control(header) else None))
+    return problems
+
+
+def _control_message(character: str) -> str:
+    return _("The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+             character=describe(character))
 
 
 @dataclass
@@ -551,7 +577,7 @@ class _Converter:
     def maybe_scale(self, row, number, columns, list_name, choices) -> None:
         values = [c["value"] for c in choices]
         appearance = next((row.get(c.header) for c in columns if c.tokens == ("control", "appearance")), "") or ""
-        numeric = all(re.fullmatch(r"-?\d+", v) for v in values)
+        numeric = all(re.fullmatch(r"-?[0-9]{1,9}", v) for v in values)
         consecutive = numeric and [int(v) for v in values] == list(range(int(values[0]), int(values[0]) + len(values)))
         if "likert" in appearance or (consecutive and 3 <= len(values) <= 11 and int(values[0]) in (0, 1)):
             self.note(SURVEY, number, "type", _(
@@ -658,6 +684,8 @@ def convert(content: bytes, filename: str = "", skip_unsupported: bool = False) 
     unless skip_unsupported is True (then that content is left out as each item says).
     """
     book = read_workbook(content, filename)
+    if problems := control_characters(book):
+        raise InvalidQuestionnaire(problems)
     converter = _Converter(book, filename)
     data = converter.convert()
     if converter.errors:
