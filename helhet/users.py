@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash
 
-from helhet import passwords
+from helhet import audit, passwords
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, User
 
@@ -80,6 +80,7 @@ def create_user(email: str, password: str, role: Role, unit: OrgUnit | None = No
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record("user.created", email, role=role.value, unit=unit.code if unit else None)
     return user
 
 
@@ -90,11 +91,18 @@ def update_user(user: User, role: Role, unit: OrgUnit | None, name: str, active:
     unit = unit if role == Role.LEADER else None
     if not (role == Role.ADMIN and active):
         _check_not_last_admin(user, "role" if role != Role.ADMIN else "active")
+    before = {"role": user.role.value, "unit": user.unit.code if user.unit else None, "active": user.active,
+              "name": user.name}
     access_changes = (role, unit.id if unit else None, active) != (user.role, user.unit_id, user.active)
     user.role, user.name, user.active, user.unit = role, (name or "").strip(), active, unit
     if access_changes:
         end_sessions(user)
     db.session.flush()
+    after = {"role": user.role.value, "unit": user.unit.code if user.unit else None, "active": user.active,
+             "name": user.name}
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changed:
+        audit.record("user.changed", user.email, **changed)
     return user
 
 
@@ -104,6 +112,7 @@ def set_password(user: User, password: str) -> None:
     user.set_password(password)
     end_sessions(user)
     db.session.flush()
+    audit.record("user.password_set", user.email)
 
 
 def end_sessions(user: User) -> None:

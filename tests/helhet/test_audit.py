@@ -87,3 +87,22 @@ def test_an_unknown_action_is_a_programming_error(app):
         assert "round.renamed" in str(error)
     else:
         raise AssertionError("an unknown action was recorded")
+
+
+def test_demoting_a_leader_on_the_user_page_records_what_changed(app, tree, leader, admin, admin_client):
+    admin_client.post(f"/admin/brukere/{leader.id}", data={"name": "Leder", "role": "admin", "unit": "", "active": "y"})
+
+    changed = [e for e in events() if e.action == "user.changed"]
+    assert len(changed) == 1 and changed[0].target == leader.email and changed[0].actor == admin.email
+    assert changed[0].detail["role"] == ["leader", "admin"]
+
+
+def test_a_new_password_is_recorded_without_the_password(app, admin, runner):
+    new_password = "en helt ny og lang passordfrase"
+
+    result = runner.invoke(args=["user", "set-password", admin.email], input=f"{new_password}\n{new_password}\n")
+
+    assert result.exit_code == 0, result.output
+    recorded = [e for e in events() if e.action == "user.password_set"]
+    assert [e.target for e in recorded] == [admin.email]
+    assert new_password not in json.dumps([audit.as_dict(e) for e in events()])
