@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from helhet import audit
 from helhet.edge import NEWLINES
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitLevel, UnitPopulation
@@ -131,11 +132,18 @@ def save_unit(unit: OrgUnit, code: str, name: str, level: UnitLevel, parent: Org
     unit.code, unit.name, unit.level, unit.parent = code, name.strip(), level, parent
     db.session.add(unit)
     db.session.flush()
+    audit.record("unit.saved", f"{unit.name} ({unit.code})", level=level.value,
+                 parent=parent.code if parent else None)
     return unit
 
 
 def set_population(unit: OrgUnit, period: int, count: int | None) -> None:
     """Set (or with None remove) the unit's headcount for a period. Flushes."""
+    _set_population(unit, period, count)
+    audit.record("unit.population_set", f"{unit.name} ({unit.code})", period=period, count=count)
+
+
+def _set_population(unit: OrgUnit, period: int, count: int | None) -> None:
     row = next((p for p in unit.populations if p.period == period), None)
     if count is None:
         if row is not None:
@@ -150,6 +158,7 @@ def set_population(unit: OrgUnit, period: int, count: int | None) -> None:
 def delete_unit(unit: OrgUnit) -> None:
     if unit.children:
         raise UnitError("parent", _("Move or delete the units below %(name)s first.", name=unit.name))
+    audit.record("unit.deleted", f"{unit.name} ({unit.code})")
     db.session.delete(unit)
     db.session.flush()
 
@@ -248,7 +257,8 @@ def import_csv(data: bytes | str) -> ImportSummary:
     db.session.flush()
     for row in rows.values():
         for year, count in row.populations.items():
-            set_population(units[row.code], year, count)
+            _set_population(units[row.code], year, count)
+    audit.record("units.imported", "", created=created, updated=updated)
     return ImportSummary(created=created, updated=updated)
 
 

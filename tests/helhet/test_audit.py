@@ -106,3 +106,14 @@ def test_a_new_password_is_recorded_without_the_password(app, admin, runner):
     recorded = [e for e in events() if e.action == "user.password_set"]
     assert [e.target for e in recorded] == [admin.email]
     assert new_password not in json.dumps([audit.as_dict(e) for e in events()])
+
+
+def test_an_org_unit_import_is_one_event_with_its_counts(app, runner, tmp_path):
+    path = tmp_path / "enheter.csv"
+    path.write_text("code,name,parent,level,population_2026\n4601,Testkommune,,municipality,300\n"
+                    "4601-helse,Helse,4601,sector,120\n", encoding="utf-8")
+
+    result = runner.invoke(args=["orgunits", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert [(e.action, e.detail) for e in events()] == [("units.imported", {"created": 2, "updated": 0})]
