@@ -2,16 +2,21 @@
 
 import io
 import logging
+import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 from werkzeug.datastructures import MultiDict
 
 from collector import services
+from collector.clock import to_local
+from collector.clock import today as local_today
 from collector.models import Answer, Draft, Invitation, InvitationStatus, Response
+from helhet.edge import CONTROL_EXCEPT_NEWLINES
 from helhet.extensions import db
+from helhet.tabular import ImportFailed
 from tests import factories as core
 from tests.collector import factories, helpers
 from tests.conftest import make_app, sqlite_url
@@ -202,12 +207,6 @@ def test_a_database_error_on_send_leaves_no_answer_in_the_log(any_app, any_round
 
 # --- random form data at every answering endpoint -----------------------------------------------
 
-@pytest.fixture
-def one_round(tree):
-    """Hypothesis runs a test's body once per example; the round is made once per test."""
-    return factories.make_open_round(tree)
-
-
 FIELD_NAMES = st.one_of(
     st.sampled_from(["q_s1q1", "q_x_single", "q_x_multiple", "q_x_number", "q_x_text", "action", "lang",
                      "code", "csrf_token", "review", "q_s2q1", "q_s3q10"]),
@@ -215,19 +214,30 @@ FIELD_NAMES = st.one_of(
 )
 VALUES = st.one_of(
     st.sampled_from(["", "1", "6", "7", "0", "-1", "dk", "a", "c", "zz", "next", "back", "save", "send", "nn", "xx",
-                     "1e309", "NaN", "inf", "ABCDE-FGHJK", "\x00", "9" * 40]),
+                     "1e309", "NaN", "inf", "ABCDE-FGHJK", "\x00", "9" * 40, "a\x00b", "\x1b[2J", "١٢", "²", "1e3",
+                     "9" * 400, "\r\n"]),
     st.text(max_size=200),
+    st.binary(max_size=20).map(lambda content: (io.BytesIO(content), "svar.txt")),  # a file where text belongs
 )
 FORMS = st.lists(st.tuples(FIELD_NAMES, VALUES), max_size=12)
 PATHS = st.sampled_from(["/svar", "/svar/side/1", "/svar/side/2", "/svar/side/3", "/svar/send", "/svar/lagret",
                          "/svar/takk", "LINK"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def stored_text_is_clean() -> bool:
+    """No control character (but tab and line breaks) in any stored answer or draft."""
+    texts = list(db.session.scalars(select(Answer.text).where(Answer.text.is_not(None))))
+    for draft in db.session.scalars(select(Draft)):
+        for value in (draft.answers or {}).values():
+            texts.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    return not any(CONTROL_EXCEPT_NEWLINES.search(text) for text in texts)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=6))
-def test_random_form_data_never_gives_a_server_error_or_a_partial_response(app, one_round, steps):
-    open_round = one_round
-    client = app.test_client()
+def test_random_form_data_never_gives_a_server_error_or_a_partial_response(any_app, any_round, steps):
+    open_round = any_round
+    client = any_app.test_client()
     helpers.enter_code(client, open_round.codes[0])
     link = f"/s/{open_round.campaign.units[0].link_token}"
     for path, method, form in steps:
@@ -238,6 +248,7 @@ def test_random_form_data_never_gives_a_server_error_or_a_partial_response(app, 
     # No required answers were given, so nothing could be sent; and no half-stored response exists.
     assert response_count() == 0
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+    assert stored_text_is_clean()
     db.session.execute(Draft.__table__.delete())
     db.session.commit()
 
@@ -252,11 +263,11 @@ def test_random_form_data_without_a_csrf_token_is_refused_cleanly(csrf_app, form
     assert response.status_code in (400, 404, 405, 413)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=5))
-def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(app, one_round, steps):
-    open_round = one_round
-    client = app.test_client()
+def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(any_app, any_round, steps):
+    open_round = any_round
+    client = any_app.test_client()
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire)
     link = f"/s/{open_round.campaign.units[0].link_token}"
@@ -271,9 +282,72 @@ def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(app, 
         keys = set(db.session.scalars(select(Answer.question_key).where(Answer.response_id == response.id)))
         required = {f"s{s}q{n}" for s in (1, 2, 3) for n in range(1, 11)} | {"x_single", "x_number"}
         assert required <= keys
+    assert stored_text_is_clean()
     # start over for the next example
     db.session.execute(Answer.__table__.delete())
     db.session.execute(Response.__table__.delete())
     db.session.execute(Draft.__table__.delete())
     db.session.execute(Invitation.__table__.update().values(status=InvitationStatus.UNUSED.value))
     db.session.commit()
+
+
+# --- paper answers ------------------------------------------------------------------------------
+
+def test_a_control_character_in_a_paper_answer_is_refused_at_its_line_and_column(any_app, any_round):
+    data = f"unit,s1q1,x_text\n{any_round.unit.code},4,Fint\n{any_round.unit.code},5,Hei\x00du\n".encode()
+    with pytest.raises(ImportFailed) as refused:
+        services.import_responses(any_round.campaign, data)
+    db.session.rollback()
+    assert [(e.line, e.column) for e in refused.value.errors] == [(3, "x_text")]
+    assert response_count() == 0
+
+
+@pytest.fixture
+def paper_admin(any_app, any_round):
+    client = any_app.test_client()
+    core.login(client, core.make_user("admin@test.no", role="admin"))
+    return client, any_round
+
+
+PAPER_COLUMNS = ["unit", "s1q1", "s1q2", "x_number", "x_text", "x_single", "x_multiple", "submitted_on", "age_group",
+                 "gender", "ukjent"]
+TODAY = local_today().isoformat()
+PAPER_CELL = st.one_of(
+    st.sampled_from(["4601-helse-hjemme", "4601-helse-hjemme", "4601", "", "4", "6", "7", "dk", "a", "a;c", "z",
+                     "42", "NaN", "inf", "1e400", "9" * 400, "١٢", "²", "-1", TODAY, "0001-01-01", "9999-12-31",
+                     "31.12.2025", "2026-02-30", "\x00", "Hei\x00du", '"', '"a""b"', "x" * 30]),
+    st.text(max_size=20))
+
+
+RANDOM_PAPER = st.tuples(st.lists(st.sampled_from(PAPER_COLUMNS), min_size=1, max_size=6),
+                         st.lists(st.lists(PAPER_CELL, max_size=6), max_size=4))
+NEARLY_RIGHT_PAPER = st.tuples(  # the right columns, so that some files are imported
+    st.just(["unit", "s1q1", "x_number", "x_text", "submitted_on"]),
+    st.lists(st.tuples(st.sampled_from(["4601-helse-hjemme", "4601-helse-hjemme", "4601"]),
+                       st.sampled_from(["4", "dk", "7", ""]), st.sampled_from(["42", "", "NaN", "1e400", "١٢"]),
+                       st.text(max_size=20).map(lambda t: '"' + t.replace('"', '""') + '"'),
+                       st.sampled_from([TODAY, "", "0001-01-01", "9999-12-31"])).map(list), min_size=1, max_size=4))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.one_of(RANDOM_PAPER, NEARLY_RIGHT_PAPER), delimiter=st.sampled_from([",", ";"]))
+def test_a_random_paper_answer_file_is_imported_whole_or_refused_with_its_lines(paper_admin, table, delimiter):
+    client, open_round = paper_admin
+    header, rows = table
+    content = "\n".join(delimiter.join(line) for line in [header, *rows]).encode()
+    before = response_count()
+    response = client.post(f"/admin/runder/{open_round.campaign.id}/papirsvar",
+                           data={"file": (io.BytesIO(content), "papir.csv")})
+    assert response.status_code in (303, 422), response.status_code
+    event(f"status {response.status_code}")
+    db.session.rollback()
+    if response.status_code == 422:
+        assert "error-summary" in html(response)
+        assert response_count() == before
+    campaign = open_round.campaign
+    first, last = to_local(campaign.opens_at).date(), to_local(campaign.closes_at).date()
+    for stored in db.session.scalars(select(Response)):
+        assert first <= stored.submitted_on <= min(last, local_today())
+    for value in db.session.scalars(select(Answer.value).where(Answer.value.is_not(None))):
+        assert math.isfinite(value) and abs(value) <= 10**15
+    assert stored_text_is_clean()
