@@ -41,9 +41,16 @@ def parse_local(text: str, end_of_day: bool = False) -> datetime:
     """Parse a local date or date and time into naive UTC.
 
     A date alone is the start of that day, or with `end_of_day` the start of the next day (so
-    ``--closes 2026-03-31`` keeps the round open through 31 March). Raises ValueError.
+    ``--closes 2026-03-31`` keeps the round open through 31 March). Raises ValueError, also for a
+    time at the very ends of the calendar (0001-01-01 has no UTC time before it).
     """
-    text = text.strip()
+    try:
+        return _parse_local(text.strip(), end_of_day)
+    except OverflowError:
+        raise ValueError(f"out of range: {text!r}") from None
+
+
+def _parse_local(text: str, end_of_day: bool) -> datetime:
     for fmt in LOCAL_FORMATS:
         try:
             return from_local(datetime.strptime(text, fmt))

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from collector import services
 from collector.clock import to_local
 from collector.clock import today as local_today
-from collector.models import Answer, Draft, Invitation, InvitationStatus, Response
+from collector.models import Answer, Campaign, Draft, Invitation, InvitationStatus, Response
 from helhet.edge import CONTROL_EXCEPT_NEWLINES
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
@@ -351,3 +351,41 @@ def test_a_random_paper_answer_file_is_imported_whole_or_refused_with_its_lines(
     for value in db.session.scalars(select(Answer.value).where(Answer.value.is_not(None))):
         assert math.isfinite(value) and abs(value) <= 10**15
     assert stored_text_is_clean()
+
+
+# --- the round forms ----------------------------------------------------------------------------
+
+ROUND_VALUE = st.one_of(
+    st.sampled_from(["", "1", "3", "5", "2026", "²", "١٢", "9" * 40, "NaN", "\x00", "y", "on", "zip", "csv", "pdf",
+                     "nb", "xx", "2026-03-01T08:00", "2026-03-01", "9999-12-31", "9999-12-31T23:59", "0001-01-01",
+                     "0001-01-01T00:00", "31.12.9999 23:59", "2026-02-30", "a\x00b"]),
+    st.text(max_size=20),
+    st.binary(max_size=10).map(lambda content: (io.BytesIO(content), "fil.txt")))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.lists(st.tuples(st.one_of(st.sampled_from(
+    ["name", "questionnaire", "units", "all_under", "opens", "closes", "open_link", "use_codes", "min_group", "period",
+     "output", "language", "count_1", "count_2", "count_3", "count_4"]), st.text(max_size=8)), ROUND_VALUE), max_size=10),
+       where=st.sampled_from(["ny", "forleng", "koder"]))
+def test_random_data_in_the_round_forms_never_gives_a_server_error(paper_admin, data, where):
+    client, open_round = paper_admin
+    url = "/admin/runder/ny" if where == "ny" else f"/admin/runder/{open_round.campaign.id}/{where}"
+    response = client.post(url, data=MultiDict(data))
+    assert response.status_code in (200, 303, 422), response.status_code
+    if response.status_code == 422:
+        assert "error-summary" in html(response) or "error-message" in html(response)
+
+
+@pytest.mark.parametrize(("opens", "closes"), [("0001-01-01", "2026-12-01"), ("0001-01-01T00:00", "2026-12-01"),
+                                               ("2026-03-01", "9999-12-31")])
+def test_a_round_at_the_ends_of_the_calendar_is_refused_at_its_date_field(paper_admin, opens, closes):
+    client, open_round = paper_admin
+    client.get("/sprak/en")
+    before = db.session.scalar(select(func.count()).select_from(Campaign))
+    response = client.post("/admin/runder/ny", data={
+        "questionnaire": open_round.questionnaire.id, "units": open_round.unit.id, "opens": opens, "closes": closes,
+        "min_group": "5", "use_codes": "y"})
+    assert response.status_code == 422
+    assert "Write the date and time as YYYY-MM-DD HH:MM" in html(response)
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == before
