@@ -19,7 +19,7 @@ from __future__ import annotations
 import decimal
 
 import wtforms
-from flask import request
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto  # the "read the request" default of FlaskForm
@@ -72,7 +72,7 @@ class HelhetForm(FlaskForm):
     class Meta:
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto:
-                if request.method not in SUBMIT_METHODS:
+                if not has_request_context() or request.method not in SUBMIT_METHODS:
                     return None
                 formdata = CombinedMultiDict((request.files, request.form))
             else:
