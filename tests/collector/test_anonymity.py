@@ -75,6 +75,7 @@ def close_with_the_cli(app, campaign: Campaign) -> None:
     result = app.test_cli_runner().invoke(args=["campaign", "close", str(campaign.id)])
     assert result.exit_code == 0, result.output
     assert "sealed" in result.output
+    assert "Warning" not in result.output, result.output  # the database files were scrubbed too
     db.session.rollback()
 
 
