@@ -57,9 +57,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(collector_bp)
 
-    from helhet.cli import register_commands
+    from helhet import cli
 
-    register_commands(app)
+    cli.init_app(app)  # helhet's own commands; the blueprints above brought theirs
     access.init_app(app)  # last: checks that every view has an access decision
     return app
 

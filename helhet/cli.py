@@ -1,47 +1,31 @@
 """The `helhet` command: `helhet --help` lists every administrator task that can be scripted.
 
 `helhet` is `flask --app helhet`: the standard `run`, `shell` and `db` (Flask-Migrate) commands are
-there too. Blueprint packages add their own groups (questionnaire, campaign, responses).
+there too. This module holds helhet's own commands (database, demo, users, org units, translations,
+audit log); each blueprint package registers its own groups on its blueprint's `cli` (surveys:
+questionnaire; collector: round, responses), and every command gives up through helhet.clitools.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
+from babel.messages.frontend import CommandLineInterface
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from helhet import audit, create_app, orgunits, users
+from helhet import demo as demo_data
+from helhet.clitools import echo_json, fail, fail_import, format_option, org_unit, refused
 from helhet.config import REPO_ROOT
 from helhet.extensions import db
 from helhet.models import Role
 from helhet.tabular import ImportFailed
 
-
-def _create_app(*_args, **_kwargs) -> Flask:
-    from helhet import create_app
-
-    return create_app()
-
-
-main = FlaskGroup(create_app=_create_app, help=__doc__)
-
-
-def fail(message: str, problems=()) -> None:
-    """Print the problems (one per line) and the message on stderr, and exit with status 1."""
-    for problem in problems:
-        click.echo(f"  {problem}", err=True)
-    click.echo(message, err=True)
-    sys.exit(1)
-
-
-def fail_import(file: Path, failure: ImportFailed) -> None:
-    """An all-or-nothing import failed: roll back, name every wrong place, exit with status 1."""
-    db.session.rollback()
-    fail("Nothing was imported.", [f"{file.name}: {error}" for error in failure.errors])
+main = FlaskGroup(create_app=create_app, help=__doc__)
 
 
 @click.command("init-db")
@@ -57,8 +41,6 @@ def init_db() -> None:
 @with_appcontext
 def demo(if_empty: bool) -> None:
     """Load the demo municipality (Eksempel kommune) with questionnaires and logins."""
-    from helhet import demo as demo_data
-
     if if_empty and not demo_data.database_is_empty():
         click.echo("The database already has data; the demo was not loaded.")
         return
@@ -77,9 +59,6 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 @with_appcontext
 def demo_logins() -> None:
     """Print the demo logins, if the demo users exist in this database."""
-    from helhet import demo as demo_data
-    from helhet import users
-
     present = [login for login in demo_data.LOGINS if users.by_email(login[1]) is not None]
     if present:
         print_logins(present)
@@ -108,18 +87,10 @@ def _read_password(prompt: bool) -> str:
 @with_appcontext
 def user_create(email: str, role: str, unit_code: str | None, name: str) -> None:
     """Create a user; the password is read from standard input (or asked for)."""
-    from helhet import orgunits, users
-
-    unit = None
-    if unit_code:
-        unit = orgunits.by_code(unit_code)
-        if unit is None:
-            fail(f"No org unit has the code {unit_code}.")
+    unit = org_unit(unit_code) if unit_code else None
     password = _read_password(prompt=True)
-    try:
+    with refused(users.UserError):
         user = users.create_user(email, password, Role(role), unit, name)
-    except users.UserError as error:
-        fail(str(error))
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
@@ -129,15 +100,11 @@ def user_create(email: str, role: str, unit_code: str | None, name: str) -> None
 @with_appcontext
 def user_set_password(email: str) -> None:
     """Set a user's password, read from standard input (or asked for)."""
-    from helhet import users
-
     user = users.by_email(email)
     if user is None:
         fail(f"No user has the email {email}.")
-    try:
+    with refused(users.UserError):
         users.set_password(user, _read_password(prompt=True))
-    except users.UserError as error:
-        fail(str(error))
     db.session.commit()
     click.echo(f"Password changed for {user.email}.")
 
@@ -155,42 +122,32 @@ def user_update(email: str, role: str | None, unit_code: str | None, name: str |
     A change of role, unit or active ends every session of the user. The last active
     administrator cannot be demoted or deactivated.
     """
-    from helhet import orgunits, users
-
     user = users.by_email(email)
     if user is None:
         fail(f"No user has the email {email}.")
-    unit = user.unit
-    if unit_code:
-        unit = orgunits.by_code(unit_code)
-        if unit is None:
-            fail(f"No org unit has the code {unit_code}.")
-    try:
+    unit = org_unit(unit_code) if unit_code else user.unit
+    with refused(users.UserError):
         users.update_user(
             user, Role(role) if role else user.role, unit,
             user.name if name is None else name, user.active if active is None else active,
         )
-    except users.UserError as error:
-        fail(str(error))
     db.session.commit()
     unit_text = f" of {user.unit.code}" if user.unit else ""
     click.echo(f"{user.email}: {user.role.value}{unit_text}, {'active' if user.active else 'deactivated'}.")
 
 
 @user_cli.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option
 @with_appcontext
 def user_list(fmt: str) -> None:
     """List users."""
-    from helhet import users
-
     rows = [
         {"email": u.email, "name": u.name, "role": u.role.value,
          "unit": u.unit.code if u.unit else None, "active": u.active}
         for u in users.all_users()
     ]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
     else:
         for r in rows:
             click.echo(f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}{'' if r['active'] else ' (deactivated)'}")
@@ -208,8 +165,6 @@ def orgunits_cli() -> None:
 @with_appcontext
 def orgunits_import(file: Path) -> None:
     """Create or update org units from a CSV file (all or nothing)."""
-    from helhet import orgunits
-
     try:
         summary = orgunits.import_csv(file.read_bytes())
     except ImportFailed as failure:
@@ -219,15 +174,13 @@ def orgunits_import(file: Path) -> None:
 
 
 @orgunits_cli.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option
 @with_appcontext
 def orgunits_list(fmt: str) -> None:
     """List org units in tree order."""
-    from helhet import orgunits
-
     tree = orgunits.flattened()
     if fmt == "json":
-        click.echo(json.dumps([orgunits.as_dict(u) for u, _ in tree], ensure_ascii=False, indent=2))
+        echo_json([orgunits.as_dict(u) for u, _ in tree])
     else:
         for unit, depth in tree:
             click.echo(f"{'  ' * depth}{unit.code}  {unit.name}")
@@ -241,8 +194,6 @@ def translate_cli() -> None:
 
 
 def _pybabel(*args: str) -> None:
-    from babel.messages.frontend import CommandLineInterface
-
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
@@ -278,27 +229,21 @@ def audit_cli() -> None:
 
 
 @audit_cli.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option
 @click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
 @click.option("--action", help="Only this action, e.g. round.closed.")
 @with_appcontext
 def audit_list(fmt: str, limit: int, action: str | None) -> None:
     """The newest events first: time (UTC), who, action, target."""
-    from helhet import audit
-
     rows = [audit.as_dict(e) for e in audit.recent(per_page=limit, action=action).events]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     for r in rows:
         click.echo(f"{r['at']}  {r['actor']:<32} {r['action']:<24} {r['target']}")
 
 
-def register_commands(app: Flask) -> None:
+def init_app(app: Flask) -> None:
+    """Add helhet's own commands; the blueprints add theirs when they are registered."""
     for command in (init_db, demo, demo_logins, user_cli, orgunits_cli, translate_cli, audit_cli):
         app.cli.add_command(command)
-    from collector.cli import register as register_collector
-    from surveys.cli import register as register_surveys
-
-    register_surveys(app)
-    register_collector(app)

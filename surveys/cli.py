@@ -11,16 +11,14 @@ nothing is changed then.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-from helhet.cli import fail
+from helhet.clitools import echo_json, fail, format_option
 from helhet.extensions import db
-from surveys import jsonformat, queries, services
+from surveys import bp, jsonformat, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 
 
@@ -46,7 +44,7 @@ def questionnaire_cli() -> None:
 
 
 @questionnaire_cli.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @with_appcontext
 def list_command(fmt: str) -> None:
     """List questionnaires with their versions."""
@@ -63,7 +61,7 @@ def list_command(fmt: str) -> None:
         } for q in item.versions],
     } for item in queries.overview()]
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     if not rows:
         click.echo("No questionnaires yet. Import one with `helhet questionnaire import FILE`.")
@@ -143,5 +141,4 @@ def publish_command(key: str, version: int | None) -> None:
     click.echo(f"Published {key} version {questionnaire.version}.")
 
 
-def register(app: Flask) -> None:
-    app.cli.add_command(questionnaire_cli)
+bp.cli.add_command(questionnaire_cli)

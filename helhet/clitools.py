@@ -1,0 +1,63 @@
+"""What every command of `helhet` shares: how it gives up, and how it prints a list.
+
+It imports nothing of the blueprint packages (only helhet's core), so that each package's `cli.py` can
+use it while it registers its own command group on its blueprint (`bp.cli.add_command(...)`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from helhet import orgunits
+from helhet.extensions import db
+from helhet.models import OrgUnit
+from helhet.tabular import ImportFailed
+
+# `--format text|json` of every listing command; the command gets it as `fmt`.
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+
+
+def echo_json(data: object) -> None:
+    """Print data as indented JSON, with the letters as they are (æ, ø, å)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def fail(message: str, problems: Iterable[object] = ()) -> NoReturn:
+    """Print the problems (one per line) and the message on stderr, and exit with status 1."""
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def refused(*errors: type[Exception]) -> Iterator[None]:
+    """Around a service call: if it raises one of `errors`, roll back and fail with its message."""
+    try:
+        yield
+    except errors as error:
+        db.session.rollback()
+        fail(str(error))
+
+
+def org_unit(code: str) -> OrgUnit:
+    """The org unit with this code, or fail saying that none has it."""
+    unit = orgunits.by_code(code)
+    if unit is None:
+        fail(f"No org unit has the code {code}.")
+    return unit
+
+
+def fail_import(file: Path, failure: ImportFailed) -> NoReturn:
+    """An all-or-nothing import failed: roll back, name every wrong place, exit with status 1."""
+    db.session.rollback()
+    fail("Nothing was imported.", [f"{file.name}: {error}" for error in failure.errors])
