@@ -1,4 +1,4 @@
-"""`helhet campaign ...` and `helhet responses import`."""
+"""`helhet round ...` (older tests use its old name, `campaign`) and `helhet responses import`."""
 
 import csv
 import json
@@ -247,3 +247,60 @@ def test_the_mail_merge_file_from_the_command_line_shows_a_formula_unit_name_as_
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert [r["unit_name"] for r in rows] == ["'" + name] * 2
+
+
+def keys_in(data) -> set[str]:
+    if isinstance(data, dict):
+        return set(data) | {k for value in data.values() for k in keys_in(value)}
+    if isinstance(data, list):
+        return {k for item in data for k in keys_in(item)}
+    return set()
+
+
+def test_round_status_prints_the_same_as_campaign_status_as_text_and_json(runner, tree):
+    open_round = factories.make_open_round(tree)
+    helpers.answer_with_code(runner.app.test_client(), open_round.questionnaire, open_round.codes[0])
+    for extra in ([], ["--format", "json"]):
+        new = runner.invoke(args=["round", "status", str(open_round.campaign.id), *extra])
+        old = runner.invoke(args=["campaign", "status", str(open_round.campaign.id), *extra])
+        assert new.exit_code == 0, new.output
+        assert (new.exit_code, new.stdout, new.stderr) == (old.exit_code, old.stdout, old.stderr)
+    assert "Testrunde" in new.stdout
+
+
+def test_round_list_prints_the_same_as_campaign_list_as_text_and_json(runner, tree):
+    factories.make_open_round(tree)
+    for extra in ([], ["--format", "json"]):
+        new = runner.invoke(args=["round", "list", *extra])
+        old = runner.invoke(args=["campaign", "list", *extra])
+        assert new.exit_code == 0, new.output
+        assert (new.stdout, new.stderr) == (old.stdout, old.stderr)
+    assert [r["name"] for r in json.loads(new.stdout)] == ["Testrunde"]
+
+
+def test_round_close_closes_and_seals_and_campaign_close_then_answers_the_same(runner, tree):
+    open_round = factories.make_open_round(tree)
+    round_id = str(open_round.campaign.id)
+    result = runner.invoke(args=["round", "close", round_id])
+    assert result.exit_code == 0, result.output
+    assert f"Round {round_id} is closed and sealed" in result.stdout
+    db.session.refresh(open_round.campaign)
+    assert open_round.campaign.state().value == "closed" and open_round.campaign.sealed_at is not None
+    again_new = runner.invoke(args=["round", "close", round_id])
+    again_old = runner.invoke(args=["campaign", "close", round_id])
+    assert again_new.exit_code == again_old.exit_code == 1
+    assert again_new.output == again_old.output
+
+
+def test_the_json_of_round_status_and_list_says_round_never_campaign(runner, tree):
+    open_round = factories.make_open_round(tree)
+    status = json.loads(runner.invoke(args=["round", "status", str(open_round.campaign.id), "--format", "json"]).stdout)
+    listed = json.loads(runner.invoke(args=["round", "list", "--format", "json"]).stdout)
+    assert not any("campaign" in key for key in keys_in(status) | keys_in(listed))
+
+
+def test_help_lists_round_and_hides_the_old_name_campaign(runner):
+    commands = runner.invoke(args=["--help"]).output.split("Commands:")[1].split()
+    assert "round" in commands and "responses" in commands
+    assert "campaign" not in commands
+    assert "purge-drafts" in runner.invoke(args=["campaign", "--help"]).output

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 
+import helhet
 from helhet import orgunits
 from helhet.users import by_email
 
@@ -70,3 +73,13 @@ def test_demo_loads_the_municipality_once(runner):
     assert orgunits.by_code("4699-helse-hjemme") is not None
     second = runner.invoke(args=["demo", "--if-empty"])
     assert "already has data" in second.output
+
+
+def test_the_shared_cli_helpers_and_helhets_commands_import_no_blueprint_package():
+    """Each package registers its own command group; helhet.cli and helhet.clitools import none of
+    them (so that no import cycle runs through the command line)."""
+    for name in ("cli.py", "clitools.py"):
+        tree = ast.parse((Path(helhet.__file__).parent / name).read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        assert not {m for m in imported if m.split(".")[0] in {"collector", "surveys"}}, name
