@@ -57,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(collector_bp)
 
-    from helhet import cli
+    from helhet import cli  # inline: helhet.cli imports create_app from this module
 
     cli.init_app(app)  # helhet's own commands; the blueprints above brought theirs
     access.init_app(app)  # last: checks that every view has an access decision
