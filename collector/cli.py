@@ -23,7 +23,15 @@ from flask.cli import with_appcontext
 
 from collector import bp, letters, mixing, queries, services
 from collector.clock import parse_local, to_local
-from helhet.clitools import echo_json, fail, fail_import, format_option, org_unit, refused
+from helhet.clitools import (
+    echo_json,
+    echo_rows,
+    fail,
+    fail_import,
+    format_option,
+    org_unit,
+    refused,
+)
 from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
@@ -229,12 +237,8 @@ def round_list(fmt) -> None:
              "opens_at": to_local(r.campaign.opens_at).isoformat(timespec="minutes"),
              "closes_at": to_local(r.campaign.closes_at).isoformat(timespec="minutes"),
              "units": r.units, "responses": r.responses} for r in queries.campaign_list()]
-    if fmt == "json":
-        echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['id']:>4}  {r['state']:<9} {r['opens_at']} - {r['closes_at']}  "
-                   f"{r['responses']:>6}  {r['name']}")
+    echo_rows(fmt, rows, lambda r: f"{r['id']:>4}  {r['state']:<9} {r['opens_at']} - {r['closes_at']}  "
+                                   f"{r['responses']:>6}  {r['name']}")
 
 
 @round_cli.command("extend")

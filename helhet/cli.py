@@ -19,7 +19,15 @@ from flask_migrate import upgrade
 
 from helhet import audit, create_app, orgunits, users
 from helhet import demo as demo_data
-from helhet.clitools import echo_json, fail, fail_import, format_option, org_unit, refused
+from helhet.clitools import (
+    echo_json,
+    echo_rows,
+    fail,
+    fail_import,
+    format_option,
+    org_unit,
+    refused,
+)
 from helhet.config import REPO_ROOT
 from helhet.extensions import db
 from helhet.models import Role
@@ -71,6 +79,13 @@ def user_cli() -> None:
     """Users who may sign in."""
 
 
+def _user(email: str):
+    user = users.by_email(email)
+    if user is None:
+        fail(f"No user has the email {email}.")
+    return user
+
+
 def _read_password(prompt: bool) -> str:
     if not sys.stdin.isatty() or not prompt:
         password = sys.stdin.readline().rstrip("\n")
@@ -100,9 +115,7 @@ def user_create(email: str, role: str, unit_code: str | None, name: str) -> None
 @with_appcontext
 def user_set_password(email: str) -> None:
     """Set a user's password, read from standard input (or asked for)."""
-    user = users.by_email(email)
-    if user is None:
-        fail(f"No user has the email {email}.")
+    user = _user(email)
     with refused(users.UserError):
         users.set_password(user, _read_password(prompt=True))
     db.session.commit()
@@ -122,9 +135,7 @@ def user_update(email: str, role: str | None, unit_code: str | None, name: str |
     A change of role, unit or active ends every session of the user. The last active
     administrator cannot be demoted or deactivated.
     """
-    user = users.by_email(email)
-    if user is None:
-        fail(f"No user has the email {email}.")
+    user = _user(email)
     unit = org_unit(unit_code) if unit_code else user.unit
     with refused(users.UserError):
         users.update_user(
@@ -146,11 +157,8 @@ def user_list(fmt: str) -> None:
          "unit": u.unit.code if u.unit else None, "active": u.active}
         for u in users.all_users()
     ]
-    if fmt == "json":
-        echo_json(rows)
-    else:
-        for r in rows:
-            click.echo(f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}{'' if r['active'] else ' (deactivated)'}")
+    echo_rows(fmt, rows, lambda r: f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}"
+                                   f"{'' if r['active'] else ' (deactivated)'}")
 
 
 # --- org units -------------------------------------------------------------------------------
@@ -236,11 +244,7 @@ def audit_cli() -> None:
 def audit_list(fmt: str, limit: int, action: str | None) -> None:
     """The newest events first: time (UTC), who, action, target."""
     rows = [audit.as_dict(e) for e in audit.recent(per_page=limit, action=action).events]
-    if fmt == "json":
-        echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['at']}  {r['actor']:<32} {r['action']:<24} {r['target']}")
+    echo_rows(fmt, rows, lambda r: f"{r['at']}  {r['actor']:<32} {r['action']:<24} {r['target']}")
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
@@ -29,6 +29,15 @@ format_option = click.option(
 def echo_json(data: object) -> None:
     """Print data as indented JSON, with the letters as they are (æ, ø, å)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def echo_rows(fmt: str, rows: list[dict], line: Callable[[dict], str]) -> None:
+    """What a listing command prints: the rows as JSON (`--format json`), else one line each."""
+    if fmt == "json":
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(line(row))
 
 
 def fail(message: str, problems: Iterable[object] = ()) -> NoReturn:
