@@ -23,15 +23,7 @@ from flask.cli import with_appcontext
 
 from collector import bp, letters, mixing, queries, services
 from collector.clock import parse_local, to_local
-from helhet.clitools import (
-    echo_json,
-    echo_rows,
-    fail,
-    fail_import,
-    format_option,
-    org_unit,
-    refused,
-)
+from helhet.clitools import echo_json, echo_rows, fail, fail_import, list_format, org_unit, refused
 from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
@@ -205,7 +197,7 @@ def round_codes(round_id, unit_code, count, out, letters_path, language, base_ur
 
 @round_cli.command("status")
 @click.argument("round_id", type=int)
-@format_option
+@list_format
 @with_appcontext
 def round_status(round_id, fmt) -> None:
     """Population, responses and response rate per unit (counts only)."""
@@ -229,7 +221,7 @@ def round_status(round_id, fmt) -> None:
 
 
 @round_cli.command("list")
-@format_option
+@list_format
 @with_appcontext
 def round_list(fmt) -> None:
     """Every round with its state and number of responses."""

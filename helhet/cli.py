@@ -19,15 +19,7 @@ from flask_migrate import upgrade
 
 from helhet import audit, create_app, orgunits, users
 from helhet import demo as demo_data
-from helhet.clitools import (
-    echo_json,
-    echo_rows,
-    fail,
-    fail_import,
-    format_option,
-    org_unit,
-    refused,
-)
+from helhet.clitools import echo_json, echo_rows, fail, fail_import, list_format, org_unit, refused
 from helhet.config import REPO_ROOT
 from helhet.extensions import db
 from helhet.models import Role
@@ -148,7 +140,7 @@ def user_update(email: str, role: str | None, unit_code: str | None, name: str |
 
 
 @user_cli.command("list")
-@format_option
+@list_format
 @with_appcontext
 def user_list(fmt: str) -> None:
     """List users."""
@@ -182,7 +174,7 @@ def orgunits_import(file: Path) -> None:
 
 
 @orgunits_cli.command("list")
-@format_option
+@list_format
 @with_appcontext
 def orgunits_list(fmt: str) -> None:
     """List org units in tree order."""
@@ -237,7 +229,7 @@ def audit_cli() -> None:
 
 
 @audit_cli.command("list")
-@format_option
+@list_format
 @click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
 @click.option("--action", help="Only this action, e.g. round.closed.")
 @with_appcontext

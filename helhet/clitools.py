@@ -21,7 +21,7 @@ from helhet.models import OrgUnit
 from helhet.tabular import ImportFailed
 
 # `--format text|json` of every listing command; the command gets it as `fmt`.
-format_option = click.option(
+list_format = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from helhet.clitools import echo_json, fail, format_option
+from helhet.clitools import echo_json, fail, list_format
 from helhet.extensions import db
 from surveys import bp, jsonformat, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
@@ -44,7 +44,7 @@ def questionnaire_cli() -> None:
 
 
 @questionnaire_cli.command("list")
-@format_option
+@list_format
 @with_appcontext
 def list_command(fmt: str) -> None:
     """List questionnaires with their versions."""
