@@ -33,7 +33,8 @@ from jsonschema import Draft202012Validator
 
 from helhet.config import LANGUAGES
 from helhet.edge import LARGEST_NUMBER, describe, first_control, usable_number
-from surveys.errors import InvalidQuestionnaire, Problem
+from helhet.problems import Problem
+from surveys.errors import InvalidQuestionnaire
 from surveys.models import (
     Choice,
     Dimension,

@@ -26,8 +26,9 @@ from helhet import audit
 from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.models import utcnow
+from helhet.problems import Problem
 from surveys import jsonformat, queries
-from surveys.errors import InvalidQuestionnaire, Problem, QuestionnaireError, UnsupportedContent
+from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.labels import LANGUAGE_LABELS, TYPE_LABELS
 from surveys.models import (
     Choice,
@@ -109,7 +110,7 @@ def _check_whole(questionnaire: Questionnaire) -> None:
         jsonformat.validate(jsonformat.to_dict(questionnaire))
     except InvalidQuestionnaire as invalid:
         problem = invalid.problems[0]
-        raise QuestionnaireError(str(problem), path=problem.path) from None
+        raise QuestionnaireError(str(problem)) from None
 
 
 def _sorted_sections(questionnaire: Questionnaire) -> list[Section]:

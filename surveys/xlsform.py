@@ -49,7 +49,8 @@ from pyxform.xls2json import RE_BEGIN_CONTROL, RE_END_CONTROL, RE_SELECT
 from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 
 from helhet.edge import describe, first_control
-from surveys.errors import InvalidQuestionnaire, Problem, UnsupportedContent
+from helhet.problems import Problem
+from surveys.errors import InvalidQuestionnaire, UnsupportedContent
 from surveys.jsonformat import FORMAT, FORMAT_VERSION, LANGUAGES
 
 SURVEY, CHOICES, SETTINGS = constants.SURVEY, constants.CHOICES, constants.SETTINGS
