@@ -18,7 +18,7 @@ import click
 from helhet import orgunits
 from helhet.extensions import db
 from helhet.models import OrgUnit
-from helhet.tabular import ImportFailed
+from helhet.problems import ProblemsFound
 
 # `--format text|json` of every listing command; the command gets it as `fmt`.
 list_format = click.option(
@@ -66,7 +66,8 @@ def org_unit(code: str) -> OrgUnit:
     return unit
 
 
-def fail_import(file: Path, failure: ImportFailed) -> NoReturn:
-    """An all-or-nothing import failed: roll back, name every wrong place, exit with status 1."""
+def fail_import(file: Path, error: ProblemsFound) -> NoReturn:
+    """An all-or-nothing import failed: roll back, print every problem (its place and message, one
+    a line), and exit with status 1."""
     db.session.rollback()
-    fail("Nothing was imported.", [f"{file.name}: {error}" for error in failure.errors])
+    fail("Nothing was imported.", [f"{file.name}: {problem}" for problem in error.problems])

@@ -6,8 +6,12 @@ import ast
 import json
 from pathlib import Path
 
+import pytest
+
 import helhet
 from helhet import orgunits
+from helhet.clitools import fail_import
+from helhet.problems import Problem, ProblemsFound
 from helhet.users import by_email
 
 
@@ -83,3 +87,17 @@ def test_the_shared_cli_helpers_and_helhets_commands_import_no_blueprint_package
         imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert not {m for m in imported if m.split(".")[0] in {"collector", "surveys"}}, name
+
+
+def test_fail_import_prints_every_problem_of_an_import_error_and_exits_with_1(app, capsys):
+    error = ProblemsFound([Problem("Ukjent kolonne.", line=1, column="x"), Problem("Tom fil."),
+                           Problem("Ugyldig verdi.", line=3, column="navn")])
+    with pytest.raises(SystemExit) as exited:
+        fail_import(Path("enheter.csv"), error)
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "  enheter.csv: Line 1, column x: Ukjent kolonne.",
+        "  enheter.csv: Tom fil.",
+        "  enheter.csv: Line 3, column navn: Ugyldig verdi.",
+        "Nothing was imported.",
+    ]
