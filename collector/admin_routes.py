@@ -21,6 +21,7 @@ from helhet.access import admin_only
 from helhet.extensions import db
 from helhet.i18n import local_time, localized
 from helhet.models import OrgUnit
+from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
 
 
@@ -74,15 +75,15 @@ def new_campaign():
             )
         except services.CampaignError as error:
             db.session.rollback()
-            form[error.field].errors.append(str(error))
+            attach(form, error)
         else:
             db.session.commit()
             flash(_("The round %(name)s was created.", name=campaign.name), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
-    return render_template("collector/admin/new.html", form=form, tree=tree), 422 if form.errors else 200
+    return render_template("collector/admin/new.html", form=form, tree=tree), status(form)
 
 
-def _campaign_page(campaign: Campaign, extend_form=None, codes=None, status=200):
+def _campaign_page(campaign: Campaign, extend_form=None, codes=None, response_status=200):
     report = queries.progress(campaign)
     links = {u.link.unit_id: public_address(".open_link", link_token=u.link.link_token) for u in report.units}
     return render_template(
@@ -92,7 +93,7 @@ def _campaign_page(campaign: Campaign, extend_form=None, codes=None, status=200)
         held_form=HeldForm(formdata=None),
         codes_form=codes or codes_form([u.unit for u in report.units], formdata=None),
         answer_address=public_address(".enter_code"), state=report.state, States=CampaignState,
-    ), status
+    ), response_status
 
 
 @bp.get("/admin/runder/<int:campaign_id>")
@@ -111,12 +112,12 @@ def extend(campaign_id: int):
             services.extend(campaign, form.closes.data)
         except services.CampaignError as error:
             db.session.rollback()
-            form.closes.errors.append(str(error))
+            attach(form, error)
         else:
             db.session.commit()
             flash(_("The round now closes %(time)s.", time=local_time(campaign.closes_at)), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
-    return _campaign_page(campaign, extend_form=form, status=422)
+    return _campaign_page(campaign, extend_form=form, response_status=422)
 
 
 @bp.post("/admin/runder/<int:campaign_id>/steng")
@@ -165,7 +166,7 @@ def issue_codes(campaign_id: int):
     units = [cu.unit for cu in sorted(campaign.units, key=lambda cu: cu.unit.name)]
     form = codes_form(units, formdata=request.form)
     if not form.validate_on_submit():
-        return _campaign_page(campaign, codes=form, status=422)
+        return _campaign_page(campaign, codes=form, response_status=422)
     issued = []
     try:
         for unit, count in form.counts():
@@ -173,8 +174,8 @@ def issue_codes(campaign_id: int):
                           for code in services.add_codes(campaign, unit, count))
     except services.CampaignError as error:
         db.session.rollback()
-        form.form_errors.append(str(error))
-        return _campaign_page(campaign, codes=form, status=422)
+        attach(form, error)
+        return _campaign_page(campaign, codes=form, response_status=422)
     info = letters.info_for(campaign, public_address(".enter_code"))
     stem = f"koder-runde-{campaign.id}-{to_local(utcnow()).strftime('%Y%m%d-%H%M')}"
     output = form.output.data
@@ -193,21 +194,20 @@ def issue_codes(campaign_id: int):
 def import_paper(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     form = ImportForm()
-    errors = []
+    problems = []
     if form.validate_on_submit():
         try:
             count = services.import_responses(campaign, form.file.data.read())
         except ImportFailed as failure:
             db.session.rollback()
-            errors = failure.errors
+            problems = failure.problems
         else:
             db.session.commit()
             flash(ngettext("%(num)s paper answer was imported.", "%(num)s paper answers were imported.", count), "success")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
-    status = 422 if (errors or form.errors) else 200
-    return render_template("collector/admin/import.html", campaign=campaign, form=form, errors=errors,
-                           questions=[q for q in survey.questions if q.answerable]), status
+    return render_template("collector/admin/import.html", campaign=campaign, form=form, problems=problems,
+                           questions=[q for q in survey.questions if q.answerable]), status(form, problems)
 
 
 @bp.get("/admin/runder/<int:campaign_id>/papirsvar/mal.csv")

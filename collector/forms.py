@@ -6,6 +6,7 @@ collector.survey.Survey.form_class).
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, Field, RadioField, SelectField, SelectMultipleField, StringField
@@ -14,6 +15,7 @@ from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, Numbe
 
 from collector import clock
 from helhet.forms import HelhetForm
+from helhet.problems import HelhetError, attach
 
 LANGUAGE_CHOICES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
 
@@ -170,7 +172,7 @@ class CodesFormBase(HelhetForm):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         if ok and not self.counts():
-            self.form_errors.append(_l("Write how many codes you need for at least one unit."))
+            attach(self, HelhetError(_("Write how many codes you need for at least one unit.")))
             return False
         return ok
 

@@ -28,6 +28,7 @@ from helhet.access import public
 from helhet.extensions import db, limiter
 from helhet.i18n import current_language
 from helhet.privacy import client_key
+from helhet.problems import status
 from surveys.questiontypes import describe_answer, initial_data, kind_of
 
 SESSION_KEY = "answer"
@@ -126,7 +127,7 @@ def enter_code():
         db.session.commit()
         session[SESSION_KEY] = token
         return redirect(url_for(".answer_page", page=1), 303)
-    return render_template("collector/code.html", form=form), 422 if form.errors else 200
+    return render_template("collector/code.html", form=form), status(form)
 
 
 @bp.route("/s/<link_token>", methods=["GET", "POST"])

@@ -34,12 +34,13 @@ from collector.models import (
     ResponseState,
 )
 from collector.queries import DraftRef
-from collector.survey import Problem, Survey, load
+from collector.survey import Survey, load
 from helhet import audit
 from helhet.extensions import db, limiter
 from helhet.i18n import localized
 from helhet.models import OrgUnit
-from helhet.tabular import ImportFailed, RowError, read_csv
+from helhet.problems import HelhetError, Problem, ProblemsFound
+from helhet.tabular import ImportFailed, read_csv
 from surveys.models import Questionnaire
 from surveys.questiontypes import AnswerError, kind_of
 
@@ -82,18 +83,13 @@ class RoundClosed(RoundNotOpen):
     pass
 
 
-class IncompleteAnswers(CollectorError):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
+class IncompleteAnswers(CollectorError, ProblemsFound):
+    """Nothing was sent: `problems` (collector.survey.AnswerProblem) says each question that is
+    unanswered or whose stored answer does not fit, and its page."""
 
 
-class CampaignError(ValueError):
-    """A round that cannot be created or changed like that; `field` names the form field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class CampaignError(HelhetError):
+    """A round that cannot be created or changed like that (helhet.problems.HelhetError: message, field)."""
 
 
 def check_open(campaign_id: int, opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> None:
@@ -116,17 +112,17 @@ def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgU
     the year the round opens.
     """
     if questionnaire is None or not questionnaire.is_published:
-        raise CampaignError("questionnaire", _("Choose a published questionnaire."))
+        raise CampaignError(_("Choose a published questionnaire."), "questionnaire")
     if not units:
-        raise CampaignError("units", _("Choose at least one unit."))
+        raise CampaignError(_("Choose at least one unit."), "units")
     if closes_at <= opens_at:
-        raise CampaignError("closes", _("The round must close after it opens."))
+        raise CampaignError(_("The round must close after it opens."), "closes")
     if closes_at <= utcnow():
-        raise CampaignError("closes", _("The closing time has already passed."))
+        raise CampaignError(_("The closing time has already passed."), "closes")
     if not (open_link or use_codes):
-        raise CampaignError("open_link", _("Choose open link, invitation codes or both."))
+        raise CampaignError(_("Choose open link, invitation codes or both."), "open_link")
     if min_group is None or min_group < MIN_GROUP_FLOOR:
-        raise CampaignError("min_group", _("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR))
+        raise CampaignError(_("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR), "min_group")
     name = (name or "").strip()
     if not name:
         name = f"{localized(questionnaire.title, 'nb') or questionnaire.key} {opens_at.year}"
@@ -154,9 +150,10 @@ def _round_name(campaign: Campaign) -> str:
 def extend(campaign: Campaign, closes_at: datetime) -> None:
     """Move the closing time later. The questionnaire and units of a round never change."""
     if closes_at <= campaign.closes_at:
-        raise CampaignError("closes", _("Choose a closing time after the current one; to stop the round now, use «Close now»."))
+        raise CampaignError(
+            _("Choose a closing time after the current one; to stop the round now, use «Close now»."), "closes")
     if closes_at <= utcnow():
-        raise CampaignError("closes", _("The closing time has already passed."))
+        raise CampaignError(_("The closing time has already passed."), "closes")
     campaign.closes_at = closes_at
     campaign.sealed_at = None  # it takes answers again; the next close seals it again
     db.session.flush()
@@ -172,7 +169,7 @@ def close_now(campaign: Campaign) -> int:
         campaign.closes_at = max(now, campaign.opens_at)
         db.session.flush()
     elif campaign.sealed_at is not None:
-        raise CampaignError("closes", _("The round is already closed."))
+        raise CampaignError(_("The round is already closed."), "closes")
     sealed = mixing.seal(campaign)
     audit.record("round.closed", _round_name(campaign), drafts_removed=sealed.drafts_removed)
     return sealed.drafts_removed
@@ -218,11 +215,11 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
     the caller must hand them out (CSV, letters) before the transaction commits.
     """
     if not campaign.use_codes:
-        raise CampaignError("count", _("This round does not use invitation codes."))
+        raise CampaignError(_("This round does not use invitation codes."), "count")
     if unit.id not in {cu.unit_id for cu in campaign.units}:
-        raise CampaignError("unit", _("%(unit)s is not part of this round.", unit=unit.name))
+        raise CampaignError(_("%(unit)s is not part of this round.", unit=unit.name), "unit")
     if count < 1 or count > MAX_CODES_PER_BATCH:
-        raise CampaignError("count", _("Choose from 1 to %(n)s codes at a time.", n=MAX_CODES_PER_BATCH))
+        raise CampaignError(_("Choose from 1 to %(n)s codes at a time.", n=MAX_CODES_PER_BATCH), "count")
     issued: list[str] = []
     while len(issued) < count:
         candidates = [c for c in codes.generate_many(count - len(issued)) if c not in issued]
@@ -467,16 +464,16 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
     table = read_csv(data, required=["unit"], optional=[*questions, *BACKGROUND_COLUMNS])
     units = {cu.unit.code: cu.unit_id for cu in campaign.units}
     units_folded = {code.lower(): unit_id for code, unit_id in units.items()}
-    errors: list[RowError] = []
+    problems: list[Problem] = []
     parsed: list[tuple[dict, dict]] = []
     for line, cells in table.rows:
         unit_code = cells["unit"]
         unit_id = units.get(unit_code) or units_folded.get(unit_code.lower())
         if not unit_code:
-            errors.append(RowError(line, "unit", _("The unit is missing.")))
+            problems.append(Problem(_("The unit is missing."), line=line, column="unit"))
         elif unit_id is None:
-            errors.append(RowError(line, "unit", _("%(code)s is not a unit of this round (%(codes)s).",
-                                                   code=unit_code, codes=", ".join(sorted(units)))))
+            problems.append(Problem(_("%(code)s is not a unit of this round (%(codes)s).",
+                                      code=unit_code, codes=", ".join(sorted(units))), line=line, column="unit"))
         answers: dict = {}
         written = False
         for column, question in questions.items():
@@ -487,7 +484,7 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             try:
                 value = kind_of(question).parse(question, raw)
             except AnswerError as error:
-                errors.append(RowError(line, column, str(error)))
+                problems.append(Problem(str(error), line=line, column=column))
                 continue
             if value is not None and value != "" and value != []:
                 answers[question.key] = value
@@ -497,28 +494,29 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             try:
                 background["submitted_on"] = _parse_day(day)
             except ValueError:
-                errors.append(RowError(line, "submitted_on", _("Write the date as YYYY-MM-DD, for example 2026-03-14.")))
+                problems.append(Problem(_("Write the date as YYYY-MM-DD, for example 2026-03-14."),
+                                        line=line, column="submitted_on"))
             else:
                 first, last = to_local(campaign.opens_at).date(), min(today(), to_local(campaign.closes_at).date())
                 if background["submitted_on"] > today():
-                    errors.append(RowError(line, "submitted_on", _("The date is in the future.")))
+                    problems.append(Problem(_("The date is in the future."), line=line, column="submitted_on"))
                 elif not first <= background["submitted_on"] <= last:
-                    errors.append(RowError(line, "submitted_on", _(
+                    problems.append(Problem(_(
                         "The date is outside the round (%(first)s to %(last)s).",
-                        first=first.isoformat(), last=last.isoformat())))
+                        first=first.isoformat(), last=last.isoformat()), line=line, column="submitted_on"))
         for column in ("age_group", "gender"):
             value = cells.get(column, "")
             if len(value) > 20:
-                errors.append(RowError(line, column, _("Write at most %(n)s characters.", n=20)))
+                problems.append(Problem(_("Write at most %(n)s characters.", n=20), line=line, column=column))
             background[column] = value or None
         if not written:
-            errors.append(RowError(line, None, _("The line has no answers.")))
+            problems.append(Problem(_("The line has no answers."), line=line))
         parsed.append(({"campaign_id": campaign.id, "unit_id": unit_id,
                         "source": ResponseSource.PAPER.value, **background}, answers))
-    if not parsed and not errors:
-        errors.append(RowError(None, None, _("The file has no lines with answers.")))
-    if errors:
-        raise ImportFailed(errors)
+    if not parsed and not problems:
+        problems.append(Problem(_("The file has no lines with answers.")))
+    if problems:
+        raise ImportFailed(problems)
     response = Response.__table__
     ids = db.session.execute(
         insert(response).returning(response.c.id, sort_by_parameter_order=True),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from helhet.extensions import db
+from helhet.problems import Problem
 from surveys.models import Question, Questionnaire, QuestionType, Section
 from surveys.questiontypes import AnswerError, answer_rows, build_answer_form, kind_of
 
@@ -77,12 +78,22 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Why a draft cannot be sent yet: a question on a page is unanswered or its answer is wrong."""
+class AnswerProblem(Problem):
+    """Why a draft cannot be sent yet: a question is unanswered or its stored answer is wrong.
 
-    page: int
-    question: QuestionView
-    message: str
+    A helhet.problems.Problem whose `path` is the question's key and `row` its page (1-based);
+    `question` is what the review page shows of it (its number, and its type for the link).
+    """
+
+    question: QuestionView | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def at(cls, page: Page, question: QuestionView, message: str) -> AnswerProblem:
+        return cls(message, path=question.key, row=page.number, question=question)
+
+    @property
+    def place(self) -> str:
+        return _("Question %(n)s", n=self.question.number)
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ class Survey:
             self._forms[cache_key] = form_class
         return form_class
 
-    def problems(self, answers: dict) -> list[Problem]:
+    def problems(self, answers: dict) -> list[AnswerProblem]:
         """Required questions without an answer, and stored answers that do not fit (checked
         again before sending, so a draft can never put a wrong value into the responses)."""
         found = []
@@ -126,14 +137,14 @@ class Survey:
                 stored = answers.get(question.key)
                 if stored is None:
                     if question.required:
-                        found.append(Problem(page.number, question, kind.required_message(question)))
+                        found.append(AnswerProblem.at(page, question, kind.required_message(question)))
                     continue
                 try:
                     kind.check(question, stored)
                 except AnswerError as error:
-                    found.append(Problem(page.number, question, str(error)))
+                    found.append(AnswerProblem.at(page, question, str(error)))
                 except (TypeError, ValueError):
-                    found.append(Problem(page.number, question, _("The answer could not be read.")))
+                    found.append(AnswerProblem.at(page, question, _("The answer could not be read.")))
         return found
 
     def answer_dicts(self, answers: dict, response_id: int) -> list[dict]:

@@ -32,6 +32,7 @@ from helhet.access import public, staff_only
 from helhet.extensions import db, limiter, login_manager
 from helhet.forms import HelhetForm
 from helhet.models import User
+from helhet.problems import HelhetError, attach, status
 from helhet.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -68,9 +69,8 @@ def login():
         if user is not None:
             start_session(user)
             return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")), 303)
-        form.password.errors.append(_("The email or the password is wrong."))
-        return render_template("auth/login.html", form=form), 422
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+        attach(form, HelhetError(_("The email or the password is wrong."), "password"))
+    return render_template("auth/login.html", form=form), status(form)
 
 
 @bp.post("/logg-ut")

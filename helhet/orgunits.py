@@ -27,7 +27,8 @@ from helhet import audit
 from helhet.edge import NEWLINES
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitLevel, UnitPopulation
-from helhet.tabular import ImportFailed, RowError, read_csv
+from helhet.problems import HelhetError, Problem
+from helhet.tabular import ImportFailed, read_csv
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 YEAR_PATTERN = re.compile(r"[0-9]{4}")
@@ -109,26 +110,22 @@ def as_dict(unit: OrgUnit) -> dict:
 
 # --- writes ----------------------------------------------------------------------------------
 
-class UnitError(ValueError):
-    """A change to the tree that is not allowed; the message is translated, `field` names the field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class UnitError(HelhetError):
+    """A change to the tree that is not allowed (helhet.problems.HelhetError: message, field)."""
 
 
 def save_unit(unit: OrgUnit, code: str, name: str, level: UnitLevel, parent: OrgUnit | None) -> OrgUnit:
     """Create or update a unit, refusing duplicate codes and cycles. Flushes."""
     code = code.strip()
     if not CODE_PATTERN.match(code):
-        raise UnitError("code", _("Use letters, digits, dot, hyphen or underscore (at most 64)."))
+        raise UnitError(_("Use letters, digits, dot, hyphen or underscore (at most 64)."), "code")
     existing = by_code(code)
     if existing is not None and existing is not unit:
-        raise UnitError("code", _("Another unit already has the code %(code)s.", code=code))
+        raise UnitError(_("Another unit already has the code %(code)s.", code=code), "code")
     if parent is not None and unit.id is not None and (parent is unit or parent in descendants(unit)):
-        raise UnitError("parent", _("A unit cannot be placed under itself or one of its own units."))
+        raise UnitError(_("A unit cannot be placed under itself or one of its own units."), "parent")
     if parent is None and level != UnitLevel.MUNICIPALITY:
-        raise UnitError("parent", _("Only the municipality can be at the top; choose where this unit belongs."))
+        raise UnitError(_("Only the municipality can be at the top; choose where this unit belongs."), "parent")
     unit.code, unit.name, unit.level, unit.parent = code, name.strip(), level, parent
     db.session.add(unit)
     db.session.flush()
@@ -157,7 +154,7 @@ def _set_population(unit: OrgUnit, period: int, count: int | None) -> None:
 
 def delete_unit(unit: OrgUnit) -> None:
     if unit.children:
-        raise UnitError("parent", _("Move or delete the units below %(name)s first.", name=unit.name))
+        raise UnitError(_("Move or delete the units below %(name)s first.", name=unit.name), "parent")
     audit.record("unit.deleted", f"{unit.name} ({unit.code})")
     db.session.delete(unit)
     db.session.flush()
@@ -182,7 +179,7 @@ class _Row:
 def import_csv(data: bytes | str) -> ImportSummary:
     """Create or update the units in the file; raises ImportFailed (and changes nothing) on any error."""
     table = read_csv(data, required=["code", "name"], optional=["parent", "level"], extra_prefixes=("population_",))
-    errors: list[RowError] = []
+    problems: list[Problem] = []
     periods: dict[str, int] = {}
     for column in table.header:
         if column.startswith("population_"):
@@ -190,36 +187,43 @@ def import_csv(data: bytes | str) -> ImportSummary:
             if YEAR_PATTERN.fullmatch(year) and 1900 <= int(year) <= 2200:
                 periods[column] = int(year)
             else:
-                errors.append(RowError(1, column, _("Write the year after population_, e.g. population_2026.")))
+                problems.append(Problem(_("Write the year after population_, e.g. population_2026."),
+                                        line=1, column=column))
 
     rows: dict[str, _Row] = {}
     for line, cells in table.rows:
         code, name = cells["code"], cells["name"]
         if not code:
-            errors.append(RowError(line, "code", _("The code is missing.")))
+            problems.append(Problem(_("The code is missing."), line=line, column="code"))
         elif not CODE_PATTERN.match(code):
-            errors.append(RowError(line, "code", _("%(code)s is not a valid code: use letters, digits, dot, hyphen or underscore (at most 64).", code=code)))
+            problems.append(Problem(_("%(code)s is not a valid code: use letters, digits, dot, hyphen or underscore (at most 64).", code=code),
+                                    line=line, column="code"))
         elif code in rows:
-            errors.append(RowError(line, "code", _("The code %(code)s is also on line %(other)s.", code=code, other=rows[code].line)))
+            problems.append(Problem(_("The code %(code)s is also on line %(other)s.", code=code, other=rows[code].line),
+                                    line=line, column="code"))
         if not name:
-            errors.append(RowError(line, "name", _("The name is missing.")))
+            problems.append(Problem(_("The name is missing."), line=line, column="name"))
         elif NEWLINES.search(name):
-            errors.append(RowError(line, "name", _("The name has a line break or a tab: check the quotes (\") on this line.")))
+            problems.append(Problem(_("The name has a line break or a tab: check the quotes (\") on this line."),
+                                    line=line, column="name"))
         elif len(name) > 200:
-            errors.append(RowError(line, "name", _("The name is longer than 200 characters.")))
+            problems.append(Problem(_("The name is longer than 200 characters."), line=line, column="name"))
         level_text = cells.get("level", "").lower()
         level = LEVEL_WORDS.get(level_text) if level_text else None
         if level_text and level is None:
-            errors.append(RowError(line, "level", _("Unknown level %(level)s: use municipality, sector or unit.", level=cells["level"])))
+            problems.append(Problem(_("Unknown level %(level)s: use municipality, sector or unit.", level=cells["level"]),
+                                    line=line, column="level"))
         counts: dict[int, int] = {}
         for column, year in periods.items():
             raw = cells.get(column, "").replace(" ", "").replace("\u00a0", "")
             if not raw:
                 continue
             if not COUNT_PATTERN.fullmatch(raw):
-                errors.append(RowError(line, column, _("%(value)s is not a whole number of people.", value=cells[column][:40])))
+                problems.append(Problem(_("%(value)s is not a whole number of people.", value=cells[column][:40]),
+                                        line=line, column=column))
             elif len(raw) > 8 or int(raw) > MAX_POPULATION:
-                errors.append(RowError(line, column, _("Write a number from %(low)s to %(high)s.", low=0, high="10 000 000")))
+                problems.append(Problem(_("Write a number from %(low)s to %(high)s.", low=0, high="10 000 000"),
+                                        line=line, column=column))
             else:
                 counts[year] = int(raw)
         if code and code not in rows:
@@ -228,17 +232,19 @@ def import_csv(data: bytes | str) -> ImportSummary:
     existing = {u.code: u for u in all_units()}
     for row in rows.values():
         if row.parent and row.parent not in rows and row.parent not in existing:
-            errors.append(RowError(row.line, "parent", _("No unit has the code %(code)s.", code=row.parent)))
+            problems.append(Problem(_("No unit has the code %(code)s.", code=row.parent),
+                                    line=row.line, column="parent"))
         if row.parent == row.code:
-            errors.append(RowError(row.line, "parent", _("A unit cannot be its own parent.")))
+            problems.append(Problem(_("A unit cannot be its own parent."), line=row.line, column="parent"))
         if row.level is None:
             row.level = UnitLevel.UNIT if row.parent else UnitLevel.MUNICIPALITY
         if not row.parent and row.level != UnitLevel.MUNICIPALITY:
-            errors.append(RowError(row.line, "parent", _("Only the municipality can be at the top; name the parent unit.")))
-    if not errors:
-        errors.extend(_cycles(rows, existing))
-    if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: (e.line or 0, e.column or "")))
+            problems.append(Problem(_("Only the municipality can be at the top; name the parent unit."),
+                                    line=row.line, column="parent"))
+    if not problems:
+        problems.extend(_cycles(rows, existing))
+    if problems:
+        raise ImportFailed(sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
 
     created = updated = 0
     units = dict(existing)
@@ -262,20 +268,21 @@ def import_csv(data: bytes | str) -> ImportSummary:
     return ImportSummary(created=created, updated=updated)
 
 
-def _cycles(rows: dict[str, _Row], existing: dict[str, OrgUnit]) -> list[RowError]:
+def _cycles(rows: dict[str, _Row], existing: dict[str, OrgUnit]) -> list[Problem]:
     def parent_of(code: str) -> str | None:
         if code in rows:
             return rows[code].parent or None
         unit = existing.get(code)
         return unit.parent.code if unit and unit.parent else None
 
-    errors = []
+    problems = []
     for row in rows.values():
         seen, code = {row.code}, parent_of(row.code)
         while code is not None:
             if code in seen:
-                errors.append(RowError(row.line, "parent", _("The units form a loop: %(code)s ends up under itself.", code=row.code)))
+                problems.append(Problem(_("The units form a loop: %(code)s ends up under itself.", code=row.code),
+                                        line=row.line, column="parent"))
                 break
             seen.add(code)
             code = parent_of(code)
-    return errors
+    return problems

@@ -8,7 +8,8 @@
 - `ProblemsFound(problems)`: nothing was changed, and `problems` lists every place (imports, a
   questionnaire file, answers that cannot be sent yet).
 - `attach(form, error)` shows a HelhetError at its field (or above the form), and
-  `status(form)` is the status to render a form with: 422 when it shows errors, else 200.
+  `status(form, problems)` is the status to render a form with: 422 when it shows errors (or
+  the problems of a refused file), else 200.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def attach(form, error: HelhetError) -> None:
         form.form_errors.append(error.message)
 
 
-def status(form) -> int:
-    """The status to render a form with: 422 when it shows errors, else 200."""
-    return 422 if form.errors else 200
+def status(form, problems: list[Problem] | tuple = ()) -> int:
+    """The status to render a form with: 422 when it shows errors (or the problems of a refused
+    file, such as an import's), else 200."""
+    return 422 if form.errors or problems else 200

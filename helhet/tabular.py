@@ -2,8 +2,9 @@
 
 Used by every CSV import (org units, paper responses, figures): the file is decoded (UTF-8 with or
 without BOM, else Windows-1252 as Excel writes it in Norway), the delimiter is detected among
-comma, semicolon and tab, and every problem is collected as a RowError so that the person sees all
-of them at once. An import applies nothing unless there are no errors.
+comma, semicolon and tab, and every problem is collected as a helhet.problems.Problem (with its
+`line` and `column`) so that the person sees all of them at once. An import applies nothing unless
+there are no problems.
 
 This is the edge for every CSV import, so the file is refused here, with its line, when it is
 broken: a quote that is never closed (which would swallow the rest of the file into one cell),
@@ -20,30 +21,11 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from helhet.edge import describe, first_control
+from helhet.problems import Problem, ProblemsFound
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int | None  # 1-based line in the file (the header is line 1)
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.line and self.column:
-            return _("Line %(line)s, column %(column)s: %(message)s", line=self.line, column=self.column, message=self.message)
-        if self.line:
-            return _("Line %(line)s: %(message)s", line=self.line, message=self.message)
-        if self.column:
-            return _("Column %(column)s: %(message)s", column=self.column, message=self.message)
-        return self.message
-
-
-class ImportFailed(Exception):
-    """Nothing was imported; `errors` says every place that was wrong."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
+class ImportFailed(ProblemsFound):
+    """Nothing was imported; `problems` says every place that was wrong (its line and column)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +51,7 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
     """
     text = decode(data) if isinstance(data, bytes) else data
     if not text.strip():
-        raise ImportFailed([RowError(None, None, _("The file is empty."))])
+        raise ImportFailed([Problem(_("The file is empty."))])
     sample = text[:4096]
     try:  # only the delimiter is guessed: the quoting is Excel's (the sniffer may guess it wrong)
         sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -81,21 +63,22 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):
-        raise ImportFailed([RowError(1, None, _("The first line must name the columns."))]) from None
+        raise ImportFailed([Problem(_("The first line must name the columns."), line=1)]) from None
     if character := next((c for name in header if (c := first_control(name))), None):
-        raise ImportFailed([RowError(1, None, control_character_message(character))])
+        raise ImportFailed([Problem(control_character_message(character), line=1)])
     known = set(required) | set(optional or [])
-    errors = [
-        RowError(1, name, _("Missing column. The file needs the columns: %(columns)s.", columns=", ".join(required)))
+    problems = [
+        Problem(_("Missing column. The file needs the columns: %(columns)s.", columns=", ".join(required)),
+                line=1, column=name)
         for name in required if name not in header
     ]
     for name in header:
         if name not in known and not name.startswith(extra_prefixes):
-            errors.append(RowError(1, name or "?", _("Unknown column.")))
+            problems.append(Problem(_("Unknown column."), line=1, column=name or "?"))
     if len(set(header)) != len(header):
-        errors.append(RowError(1, None, _("A column name appears twice.")))
-    if errors:
-        raise ImportFailed(errors)
+        problems.append(Problem(_("A column name appears twice."), line=1))
+    if problems:
+        raise ImportFailed(problems)
     rows = []
     while True:
         start = reader.line_num + 1
@@ -104,23 +87,24 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(_broken_line(start, exc, at_end=stream.read(1) == ""))
+            problems.append(_broken_line(start, exc, at_end=stream.read(1) == ""))
             break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            errors.append(RowError(line, None, _("The line has %(found)s cells but the header has %(expected)s.", found=len(cells), expected=len(header))))
+            problems.append(Problem(_("The line has %(found)s cells but the header has %(expected)s.",
+                                      found=len(cells), expected=len(header)), line=line))
             continue
         cells = cells + [""] * (len(header) - len(cells))
         for name, cell in zip(header, cells, strict=True):
             if character := first_control(cell):
-                errors.append(RowError(line, name, control_character_message(character)))
+                problems.append(Problem(control_character_message(character), line=line, column=name))
         rows.append((line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
-    if not rows and not errors:
-        errors.append(RowError(None, None, _("The file has column names but no rows below them.")))
-    if errors:
-        raise ImportFailed(errors)
+    if not rows and not problems:
+        problems.append(Problem(_("The file has column names but no rows below them.")))
+    if problems:
+        raise ImportFailed(problems)
     return Table(header, rows)
 
 
@@ -129,7 +113,9 @@ def control_character_message(character: str) -> str:
              character=describe(character))
 
 
-def _broken_line(line: int, error: csv.Error, at_end: bool) -> RowError:
+def _broken_line(line: int, error: csv.Error, at_end: bool) -> Problem:
     if at_end:  # the reader ran to the end of the file inside a quoted cell
-        return RowError(line, None, _("A quote (\") on this line is never closed, so the rest of the file would be one cell."))
-    return RowError(line, None, _("The line could not be read as CSV (%(detail)s). Check its quotes (\").", detail=str(error)))
+        return Problem(_("A quote (\") on this line is never closed, so the rest of the file would be one cell."),
+                       line=line)
+    return Problem(_("The line could not be read as CSV (%(detail)s). Check its quotes (\").", detail=str(error)),
+                   line=line)

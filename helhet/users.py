@@ -18,28 +18,25 @@ from werkzeug.security import check_password_hash
 from helhet import audit, passwords
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, User
+from helhet.problems import HelhetError
 
 
-class UserError(ValueError):
-    """The user could not be saved; the message is translated and `field` names the field at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class UserError(HelhetError):
+    """The user could not be saved (helhet.problems.HelhetError: message, field)."""
 
 
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise UserError("email", _("%(email)s is not a valid email address.", email=email)) from None
+        raise UserError(_("%(email)s is not a valid email address.", email=email), "email") from None
 
 
 def check_password_strength(password: str, email: str) -> None:
     """Raise UserError at the password field when `password` breaks the rule (helhet.passwords)."""
     found = passwords.problems(password, email)
     if found:
-        raise UserError("password", " ".join(found))
+        raise UserError(" ".join(found), "password")
 
 
 def by_email(email: str) -> User | None:
@@ -72,7 +69,7 @@ def all_users() -> list[User]:
 def create_user(email: str, password: str, role: Role, unit: OrgUnit | None = None, name: str = "") -> User:
     email = normalise_email(email)
     if by_email(email) is not None:
-        raise UserError("email", _("A user with the email %(email)s already exists.", email=email))
+        raise UserError(_("A user with the email %(email)s already exists.", email=email), "email")
     check_password_strength(password, email)
     user = User(email=email, name=(name or "").strip(), role=role)
     _check_unit(role, unit)
@@ -139,11 +136,11 @@ def _check_not_last_admin(user: User, field: str) -> None:
         select(User.id).where(User.role == Role.ADMIN, User.active).order_by(User.id).with_for_update()
     ).all()
     if user.id in admins and len(admins) == 1:
-        raise UserError(field, _(
+        raise UserError(_(
             "%(email)s is the only active administrator. Make another user an administrator first, "
-            "so that someone can still manage Helhet.", email=user.email))
+            "so that someone can still manage Helhet.", email=user.email), field)
 
 
 def _check_unit(role: Role, unit: OrgUnit | None) -> None:
     if role == Role.LEADER and unit is None:
-        raise UserError("unit", _("A leader must belong to an org unit: the part of the organisation they may read."))
+        raise UserError(_("A leader must belong to an org unit: the part of the organisation they may read."), "unit")

@@ -23,6 +23,7 @@ from helhet.admin.forms import (
 from helhet.auth import start_session
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel, User
+from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
 
 
@@ -36,10 +37,6 @@ def unit_choices(empty_label: str, exclude: OrgUnit | None = None) -> list[tuple
         for u, depth in unit_service.flattened()
         if u.id not in hidden
     ]
-
-
-def form_status(form) -> int:
-    return 422 if form.errors else 200
 
 
 @bp.get("/")
@@ -68,12 +65,12 @@ def new_user():
                 db.session.get(OrgUnit, form.unit.data) if form.unit.data else None, form.name.data,
             )
         except user_service.UserError as error:
-            form[error.field].errors.append(str(error))
+            attach(form, error)
         else:
             db.session.commit()
             flash(_("The user %(email)s was created.", email=user.email), "success")
             return redirect(url_for(".users"), 303)
-    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
+    return render_template("admin/user_form.html", form=form, user=None), status(form)
 
 
 @bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
@@ -91,12 +88,12 @@ def edit_user(user_id: int):
                 form.name.data or "", form.active.data,
             )
         except user_service.UserError as error:
-            form[error.field].errors.append(str(error))
+            attach(form, error)
         else:
             db.session.commit()
             flash(_("The changes to %(email)s were saved.", email=user.email), "success")
             return redirect(url_for(".users"), 303)
-    return render_template("admin/user_form.html", form=form, user=user), form_status(form)
+    return render_template("admin/user_form.html", form=form, user=user), status(form)
 
 
 @bp.route("/brukere/<int:user_id>/passord", methods=["GET", "POST"])
@@ -108,14 +105,14 @@ def reset_password(user_id: int):
         try:
             user_service.set_password(user, form.password.data)
         except user_service.UserError as error:
-            form[error.field].errors.append(str(error))
+            attach(form, error)
         else:
             db.session.commit()
             if user.id == current_user.id:  # their other sessions end; this one goes on
                 start_session(user)
             flash(_("The password for %(email)s was changed.", email=user.email), "success")
             return redirect(url_for(".users"), 303)
-    return render_template("admin/password_form.html", form=form, user=user), form_status(form)
+    return render_template("admin/password_form.html", form=form, user=user), status(form)
 
 
 # --- org units -------------------------------------------------------------------------------
@@ -148,7 +145,7 @@ def _unit_form(unit: OrgUnit):
             unit_service.save_unit(unit, form.code.data, form.name.data, UnitLevel(form.level.data), parent)
         except unit_service.UnitError as error:
             db.session.rollback()
-            form[error.field].errors.append(str(error))
+            attach(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s was saved.", name=unit.name), "success")
@@ -156,7 +153,7 @@ def _unit_form(unit: OrgUnit):
     population_form = PopulationForm(formdata=None)
     return (
         render_template("admin/unit_form.html", form=form, unit=unit, population_form=population_form),
-        form_status(form),
+        status(form),
     )
 
 
@@ -201,20 +198,19 @@ def delete_unit(unit_id: int):
 @admin_only
 def import_units():
     form = UnitImportForm()
-    errors = []
+    problems = []
     if form.validate_on_submit():
         try:
             summary = unit_service.import_csv(form.file.data.read())
         except ImportFailed as failure:
             db.session.rollback()
-            errors = failure.errors
+            problems = failure.problems
         else:
             db.session.commit()
             flash(_("Import done: %(created)s new and %(updated)s updated units.",
                     created=summary.created, updated=summary.updated), "success")
             return redirect(url_for(".units"), 303)
-    status = 422 if (errors or form.errors) else 200
-    return render_template("admin/unit_import.html", form=form, errors=errors), status
+    return render_template("admin/unit_import.html", form=form, problems=problems), status(form, problems)
 
 
 # --- audit log -------------------------------------------------------------------------------

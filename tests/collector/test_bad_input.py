@@ -298,7 +298,7 @@ def test_a_control_character_in_a_paper_answer_is_refused_at_its_line_and_column
     with pytest.raises(ImportFailed) as refused:
         services.import_responses(any_round.campaign, data)
     db.session.rollback()
-    assert [(e.line, e.column) for e in refused.value.errors] == [(3, "x_text")]
+    assert [(e.line, e.column) for e in refused.value.problems] == [(3, "x_text")]
     assert response_count() == 0
 
 

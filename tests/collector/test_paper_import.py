@@ -21,7 +21,7 @@ def errors_of(campaign, text: str) -> list[str]:
     with pytest.raises(ImportFailed) as failure:
         services.import_responses(campaign, text.encode("utf-8"))
     db.session.rollback()
-    return [(e.line, e.column) for e in failure.value.errors]
+    return [(e.line, e.column) for e in failure.value.problems]
 
 
 def test_each_row_becomes_one_paper_response_with_its_answers(app, tree):

@@ -131,7 +131,7 @@ def refused(data) -> list[tuple]:
         orgunits.import_csv(data)
     db.session.rollback()
     assert unit_count() == before
-    return [(e.line, e.column, e.message) for e in failure.value.errors]
+    return [(e.line, e.column, e.message) for e in failure.value.problems]
 
 
 def places(errors) -> list[tuple]:

@@ -69,27 +69,27 @@ def test_a_wrong_cell_is_reported_with_its_line_and_column_and_nothing_is_import
     with pytest.raises(ImportFailed) as failure:
         orgunits.import_csv(text)
     db.session.rollback()
-    assert (line, column) in [(e.line, e.column) for e in failure.value.errors]
+    assert (line, column) in [(e.line, e.column) for e in failure.value.problems]
     assert unit_count() == before
 
 
 def test_all_errors_are_reported_at_once(app):
     with pytest.raises(ImportFailed) as failure:
         orgunits.import_csv("code,name\n,Uten kode\n4601,\n")
-    assert [(e.line, e.column) for e in failure.value.errors] == [(2, "code"), (3, "name")]
+    assert [(e.line, e.column) for e in failure.value.problems] == [(2, "code"), (3, "name")]
 
 
 def test_a_missing_required_column_is_named(app):
     with pytest.raises(ImportFailed) as failure:
         orgunits.import_csv("kode,name\n4601,A\n")
-    columns = {e.column for e in failure.value.errors}
+    columns = {e.column for e in failure.value.problems}
     assert {"code", "kode"} <= columns
 
 
 def test_a_loop_of_parents_is_refused(app):
     with pytest.raises(ImportFailed) as failure:
         orgunits.import_csv("code,name,parent,level\n4601,K,,municipality\na,A,b,unit\nb,B,a,unit\n")
-    assert any("loop" in e.message for e in failure.value.errors)
+    assert any("loop" in e.message for e in failure.value.problems)
     assert unit_count() == 0
 
 
@@ -107,7 +107,7 @@ def test_windows_1252_files_from_excel_are_read(app):
 def test_an_empty_file_is_refused_with_a_message(app):
     with pytest.raises(ImportFailed) as failure:
         orgunits.import_csv(b"")
-    assert failure.value.errors[0].message
+    assert failure.value.problems[0].message
 
 
 def test_a_unit_cannot_be_placed_under_its_own_descendant(app, tree):
