@@ -1,0 +1,87 @@
+"""Reads for results: the org units a round's results cover.
+
+    tree = round_tree(campaign)
+    tree.nodes          the round's units and every ancestor up to the municipality, in tree order
+    tree.parent[code]   the parent's code within the tree (None at the top)
+    tree.strata[code]   the round's units in the subtree of `code` (itself included if it is one):
+                        the strata whose respondents make up the figures of `code`
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from collector.models import Campaign
+from helhet import queries as core_queries
+from helhet.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class RoundTree:
+    """The org units a round's results are shown for: its units and all their ancestors.
+
+    nodes        OrgUnits in tree order (helhet.queries.flattened: parents first, children by name)
+    depth        code -> depth (0 for the municipality)
+    parent       code -> parent code, None at the top
+    strata       code -> codes of the round's units in its subtree (the unit itself included when
+                 it is a unit of the round), in tree order; a figure of `code` is the domain
+                 estimate over these strata
+    round_units  codes of the units the round covers (its strata)
+    """
+
+    nodes: tuple[OrgUnit, ...]
+    depth: dict[str, int]
+    parent: dict[str, str | None]
+    strata: dict[str, tuple[str, ...]]
+    round_units: frozenset[str]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.depth
+
+    def is_single_stratum(self, code: str) -> bool:
+        """True when the figures of `code` come from one stratum only: a unit of the round with no
+        unit of the round below it."""
+        return self.strata[code] == (code,)
+
+    def ancestors(self, code: str) -> list[str]:
+        """`code` and its ancestors, from the municipality down to `code`."""
+        chain = []
+        node: str | None = code
+        while node is not None:
+            chain.append(node)
+            node = self.parent[node]
+        return chain[::-1]
+
+
+def round_tree(campaign: Campaign) -> RoundTree:
+    """The round's units and their ancestors (one query for the whole org tree)."""
+    round_ids = {cu.unit_id for cu in campaign.units}
+    flat = core_queries.flattened()
+    by_id = {unit.id: unit for unit, _ in flat}
+    wanted: set[int] = set()
+    for unit_id in round_ids:
+        node = by_id.get(unit_id)
+        while node is not None and node.id not in wanted:
+            wanted.add(node.id)
+            node = by_id.get(node.parent_id) if node.parent_id is not None else None
+    nodes = tuple(unit for unit, _ in flat if unit.id in wanted)
+    depth = {unit.code: d for unit, d in flat if unit.id in wanted}
+    parent = {
+        unit.code: (by_id[unit.parent_id].code if unit.parent_id in by_id else None)
+        for unit in nodes
+    }
+    round_codes = frozenset(unit.code for unit in nodes if unit.id in round_ids)
+    strata: dict[str, list[str]] = {unit.code: [] for unit in nodes}
+    for unit in nodes:
+        if unit.code in round_codes:
+            node: str | None = unit.code
+            while node is not None:
+                strata[node].append(unit.code)
+                node = parent[node]
+    return RoundTree(
+        nodes=nodes,
+        depth=depth,
+        parent=parent,
+        strata={code: tuple(found) for code, found in strata.items()},
+        round_units=round_codes,
+    )
