@@ -16,13 +16,15 @@ from collector.clock import to_local, utcnow
 from collector.forms import CampaignForm, CloseForm, ExtendForm, HeldForm, ImportForm, codes_form
 from collector.models import Campaign, CampaignState
 from collector.survey import load
-from helhet import orgunits, spreadsheets
+from helhet import queries as core_queries
+from helhet import spreadsheets
 from helhet.access import admin_only
 from helhet.extensions import db
 from helhet.i18n import local_time, localized
 from helhet.models import OrgUnit
 from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
+from surveys import queries as survey_queries
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:
@@ -40,10 +42,10 @@ def campaigns():
 
 
 def _fill_choices(form: CampaignForm) -> list[tuple[OrgUnit, int]]:
-    tree = orgunits.flattened()
+    tree = core_queries.flattened()
     form.questionnaire.choices = [("", _("Choose a questionnaire"))] + [
         (q.id, _("%(title)s (%(key)s, version %(version)s)", title=localized(q.title) or q.key, key=q.key, version=q.version))
-        for q in queries.published_questionnaires()
+        for q in survey_queries.all_published()
     ]
     form.units.choices = [(u.id, u.name) for u, _depth in tree]
     form.all_under.choices = [(u.id, u.name) for u, _depth in tree if u.children]
@@ -64,9 +66,9 @@ def new_campaign():
         for root_id in form.all_under.data or []:
             root = db.session.get(OrgUnit, root_id)
             if root is not None:
-                ids.update(u.id for u in orgunits.descendants(root))
+                ids.update(u.id for u in core_queries.descendants(root))
         units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))) if ids else []
-        questionnaire = next((q for q in queries.published_questionnaires() if q.id == form.questionnaire.data), None)
+        questionnaire = survey_queries.get(form.questionnaire.data) if form.questionnaire.data else None
         try:
             campaign = services.create_campaign(
                 name=form.name.data, questionnaire=questionnaire, units=units,

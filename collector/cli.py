@@ -27,6 +27,7 @@ from helhet.clitools import echo_json, echo_rows, fail, fail_import, list_format
 from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
+from surveys import queries as survey_queries
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -150,7 +151,7 @@ def round_cli() -> None:
 def round_create(key, version, unit_codes, opens, closes, name, open_link, without_codes, min_group,
                  period, codes_count, codes_file, letters_path, language, base_url) -> None:
     """Create a survey round and print its id (on standard output, alone, for scripts)."""
-    questionnaire = queries.latest_published(key, version)
+    questionnaire = survey_queries.published(key, version)
     if questionnaire is None:
         fail(f"No published questionnaire has the key {key}" + (f" and version {version}." if version else "."))
     units = [org_unit(code) for code in unit_codes]

@@ -27,7 +27,7 @@ from collector.models import (
 )
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitPopulation
-from surveys.models import Questionnaire, QuestionnaireStatus
+from surveys.models import Questionnaire
 
 # --- answering --------------------------------------------------------------------------------
 
@@ -126,21 +126,6 @@ def response_count(campaign_id: int, unit_id: int) -> int:
 
 
 # --- administration ---------------------------------------------------------------------------
-
-def published_questionnaires() -> list[Questionnaire]:
-    return list(db.session.scalars(
-        select(Questionnaire).where(Questionnaire.status == QuestionnaireStatus.PUBLISHED)
-        .order_by(Questionnaire.key, Questionnaire.version.desc())
-    ))
-
-
-def latest_published(key: str, version: int | None = None) -> Questionnaire | None:
-    query = select(Questionnaire).where(Questionnaire.key == key,
-                                        Questionnaire.status == QuestionnaireStatus.PUBLISHED)
-    if version is not None:
-        query = query.where(Questionnaire.version == version)
-    return db.session.scalar(query.order_by(Questionnaire.version.desc()).limit(1))
-
 
 def campaign(campaign_id: int) -> Campaign | None:
     return db.session.get(Campaign, campaign_id)

@@ -18,7 +18,7 @@ from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from helhet.models import OrgUnit, Role
-from helhet.orgunits import subtree_ids
+from helhet.queries import subtree_ids
 
 
 class Access(enum.StrEnum):

@@ -17,7 +17,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from helhet import audit, create_app, orgunits, users
+from helhet import audit, create_app, orgunits, queries, users
 from helhet import demo as demo_data
 from helhet.clitools import echo_json, echo_rows, fail, fail_import, list_format, org_unit, refused
 from helhet.config import REPO_ROOT
@@ -59,7 +59,7 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 @with_appcontext
 def demo_logins() -> None:
     """Print the demo logins, if the demo users exist in this database."""
-    present = [login for login in demo_data.LOGINS if users.by_email(login[1]) is not None]
+    present = [login for login in demo_data.LOGINS if queries.user_by_email(login[1]) is not None]
     if present:
         print_logins(present)
 
@@ -72,7 +72,7 @@ def user_cli() -> None:
 
 
 def _user(email: str):
-    user = users.by_email(email)
+    user = queries.user_by_email(email)
     if user is None:
         fail(f"No user has the email {email}.")
     return user
@@ -147,7 +147,7 @@ def user_list(fmt: str) -> None:
     rows = [
         {"email": u.email, "name": u.name, "role": u.role.value,
          "unit": u.unit.code if u.unit else None, "active": u.active}
-        for u in users.all_users()
+        for u in queries.all_users()
     ]
     echo_rows(fmt, rows, lambda r: f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}"
                                    f"{'' if r['active'] else ' (deactivated)'}")
@@ -178,9 +178,9 @@ def orgunits_import(file: Path) -> None:
 @with_appcontext
 def orgunits_list(fmt: str) -> None:
     """List org units in tree order."""
-    tree = orgunits.flattened()
+    tree = queries.flattened()
     if fmt == "json":
-        echo_json([orgunits.as_dict(u) for u, _ in tree])
+        echo_json([queries.unit_dict(u) for u, _ in tree])
     else:
         for unit, depth in tree:
             click.echo(f"{'  ' * depth}{unit.code}  {unit.name}")

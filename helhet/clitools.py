@@ -15,7 +15,7 @@ from typing import NoReturn
 
 import click
 
-from helhet import orgunits
+from helhet import queries
 from helhet.extensions import db
 from helhet.models import OrgUnit
 from helhet.problems import ProblemsFound
@@ -60,7 +60,7 @@ def refused(*errors: type[Exception]) -> Iterator[None]:
 
 def org_unit(code: str) -> OrgUnit:
     """The org unit with this code, or fail saying that none has it."""
-    unit = orgunits.by_code(code)
+    unit = queries.unit_by_code(code)
     if unit is None:
         fail(f"No org unit has the code {code}.")
     return unit

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from collector import queries as rounds
 from collector import services as round_services
 from collector.clock import utcnow
-from helhet import orgunits, users
+from helhet import orgunits, queries, users
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel
 from surveys import library
+from surveys import queries as survey_queries
 
 ADMIN = ("admin", "admin@eksempel.kommune.no", "demo-admin-passord")
 LEADER = ("leader", "helseleder@eksempel.kommune.no", "demo-leder-passord")
@@ -53,7 +53,7 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
     library.install_standard(publish=True)
     _demo_round(units)
     for role, email, password in LOGINS:
-        if users.by_email(email) is None:
+        if queries.user_by_email(email) is None:
             users.create_user(
                 email, password, Role(role),
                 units["4699-helse"] if role == "leader" else None,
@@ -65,7 +65,7 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
 def _demo_round(units: dict[str, OrgUnit]) -> None:
     """An open employee-survey round for the health and care units, with open links (codes are
     issued by the administrator on the round's page, since codes are shown only once)."""
-    questionnaire = rounds.latest_published("medarbeiderundersokelse")
+    questionnaire = survey_queries.published("medarbeiderundersokelse")
     if questionnaire is None:
         return
     now = utcnow()

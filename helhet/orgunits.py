@@ -1,4 +1,5 @@
-"""Org units: reading the tree, editing it, and importing it from CSV (all or nothing).
+"""Org units: editing the tree, and importing it from CSV (all or nothing). Reads of the tree are
+in helhet.queries.
 
 CSV format (UTF-8 or Windows-1252; comma, semicolon or tab):
 
@@ -20,10 +21,8 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from helhet import audit
+from helhet import audit, queries
 from helhet.edge import NEWLINES
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitLevel, UnitPopulation
@@ -41,75 +40,6 @@ LEVEL_WORDS = {
 }
 
 
-# --- reads -----------------------------------------------------------------------------------
-
-def all_units() -> list[OrgUnit]:
-    """Every unit, with its children and populations loaded in the same few queries, so that
-    walking the tree (flattened, descendants, subtree_ids) asks the database nothing more."""
-    return list(db.session.scalars(
-        select(OrgUnit).order_by(OrgUnit.code)
-        .options(selectinload(OrgUnit.children), selectinload(OrgUnit.populations))
-    ))
-
-
-def by_code(code: str) -> OrgUnit | None:
-    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
-
-
-def roots(within: set[int] | None = None) -> list[OrgUnit]:
-    """The top of the tree; for a leader (within = their subtree) the top of their part of it."""
-    units = all_units()
-    if within is None:
-        return [u for u in units if u.parent_id is None]
-    return [u for u in units if u.id in within and u.parent_id not in within]
-
-
-def flattened(within: set[int] | None = None) -> list[tuple[OrgUnit, int]]:
-    """(unit, depth) in tree order, for select lists and indented tables."""
-    out: list[tuple[OrgUnit, int]] = []
-
-    def walk(unit: OrgUnit, depth: int) -> None:
-        out.append((unit, depth))
-        for child in sorted(unit.children, key=lambda u: u.name):
-            walk(child, depth + 1)
-
-    for root in sorted(roots(within), key=lambda u: u.name):
-        walk(root, 0)
-    return out
-
-
-def population(unit: OrgUnit, period: int) -> int | None:
-    return next((p.count for p in unit.populations if p.period == period), None)
-
-
-def descendants(unit: OrgUnit) -> list[OrgUnit]:
-    """Every unit below `unit` (the tree is loaded once, not one query per level)."""
-    all_units()
-    found, stack = [], list(unit.children)
-    while stack:
-        u = stack.pop()
-        found.append(u)
-        stack.extend(u.children)
-    return found
-
-
-def subtree_ids(root: OrgUnit) -> set[int]:
-    """The ids of `root` and every unit below it."""
-    return {root.id, *(u.id for u in descendants(root))}
-
-
-def as_dict(unit: OrgUnit) -> dict:
-    return {
-        "code": unit.code,
-        "name": unit.name,
-        "level": unit.level.value,
-        "parent": unit.parent.code if unit.parent else None,
-        "population": {str(p.period): p.count for p in unit.populations},
-    }
-
-
-# --- writes ----------------------------------------------------------------------------------
-
 class UnitError(HelhetError):
     """A change to the tree that is not allowed (helhet.problems.HelhetError: message, field)."""
 
@@ -119,10 +49,10 @@ def save_unit(unit: OrgUnit, code: str, name: str, level: UnitLevel, parent: Org
     code = code.strip()
     if not CODE_PATTERN.match(code):
         raise UnitError(_("Use letters, digits, dot, hyphen or underscore (at most 64)."), "code")
-    existing = by_code(code)
+    existing = queries.unit_by_code(code)
     if existing is not None and existing is not unit:
         raise UnitError(_("Another unit already has the code %(code)s.", code=code), "code")
-    if parent is not None and unit.id is not None and (parent is unit or parent in descendants(unit)):
+    if parent is not None and unit.id is not None and (parent is unit or parent in queries.descendants(unit)):
         raise UnitError(_("A unit cannot be placed under itself or one of its own units."), "parent")
     if parent is None and level != UnitLevel.MUNICIPALITY:
         raise UnitError(_("Only the municipality can be at the top; choose where this unit belongs."), "parent")
@@ -229,7 +159,7 @@ def import_csv(data: bytes | str) -> ImportSummary:
         if code and code not in rows:
             rows[code] = _Row(line, code, name, cells.get("parent", ""), level, counts)
 
-    existing = {u.code: u for u in all_units()}
+    existing = {u.code: u for u in queries.all_units()}
     for row in rows.values():
         if row.parent and row.parent not in rows and row.parent not in existing:
             problems.append(Problem(_("No unit has the code %(code)s.", code=row.parent),

@@ -1,4 +1,5 @@
-"""Users: creating them, signing them in, setting passwords, ending their sessions.
+"""Users: creating them, signing them in, setting passwords, ending their sessions (reads of users
+are in helhet.queries).
 
 Writes flush; the caller commits. Every change that should take access away (a new password,
 deactivation, another role or unit, signing out) raises the user's session version, which ends
@@ -12,10 +13,10 @@ import secrets
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash
 
-from helhet import audit, passwords
+from helhet import audit, passwords, queries
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, User
 from helhet.problems import HelhetError
@@ -39,10 +40,6 @@ def check_password_strength(password: str, email: str) -> None:
         raise UserError(" ".join(found), "password")
 
 
-def by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None.
 
@@ -50,7 +47,7 @@ def authenticate(email: str, password: str) -> User | None:
     user's own hash, or against a dummy one when nobody active has that email, so that the time a
     failed login takes does not tell which emails exist.
     """
-    user = by_email(email)
+    user = queries.user_by_email(email)
     usable = user is not None and user.active
     matches = check_password_hash(user.password_hash if usable else _dummy_hash(), password)
     return user if usable and matches else None
@@ -62,13 +59,9 @@ def _dummy_hash() -> str:
     return f"{passwords.hash_method()}${secrets.token_hex(8)}$not-a-digest"
 
 
-def all_users() -> list[User]:
-    return list(db.session.scalars(select(User).order_by(User.email)))
-
-
 def create_user(email: str, password: str, role: Role, unit: OrgUnit | None = None, name: str = "") -> User:
     email = normalise_email(email)
-    if by_email(email) is not None:
+    if queries.user_by_email(email) is not None:
         raise UserError(_("A user with the email %(email)s already exists.", email=email), "email")
     check_password_strength(password, email)
     user = User(email=email, name=(name or "").strip(), role=role)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from helhet import audit
+from helhet import audit, queries
 from helhet import orgunits as unit_service
 from helhet import users as user_service
 from helhet.access import admin_only, readable_unit_ids, staff_only
@@ -31,10 +31,10 @@ def unit_choices(empty_label: str, exclude: OrgUnit | None = None) -> list[tuple
     """Units as indented select options; `exclude` leaves out a unit and everything below it."""
     hidden = set()
     if exclude is not None and exclude.id is not None:
-        hidden = {exclude.id, *(u.id for u in unit_service.descendants(exclude))}
+        hidden = {exclude.id, *(u.id for u in queries.descendants(exclude))}
     return [("", empty_label)] + [
         (u.id, "\u2003" * depth + f"{u.name} ({u.code})")
-        for u, depth in unit_service.flattened()
+        for u, depth in queries.flattened()
         if u.id not in hidden
     ]
 
@@ -42,7 +42,7 @@ def unit_choices(empty_label: str, exclude: OrgUnit | None = None) -> list[tuple
 @bp.get("/")
 @staff_only
 def dashboard():
-    return render_template("admin/dashboard.html", tree=unit_service.flattened(readable_unit_ids()))
+    return render_template("admin/dashboard.html", tree=queries.flattened(readable_unit_ids()))
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def dashboard():
 @bp.get("/brukere")
 @admin_only
 def users():
-    return render_template("admin/users.html", users=user_service.all_users())
+    return render_template("admin/users.html", users=queries.all_users())
 
 
 @bp.route("/brukere/ny", methods=["GET", "POST"])
@@ -120,7 +120,7 @@ def reset_password(user_id: int):
 @bp.get("/enheter")
 @admin_only
 def units():
-    return render_template("admin/units.html", tree=unit_service.flattened())
+    return render_template("admin/units.html", tree=queries.flattened())
 
 
 @bp.route("/enheter/ny", methods=["GET", "POST"])

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-from helhet import orgunits
+from helhet import queries
 from helhet.models import Role
-from helhet.users import by_email
 
 
 def english(client):
@@ -20,7 +19,7 @@ def test_an_admin_creates_a_leader_for_a_unit(admin_client, tree):
         "unit": tree["4601-helse"].id, "password": "et passord som er langt", "active": "y",
     })
     assert response.status_code == 303
-    kari = by_email("kari@kommune.no")
+    kari = queries.user_by_email("kari@kommune.no")
     assert kari.role == Role.LEADER and kari.unit.code == "4601-helse"
     assert kari.check_password("et passord som er langt")
 
@@ -33,13 +32,13 @@ def test_a_leader_without_a_unit_is_refused_at_the_unit_field(admin_client, tree
     assert response.status_code == 422
     assert b"A leader must belong to an org unit" in response.data
     assert b'value="per@kommune.no"' in response.data  # what was typed is kept
-    assert by_email("per@kommune.no") is None
+    assert queries.user_by_email("per@kommune.no") is None
 
 
 def test_a_short_password_is_refused(admin_client, tree):
     response = admin_client.post("/admin/brukere/ny", data={"email": "a@b.no", "role": "admin", "password": "kort"})
     assert response.status_code == 422
-    assert by_email("a@b.no") is None
+    assert queries.user_by_email("a@b.no") is None
 
 
 def test_a_duplicate_email_is_refused(admin_client, admin):
@@ -74,10 +73,10 @@ def test_an_admin_creates_and_edits_a_unit(admin_client, tree):
     response = admin_client.post("/admin/enheter/ny", data={
         "code": "4601-helse-legevakt", "name": "Legevakten", "level": "unit", "parent": tree["4601-helse"].id})
     assert response.status_code == 303
-    unit = orgunits.by_code("4601-helse-legevakt")
+    unit = queries.unit_by_code("4601-helse-legevakt")
     assert unit.parent.code == "4601-helse"
     admin_client.post(f"/admin/enheter/{unit.id}/befolkning", data={"period": 2026, "count": 14})
-    assert orgunits.population(unit, 2026) == 14
+    assert queries.population(unit, 2026) == 14
 
 
 def test_moving_a_unit_under_its_own_child_is_refused_at_the_parent_field(admin_client, tree):
@@ -97,14 +96,14 @@ def test_the_csv_import_page_lists_every_error_and_imports_nothing(admin_client,
     assert response.status_code == 422
     assert b"Line 2, column name" in response.data
     assert b"Line 3, column parent" in response.data
-    assert orgunits.by_code("annen") is None
+    assert queries.unit_by_code("annen") is None
 
 
 def test_the_csv_import_page_imports_a_good_file(admin_client, tree):
     data = {"file": (io.BytesIO(b"code;name;parent;population_2026\n4601-ny;Ny enhet;4601-helse;12\n"), "units.csv")}
     response = admin_client.post("/admin/enheter/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 303
-    assert orgunits.population(orgunits.by_code("4601-ny"), 2026) == 12
+    assert queries.population(queries.unit_by_code("4601-ny"), 2026) == 12
 
 
 def test_a_unit_in_use_by_a_user_cannot_be_deleted(admin_client, leader, tree):
@@ -115,7 +114,7 @@ def test_a_unit_in_use_by_a_user_cannot_be_deleted(admin_client, leader, tree):
         admin_client.post(f"/admin/enheter/{child.id}/slett")
     response = admin_client.post(f"/admin/enheter/{unit.id}/slett", follow_redirects=True)
     assert b"is in use" in response.data
-    assert orgunits.by_code("4601-helse") is not None
+    assert queries.unit_by_code("4601-helse") is not None
 
 
 def test_a_leaders_overview_shows_only_their_part_of_the_organisation(leader_client):

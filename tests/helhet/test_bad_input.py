@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField, TextAreaField
 
-from helhet import orgunits
+from helhet import orgunits, queries
 from helhet.edge import CONTROL
 from helhet.extensions import db
 from helhet.forms import HelhetForm
@@ -148,7 +148,7 @@ def test_a_population_that_is_not_an_ascii_count_within_range_is_refused_at_its_
 def test_the_largest_population_allowed_is_stored(any_app):
     orgunits.import_csv(b"code,name,population_2026\n4601,Kommunen,10 000 000\n")
     db.session.commit()
-    assert orgunits.population(orgunits.by_code("4601"), 2026) == 10_000_000
+    assert queries.population(queries.unit_by_code("4601"), 2026) == 10_000_000
 
 
 @pytest.mark.parametrize("column", ["population_²⁰²⁶", "population_٢٠٢٦", "population_99999999999999999999"])
@@ -193,7 +193,7 @@ def test_a_file_with_only_the_header_says_it_has_no_rows(any_app):
 def test_a_quote_written_twice_inside_a_quoted_cell_is_one_quote_also_far_down_the_file(any_app):
     rows = "".join(f"4601-{n},Enhet nummer {n},4601\n" for n in range(300))
     orgunits.import_csv(f'code,name,parent\n4601,Kommunen,\n{rows}4601-x,"Enhet ""X""",4601\n'.encode())
-    assert orgunits.by_code("4601-x").name == 'Enhet "X"'
+    assert queries.unit_by_code("4601-x").name == 'Enhet "X"'
 
 
 # --- random input at every form and import of the core ------------------------------------------

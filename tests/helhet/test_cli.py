@@ -9,17 +9,16 @@ from pathlib import Path
 import pytest
 
 import helhet
-from helhet import orgunits
+from helhet import queries
 from helhet.clitools import fail_import
 from helhet.problems import Problem, ProblemsFound
-from helhet.users import by_email
 
 
 def test_user_create_reads_the_password_from_standard_input(runner, tree):
     result = runner.invoke(args=["user", "create", "leder@kommune.no", "--role", "leader", "--unit", "4601-helse"],
                            input="et langt passord\n")
     assert result.exit_code == 0, result.output
-    user = by_email("leder@kommune.no")
+    user = queries.user_by_email("leder@kommune.no")
     assert user.unit.code == "4601-helse" and user.check_password("et langt passord")
 
 
@@ -28,13 +27,13 @@ def test_user_create_refuses_an_unknown_unit(runner, tree):
                            input="et langt passord\n")
     assert result.exit_code == 1
     assert "nope" in result.output
-    assert by_email("x@kommune.no") is None
+    assert queries.user_by_email("x@kommune.no") is None
 
 
 def test_user_create_refuses_a_short_password(runner):
     result = runner.invoke(args=["user", "create", "x@kommune.no", "--role", "admin"], input="kort\n")
     assert result.exit_code == 1
-    assert by_email("x@kommune.no") is None
+    assert queries.user_by_email("x@kommune.no") is None
 
 
 def test_user_set_password_changes_it(runner, admin):
@@ -67,14 +66,14 @@ def test_orgunits_import_reports_errors_with_line_and_column_and_imports_nothing
     result = runner.invoke(args=["orgunits", "import", str(path)])
     assert result.exit_code == 1
     assert "Line 3, column name" in result.output
-    assert orgunits.by_code("4601") is None
+    assert queries.unit_by_code("4601") is None
 
 
 def test_demo_loads_the_municipality_once(runner):
     first = runner.invoke(args=["demo", "--if-empty"])
     assert first.exit_code == 0, first.output
     assert "admin@eksempel.kommune.no" in runner.invoke(args=["demo-logins"]).output
-    assert orgunits.by_code("4699-helse-hjemme") is not None
+    assert queries.unit_by_code("4699-helse-hjemme") is not None
     second = runner.invoke(args=["demo", "--if-empty"])
     assert "already has data" in second.output
 

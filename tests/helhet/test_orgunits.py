@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from helhet import orgunits
+from helhet import orgunits, queries
 from helhet.extensions import db
 from helhet.models import OrgUnit, UnitLevel
 from helhet.tabular import ImportFailed
@@ -25,28 +25,28 @@ def test_a_valid_file_creates_the_tree_with_populations(app):
     summary = orgunits.import_csv(GOOD.encode())
     db.session.commit()
     assert (summary.created, summary.updated) == (3, 0)
-    home = orgunits.by_code("4601-helse-hjemme")
+    home = queries.unit_by_code("4601-helse-hjemme")
     assert home.parent.code == "4601-helse"
     assert home.parent.parent.level == UnitLevel.MUNICIPALITY
-    assert orgunits.population(home, 2025) == 44
-    assert orgunits.population(home, 2026) == 45
+    assert queries.population(home, 2025) == 44
+    assert queries.population(home, 2026) == 45
 
 
 def test_children_may_come_before_their_parent_in_the_file(app):
     text = "code,name,parent\n4601-helse,Helse,4601\n4601,Kommunen,\n"
     orgunits.import_csv(text.encode())
-    assert orgunits.by_code("4601-helse").parent.code == "4601"
-    assert orgunits.by_code("4601-helse").level == UnitLevel.UNIT
+    assert queries.unit_by_code("4601-helse").parent.code == "4601"
+    assert queries.unit_by_code("4601-helse").level == UnitLevel.UNIT
 
 
 def test_importing_again_updates_names_and_populations(app):
     orgunits.import_csv(GOOD.encode())
     summary = orgunits.import_csv(b"code,name,population_2026\n4601-helse-hjemme,Hjemmetjenesten nord,50\n")
     assert (summary.created, summary.updated) == (0, 1)
-    unit = orgunits.by_code("4601-helse-hjemme")
+    unit = queries.unit_by_code("4601-helse-hjemme")
     assert unit.name == "Hjemmetjenesten nord"
-    assert orgunits.population(unit, 2026) == 50
-    assert orgunits.population(unit, 2025) == 44
+    assert queries.population(unit, 2026) == 50
+    assert queries.population(unit, 2025) == 44
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_a_file_moving_an_existing_unit_under_its_own_child_is_refused(app, tree
 def test_windows_1252_files_from_excel_are_read(app):
     data = "code;name\n4601;Måløy og Ørsta\n".encode("cp1252")
     orgunits.import_csv(data)
-    assert orgunits.by_code("4601").name == "Måløy og Ørsta"
+    assert queries.unit_by_code("4601").name == "Måløy og Ørsta"
 
 
 def test_an_empty_file_is_refused_with_a_message(app):
@@ -128,18 +128,18 @@ def test_a_unit_with_units_below_cannot_be_deleted(app, tree):
 
 
 def test_a_leaders_tree_starts_at_their_unit(app, tree):
-    within = orgunits.subtree_ids(tree["4601-helse"])
-    codes = [u.code for u, _ in orgunits.flattened(within)]
+    within = queries.subtree_ids(tree["4601-helse"])
+    codes = [u.code for u, _ in queries.flattened(within)]
     assert codes == ["4601-helse", "4601-helse-hjemme", "4601-helse-sykehjem"]
 
 
 def test_set_population_adds_changes_and_removes_a_year(app, tree):
     unit = tree["4601-helse-hjemme"]
     orgunits.set_population(unit, 2027, 50)
-    assert orgunits.population(unit, 2027) == 50
+    assert queries.population(unit, 2027) == 50
     orgunits.set_population(unit, 2027, 51)
-    assert orgunits.population(unit, 2027) == 51
+    assert queries.population(unit, 2027) == 51
     orgunits.set_population(unit, 2027, None)
-    assert orgunits.population(unit, 2027) is None
+    assert queries.population(unit, 2027) is None
 
 
