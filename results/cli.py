@@ -1,0 +1,79 @@
+"""`helhet results ROUND [--unit CODE] --format json|csv|xlsx [--out FILE]`: a round's results.
+
+One row per org unit x indicator and per org unit x item (results/exports.py has the columns),
+for every org unit of the round's tree, or with --unit for that unit and every unit below it.
+Suppressed cells have no numbers. The rows go to FILE, or to standard output (an XLSX workbook
+only when standard output is not a terminal). A round that is still open gives its results so far,
+with a note on standard error that they are preliminary.
+
+    helhet results 12 --format json
+    helhet results 12 --unit 4601-helse --format xlsx --out helse.xlsx
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from collector import queries as collector_queries
+from collector.models import CampaignState
+from helhet import queries as core_queries
+from helhet.clitools import fail
+from helhet.edge import first_control
+from results import queries, services
+from results.exports import FORMATS, export_rows
+
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+LONGEST_CODE = 64  # OrgUnit.code
+
+
+@click.command("results")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--unit", "unit_code", metavar="CODE", help="Only this org unit and the units below it.")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (default: standard output).")
+@with_appcontext
+def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | None) -> None:
+    """A round's results per org unit, indicator and item (suppressed cells have no numbers)."""
+    campaign = collector_queries.campaign(round_id) if 1 <= round_id <= LARGEST_ID else None
+    if campaign is None:
+        fail(f"No survey round has the id {round_id}.")
+    tree = queries.round_tree(campaign)
+    units = list(tree.nodes)
+    if unit_code is not None:
+        if not unit_code or len(unit_code) > LONGEST_CODE or first_control(unit_code, newlines=False):
+            fail(f"No org unit has the code {unit_code!r}.")
+        unit = core_queries.unit_by_code(unit_code)
+        if unit is None:
+            fail(f"No org unit has the code {unit_code}.")
+        if unit.code not in tree:
+            fail(f"{unit.code} is not part of round {campaign.id}; its units are "
+                 f"{', '.join(sorted(tree.round_units))} and the units above them.")
+        below = {code for code in tree.depth if unit.code in tree.ancestors(code)}
+        units = [node for node in tree.nodes if node.code in below]
+    export = FORMATS[fmt]
+    if out is None and export.binary and sys.stdout.isatty():
+        fail(f"An {fmt.upper()} file is not for the terminal: give --out FILE.")
+    body = export.render(export_rows(services.round_results(campaign, units)))
+    if campaign.state() != CampaignState.CLOSED:
+        click.echo(f"Round {campaign.id} is still {campaign.state().value}: these results are preliminary.",
+                   err=True)
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        out.write_bytes(body)
+    except OSError as error:
+        fail(f"Could not write {out}: {error.strerror or error}.")
+    click.echo(f"Wrote {len(body)} bytes to {out}.", err=True)
+
+
+def register(app: Flask) -> None:
+    """Add `helhet results` to the app's command line."""
+    app.cli.add_command(results_command)
