@@ -218,3 +218,31 @@ def test_without_a_population_for_every_unit_the_design_has_no_fpc_and_says_why(
     row = expected[expected["unit"] == "4601-helse-sykehjem"].iloc[0]
     assert results.cell("4601-helse-sykehjem", "trivsel", "a").se == pytest.approx(row["se"])
     assert results.unit("4601-oppvekst").population is None
+
+
+def test_a_round_without_answers_hides_every_cell_and_count(app):
+    tree = core_factories.make_tree()
+    questionnaire = factories.publish_questionnaire(factories.QUESTIONNAIRE)
+    campaign = factories.make_round(questionnaire, [tree["4601-helse-hjemme"]])
+    results = everything(campaign)
+    assert len(results.cells) == 3 * 3  # municipality, sector, unit x the indicator and 2 items
+    assert all(c.suppressed and c.reason == "under_min_group" for c in results.cells)
+    assert all(u.respondents is None for u in results.units)
+
+
+def test_a_unit_of_the_round_with_units_of_the_round_below_it_covers_them_and_its_own_staff(any_app):
+    tree = core_factories.make_tree()
+    questionnaire = factories.publish_questionnaire(factories.QUESTIONNAIRE)
+    units = [tree["4601-helse"], tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"]]
+    own = [("4601-helse", str(1 + i % 5), str(1 + (i * 2) % 5)) for i in range(6)]
+    rows = own + [r for r in factories.SMALL_ROUND if r[0] != "4601-oppvekst-skole"]
+    campaign = factories.make_round(questionnaire, units, 3, factories.paper(rows))
+    results = everything(campaign)
+    frame = dataset.answers_frame(campaign)
+    frame["sector"] = "4601-helse"
+    expected = SurveyDesign(frame, strata="unit", fpc="headcount").mean("a", by="sector").iloc[0]
+    cell = results.cell("4601-helse", "trivsel", "a")
+    assert cell.n == 6 + 3 + 12 == expected["n"]
+    assert cell.estimate == pytest.approx(expected["estimate"]) and cell.se == pytest.approx(expected["se"])
+    assert results.unit("4601-helse").respondents == 21
+    assert results.unit("4601-helse").population == 120 + 45 + 75
