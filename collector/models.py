@@ -21,10 +21,6 @@ from helhet.models import OrgUnit, utcnow
 from surveys.models import Questionnaire
 
 
-def _enum(kind: type[enum.Enum]):
-    return db.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Campaign(db.Model):
     """A survey round: one published questionnaire version, some org units, a time window."""
 
@@ -89,9 +85,7 @@ class Invitation(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    status: Mapped[InvitationStatus] = mapped_column(
-        _enum(InvitationStatus), default=InvitationStatus.UNUSED
-    )
+    status: Mapped[InvitationStatus] = mapped_column(default=InvitationStatus.UNUSED)
     # deliberately no link to Response and no timestamps: answers must not be traceable to a code
 
 
@@ -141,9 +135,9 @@ class Response(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     submitted_on: Mapped[date]  # the day only, never a precise time
-    source: Mapped[ResponseSource] = mapped_column(_enum(ResponseSource), default=ResponseSource.WEB)
-    state: Mapped[ResponseState] = mapped_column(_enum(ResponseState), default=ResponseState.RELEASED)
-    held_reason: Mapped[HoldReason | None] = mapped_column(_enum(HoldReason))
+    source: Mapped[ResponseSource] = mapped_column(default=ResponseSource.WEB)
+    state: Mapped[ResponseState] = mapped_column(default=ResponseState.RELEASED)
+    held_reason: Mapped[HoldReason | None]
     age_group: Mapped[str | None] = mapped_column(String(20))
     gender: Mapped[str | None] = mapped_column(String(20))
 

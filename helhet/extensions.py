@@ -1,5 +1,6 @@
 """Flask extensions, unbound; create_app() binds them."""
 
+import enum
 import sqlite3
 
 from flask import session
@@ -9,9 +10,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
 
 from helhet.config import REPO_ROOT
 from helhet.privacy import client_key
@@ -26,7 +27,15 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every `Mapped[SomeEnum]` column stores the members' values ("admin", "draft") in a
+    # VARCHAR(20): no database enum types, so a new member needs no migration. (The map is given
+    # to the registry: Flask-SQLAlchemy subclasses this base, which a per-base map does not allow.)
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={
+            enum.Enum: Enum(enum.Enum, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        },
+    )
 
 
 db = SQLAlchemy(model_class=Base)

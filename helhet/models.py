@@ -35,9 +35,7 @@ class OrgUnit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[UnitLevel] = mapped_column(
-        db.Enum(UnitLevel, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    level: Mapped[UnitLevel]
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
@@ -68,9 +66,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role]
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,10 +17,6 @@ from helhet.extensions import db
 from helhet.models import utcnow
 
 
-def _enum(kind: type[enum.Enum]):
-    return db.Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class QuestionnaireKind(enum.StrEnum):
     CITIZEN = "citizen"
     SERVICE_USER = "service_user"
@@ -54,10 +50,8 @@ class Questionnaire(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(default=1)
-    kind: Mapped[QuestionnaireKind] = mapped_column(_enum(QuestionnaireKind))
-    status: Mapped[QuestionnaireStatus] = mapped_column(
-        _enum(QuestionnaireStatus), default=QuestionnaireStatus.DRAFT
-    )
+    kind: Mapped[QuestionnaireKind]
+    status: Mapped[QuestionnaireStatus] = mapped_column(default=QuestionnaireStatus.DRAFT)
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -116,7 +110,7 @@ class Question(db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     key: Mapped[str] = mapped_column(String(64))
-    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    type: Mapped[QuestionType]
     text: Mapped[dict] = mapped_column(JSON, default=dict)
     help: Mapped[dict] = mapped_column(JSON, default=dict)
     required: Mapped[bool] = mapped_column(default=False)
@@ -172,7 +166,7 @@ class Indicator(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     key: Mapped[str] = mapped_column(String(64))
     name: Mapped[dict] = mapped_column(JSON, default=dict)
-    dimension: Mapped[Dimension] = mapped_column(_enum(Dimension))
+    dimension: Mapped[Dimension]
     min_share: Mapped[float] = mapped_column(default=0.5)
     favourable_from: Mapped[float | None]  # e.g. 5 on a 1-6 scale: answers >= 5 are favourable
 
