@@ -77,12 +77,31 @@ class ProblemsFound(ValueError):
 
 
 def attach(form, error: HelhetError) -> None:
-    """Show the error at its field, or above the form when it names none the form has."""
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
+    """Show the error at its field, or above the form when it names none the form has. A field in
+    a list of subforms is named as the page names it (``choices-2-value``)."""
+    path = _field_path(form, error.field) if error.field else []
+    if path:
+        path[-1].errors = [*path[-1].errors, error.message]
+        for outer in reversed(path[:-1]):  # the lists that hold it show it too (form.errors, status())
+            outer.errors = [entry.errors for entry in outer.entries]
     else:
         form.form_errors.append(error.message)
+
+
+def _field_path(form, name: str, nested: bool = False) -> list:
+    """[the field `name`], or [the FieldLists that hold it, ..., the field] for a field in a list of
+    subforms, which is named as the page names it (``choices-2-value``); [] when there is none."""
+    for key, field in form._fields.items():
+        if (field.name if nested else key) == name:
+            return [field]
+        for entry in getattr(field, "entries", ()):
+            if hasattr(entry, "form"):  # a FormField
+                inner = _field_path(entry.form, name, nested=True)
+            else:
+                inner = [entry] if entry.name == name else []
+            if inner:
+                return [field, *inner]
+    return []
 
 
 def status(form, problems: list[Problem] | tuple = ()) -> int:
