@@ -1,64 +1,80 @@
-"""Forms for the questionnaire editor. Texts the respondent reads come in three fields each
-(`<name>_nb`, `<name>_nn`, `<name>_en`), shown side by side; `texts(form, name)` collects them."""
+"""Forms for the questionnaire editor, and what each says as the services' data.
+
+Texts the respondent reads come in three fields each (`<name>_nb`, `<name>_nn`, `<name>_en`), shown
+side by side (see surveys.values). A question's form is built for its type: the common fields here,
+the type's own from the registry (surveys.questiontypes).
+"""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    FieldList,
-    Form,
-    FormField,
     HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from helhet.forms import DecimalField, HelhetForm, IntegerField
-from surveys.labels import DIMENSION_LABELS, KIND_LABELS, LANGUAGE_LABELS, LANGUAGES, TYPE_LABELS
-from surveys.models import QuestionType
-
-SHORT, LONG = 500, 5000
+from helhet.i18n import localized
+from surveys.errors import QuestionnaireError
+from surveys.labels import DIMENSION_LABELS, KIND_LABELS
+from surveys.models import (
+    Dimension,
+    Indicator,
+    Question,
+    Questionnaire,
+    QuestionnaireKind,
+    QuestionType,
+    Section,
+)
+from surveys.questiontypes import TYPES, QuestionKind, default_scale
+from surveys.services import IndicatorData, QuestionData
+from surveys.values import SHORT, fill_texts, form_texts, number, text_fields
 
 KEY_HINT = _l("Lowercase letters a–z, digits and _, starting with a letter. Results are compared across versions by this key.")
-
-
-def _lang_label(what, lang):
-    return _l("%(what)s – %(language)s", what=what, language=LANGUAGE_LABELS[lang])
-
-
-def text_fields(what, long: bool = False, description=None) -> list:
-    """Three fields (nb, nn, en) for one text; unpack them into the class body."""
-    field_class = TextAreaField if long else StringField
-    limit = LONG if long else SHORT
-    return [
-        field_class(_lang_label(what, lang), validators=[Optional(), Length(max=limit)],
-                    description=description if lang == "nb" else None,
-                    render_kw={"lang": lang, "rows": 3} if long else {"lang": lang})
-        for lang in LANGUAGES
-    ]
-
-
-def texts(form, name: str) -> dict:
-    """{"nb": ..., "nn": ..., "en": ...} from the form's three fields for `name`."""
-    return {lang: (form[f"{name}_{lang}"].data or "").strip() for lang in LANGUAGES}
-
-
-def fill_texts(data: dict, name: str, value: dict | None) -> None:
-    for lang in LANGUAGES:
-        data[f"{name}_{lang}"] = (value or {}).get(lang, "")
 
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class QuestionnaireForm(HelhetForm):
+class EditorForm(HelhetForm):
+    """A form of the editor: a service's QuestionnaireError is shown at the field place() gives."""
+
+    def place(self, error: QuestionnaireError) -> QuestionnaireError:
+        return error
+
+
+def error_items(form) -> list[tuple[str, str, str]]:
+    """(field id, label, message) for every error in the form, nested choice rows included."""
+    items = []
+
+    def walk(fields, prefix=""):
+        for f in fields:
+            if f.type == "FieldList":
+                for n, entry in enumerate(f.entries, start=1):
+                    walk(entry.form, _("Choice %(n)s", n=n) + ": ")
+            elif f.errors and isinstance(f.errors, list):
+                items.extend((f.id, prefix + str(f.label.text), str(e)) for e in f.errors)
+
+    walk(form)
+    items.extend(("", "", str(e)) for e in getattr(form, "form_errors", []))
+    return items
+
+
+def lock(field, why) -> None:
+    """Show the field read-only, saying why (the services refuse a change to it anyway)."""
+    field.render_kw = {**(field.render_kw or {}), "readonly": True}
+    field.description = why
+
+
+class QuestionnaireForm(EditorForm):
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
@@ -71,29 +87,42 @@ class QuestionnaireForm(HelhetForm):
         super().__init__(*args, **kwargs)
         self.title_nb.validators = [InputRequired(), Length(max=SHORT)]
 
+    @classmethod
+    def of(cls, questionnaire: Questionnaire) -> QuestionnaireForm:
+        data = {"key": questionnaire.key, "kind": questionnaire.kind.value}
+        fill_texts(data, "title", questionnaire.title)
+        fill_texts(data, "description", questionnaire.description)
+        return cls(data=data)
 
-class SectionForm(HelhetForm):
+    def settings(self) -> dict:
+        """Keyword arguments for services.create_questionnaire and update_questionnaire."""
+        return {"key": self.key.data, "kind": self.kind.data, "title": form_texts(self, "title"),
+                "description": form_texts(self, "description")}
+
+
+class SectionForm(EditorForm):
     title_nb, title_nn, title_en = text_fields(_l("Heading"))
     intro_nb, intro_nn, intro_en = text_fields(_l("Introduction"), long=True,
                                                description=_l("Optional text shown above the section's questions."))
 
+    @classmethod
+    def of(cls, section: Section | None) -> SectionForm:
+        data: dict = {}
+        if section is not None:
+            fill_texts(data, "title", section.title)
+            fill_texts(data, "intro", section.intro)
+        return cls(data=data)
 
-class ChoiceRowForm(Form):
-    """One choice in the question form (no CSRF of its own: it lives inside the question form)."""
-
-    value = StringField(_l("Value"), validators=[Optional(), Length(max=64)],
-                        render_kw={"autocomplete": "off", "spellcheck": "false"})
-    label_nb = StringField(_l("Label – Bokmål"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nb"})
-    label_nn = StringField(_l("Label – Nynorsk"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nn"})
-    label_en = StringField(_l("Label – English"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "en"})
-
-    def is_blank(self) -> bool:
-        return not any((f.data or "").strip() for f in (self.value, self.label_nb, self.label_nn, self.label_en))
+    def texts(self) -> dict:
+        """Keyword arguments for services.add_section and update_section."""
+        return {"title": form_texts(self, "title"), "intro": form_texts(self, "intro")}
 
 
-class QuestionForm(HelhetForm):
-    """The fields every question has; `question_form(type)` adds the type's own."""
+class QuestionForm(EditorForm):
+    """The fields every question has; `question_form(type)` adds the type's own (`kind`)."""
 
+    kind: QuestionKind
+    _renames: dict[str, str] = {}
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     section = SelectField(_l("Section"), coerce=_optional_int)
@@ -102,55 +131,50 @@ class QuestionForm(HelhetForm):
                                             description=_l("Optional explanation shown under the question."))
     required = BooleanField(_l("The respondent must answer this question"))
 
+    @classmethod
+    def of(cls, data: QuestionData, section: Section, blank_rows: int) -> QuestionForm:
+        """The form showing `data` (in `section`), with `blank_rows` empty choice rows to fill in."""
+        initial = {"key": data.key, "section": section.id, "required": data.required}
+        fill_texts(initial, "text", data.text)
+        fill_texts(initial, "help", data.help)
+        cls.kind.fill_form(data, initial, blank_rows)
+        return cls(data=initial)
 
-class ScaleFields:
-    scale_min = IntegerField(_l("Lowest point"), validators=[InputRequired(), NumberRange(min=0, max=10)],
-                             render_kw={"inputmode": "numeric"})
-    scale_max = IntegerField(_l("Highest point"), validators=[InputRequired(), NumberRange(min=1, max=11)],
-                             render_kw={"inputmode": "numeric"})
-    low_label_nb, low_label_nn, low_label_en = text_fields(_l("Label of the lowest point"))
-    high_label_nb, high_label_nn, high_label_en = text_fields(_l("Label of the highest point"))
-    dont_know = BooleanField(_l("Offer «Don't know / not relevant»"),
-                             description=_l("It is not a point on the scale: it counts neither for nor against."))
+    def question_data(self, action: str = "save") -> QuestionData:
+        """What the form says (after validate()), with a choice row's action (up-N, down-N,
+        remove-N) applied. An error the services raise about it goes through place()."""
+        data = QuestionData(key=self.key.data or "", type=self.kind.name, text=form_texts(self, "text"),
+                            help=form_texts(self, "help"), required=self.kind.answerable and bool(self.required.data))
+        self._renames = self.kind.read_form(self, data, action)
+        return data
 
+    def place(self, error):
+        """The error at this form's own field (the services count choices among the filled-in rows)."""
+        field = self._renames.get(error.field)
+        return error if field is None else QuestionnaireError(error.message, field)
 
-class ChoiceFields:
-    choices = FieldList(FormField(ChoiceRowForm), min_entries=0)
-
-
-class NumberFields:
-    min_value = DecimalField(_l("Smallest number allowed"), places=None, validators=[Optional()],
-                             render_kw={"inputmode": "decimal"})
-    max_value = DecimalField(_l("Largest number allowed"), places=None, validators=[Optional()],
-                             render_kw={"inputmode": "decimal"})
-    integer_only = BooleanField(_l("Whole numbers only"))
-
-
-class TextFields:
-    max_length = IntegerField(_l("Longest answer (characters)"), validators=[Optional(), NumberRange(min=1, max=10000)],
-                              description=_l("Leave empty for 2000."), render_kw={"inputmode": "numeric"})
-
-
-_FORM_CLASSES: dict[str, type[QuestionForm]] = {}
+    def offer_sections(self, sections: list[Section]) -> None:
+        """Let the question move to any of `sections` (in order)."""
+        self.section.choices = [
+            (s.id, _("Section %(n)s", n=n) + (f": {localized(s.title)}" if localized(s.title) else ""))
+            for n, s in enumerate(sections, start=1)]
 
 
-def question_form(kind: QuestionType | str) -> type[QuestionForm]:
-    """The form class for a question of type `kind`."""
-    kind = QuestionType(kind).value
-    if kind not in _FORM_CLASSES:
-        extra = {"scale": (ScaleFields,), "single": (ChoiceFields,), "multiple": (ChoiceFields,),
-                 "number": (NumberFields,), "text": (TextFields,), "info": ()}[kind]
-        attributes = {}
-        for mixin in extra:
-            attributes.update({k: v for k, v in vars(mixin).items() if not k.startswith("_")})
-        if kind == "info":
+_FORM_CLASSES: dict[QuestionType, type[QuestionForm]] = {}
+
+
+def question_form(kind: QuestionKind) -> type[QuestionForm]:
+    """The form class for a question of the type `kind`: the common fields and the type's own."""
+    if kind.name not in _FORM_CLASSES:
+        attributes = {"kind": kind, **kind.editor_fields()}
+        if not kind.answerable:
             attributes["required"] = None  # information text is never answered
-        _FORM_CLASSES[kind] = type(f"{kind.title()}QuestionForm", (QuestionForm,), attributes)
-    return _FORM_CLASSES[kind]
+        _FORM_CLASSES[kind.name] = type(f"{kind.name.title()}QuestionForm", (QuestionForm,), attributes)
+    return _FORM_CLASSES[kind.name]
 
 
 class ChangeTypeForm(HelhetForm):
-    type = SelectField(_l("New type"), choices=list(TYPE_LABELS.items()))
+    type = SelectField(_l("New type"), choices=[(name.value, kind.label) for name, kind in TYPES.items()])
 
 
 class CheckboxesField(SelectMultipleField):
@@ -158,7 +182,10 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IndicatorForm(HelhetForm):
+class IndicatorForm(EditorForm):
+    """An indicator; `items` offers the questionnaire's scale questions (see of())."""
+
+    _offered: dict[int, Question] = {}
     key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
                       render_kw={"autocomplete": "off", "spellcheck": "false"})
     name_nb, name_nn, name_en = text_fields(_l("Name"))
@@ -173,9 +200,38 @@ class IndicatorForm(HelhetForm):
                                    description=_l("Answers at or above this point count as favourable, for example 5 on a 1–6 scale or 4 on 1–5."),
                                    render_kw={"inputmode": "decimal"})
 
+    @classmethod
+    def of(cls, questionnaire: Questionnaire, indicator: Indicator | None, items: list[Question]) -> IndicatorForm:
+        """The form showing `indicator` (None: a new one), offering `items` to choose from."""
+        if indicator is None:
+            dimension = Dimension.ORGANISATION if questionnaire.kind == QuestionnaireKind.EMPLOYEE else Dimension.SERVICE
+            data = {"key": "", "dimension": dimension.value, "items": [], "min_share": 50,
+                    "favourable_from": default_scale(questionnaire)[1] - 1}
+        else:
+            data = {"key": indicator.key, "dimension": indicator.dimension.value,
+                    "items": [x.id for x in indicator.questions], "min_share": round(indicator.min_share * 100),
+                    "favourable_from": number(indicator.favourable_from)}
+            fill_texts(data, "name", indicator.name)
+        form = cls(data=data)
+        form.items.choices = [(x.id, f"{x.key} ({x.scale_min}–{x.scale_max}): {localized(x.text)}") for x in items]
+        form._offered = {x.id: x for x in items}
+        return form
+
+    def indicator_data(self) -> IndicatorData:
+        """What the form says (after validate()), as services.add_indicator and update_indicator take it."""
+        return IndicatorData(
+            key=self.key.data or "", name=form_texts(self, "name"), dimension=Dimension(self.dimension.data),
+            items=[self._offered[i] for i in self.items.data if i in self._offered], min_share=self.min_share.data / 100,
+            favourable_from=None if self.favourable_from.data is None else float(self.favourable_from.data))
+
 
 class MoveForm(HelhetForm):
     direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+    @property
+    def step(self) -> int:
+        """-1 to move up, +1 to move down (after validate())."""
+        return -1 if self.direction.data == "up" else 1
 
 
 class ConfirmForm(HelhetForm):

@@ -31,26 +31,24 @@ from pathlib import Path
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
-from helhet.config import LANGUAGES
 from helhet.edge import LARGEST_NUMBER, describe, first_control, usable_number
 from helhet.problems import Problem
 from surveys.errors import InvalidQuestionnaire
 from surveys.models import (
-    Choice,
     Dimension,
     Indicator,
     Question,
     Questionnaire,
     QuestionnaireKind,
     QuestionnaireStatus,
-    QuestionType,
     Section,
 )
+from surveys.questiontypes import TYPES, kind_of
+from surveys.values import number, texts
 
 FORMAT = "helhet-questionnaire"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "questionnaire.schema.json"
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEFAULT_MIN_SHARE = 0.5
 MAX_DEPTH = 20  # the format itself needs 8 (questionnaire > sections > question > choices > label)
 
@@ -68,25 +66,6 @@ def _validator() -> Draft202012Validator:
 
 # --- writing ---------------------------------------------------------------------------------
 
-def texts(value: dict | None) -> dict:
-    """Language texts in canonical form: nb, nn, en in that order, stripped, empty ones left out."""
-    value = value or {}
-    out = {}
-    for lang in LANGUAGES:
-        text = value.get(lang)
-        if isinstance(text, str) and text.strip():
-            out[lang] = text.strip()
-    return out
-
-
-def number(value: float | int | None) -> float | int | None:
-    """A number as JSON writes it best: 5 rather than 5.0."""
-    if value is None:
-        return None
-    value = float(value)
-    return int(value) if value.is_integer() else value
-
-
 def ordered_questions(questionnaire: Questionnaire) -> list[Question]:
     """The questions in the order the respondent meets them (section by section)."""
     return [q for s in sorted(questionnaire.sections, key=lambda s: s.position)
@@ -94,34 +73,13 @@ def ordered_questions(questionnaire: Questionnaire) -> list[Question]:
 
 
 def question_to_dict(question: Question) -> dict:
-    kind = QuestionType(question.type)
-    out: dict = {"key": question.key, "type": kind.value, "text": texts(question.text)}
+    kind = kind_of(question)
+    out: dict = {"key": question.key, "type": kind.name.value, "text": texts(question.text)}
     if texts(question.help):
         out["help"] = texts(question.help)
-    if kind != QuestionType.INFO:
+    if kind.answerable:
         out["required"] = bool(question.required)
-    if kind == QuestionType.SCALE:
-        out["min"] = question.scale_min if question.scale_min is not None else 1
-        out["max"] = question.scale_max if question.scale_max is not None else 5
-        if texts(question.low_label):
-            out["low_label"] = texts(question.low_label)
-        if texts(question.high_label):
-            out["high_label"] = texts(question.high_label)
-        out["dont_know"] = bool(question.dont_know)
-    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        out["choices"] = [
-            {"value": c.value, "label": texts(c.label)}
-            for c in sorted(question.choices, key=lambda c: c.position)
-        ]
-    elif kind == QuestionType.NUMBER:
-        if question.min_value is not None:
-            out["min"] = number(question.min_value)
-        if question.max_value is not None:
-            out["max"] = number(question.max_value)
-        out["integer"] = bool(question.integer_only)
-    elif kind == QuestionType.TEXT and question.max_length is not None:
-        out["max_length"] = question.max_length
-    return out
+    return out | kind.to_json(question)
 
 
 def to_dict(questionnaire: Questionnaire) -> dict:
@@ -406,20 +364,9 @@ def _normalise(data: dict) -> dict:
     for section in data["sections"]:
         questions = []
         for q in section["questions"]:
-            question = {"key": q["key"], "type": q["type"], "text": texts(q["text"]), "help": texts(q.get("help")),
-                        "required": bool(q.get("required", False))}
-            if q["type"] == "scale":
-                question |= {"min": q["min"], "max": q["max"], "low_label": texts(q.get("low_label")),
-                             "high_label": texts(q.get("high_label")), "dont_know": bool(q.get("dont_know", False))}
-            elif q["type"] in ("single", "multiple"):
-                question["choices"] = [{"value": c["value"], "label": texts(c["label"])} for c in q["choices"]]
-            elif q["type"] == "number":
-                question |= {"min": q.get("min"), "max": q.get("max"), "integer": bool(q.get("integer", True))}
-            elif q["type"] == "text":
-                question["max_length"] = q.get("max_length")
-            elif q["type"] == "info":
-                question["required"] = False
-            questions.append(question)
+            kind = TYPES[q["type"]]
+            questions.append({"key": q["key"], "type": q["type"], "text": texts(q["text"]), "help": texts(q.get("help")),
+                              "required": kind.answerable and bool(q.get("required", False)), **kind.normalise(q)})
         out["sections"].append({"title": texts(section.get("title")), "intro": texts(section.get("intro")),
                                 "questions": questions})
     for ind in data.get("indicators", []):
@@ -451,24 +398,7 @@ def semantic_problems(data: dict) -> list[Problem]:
                 questions[q["key"]] = (here, q)
             if not q["text"]:
                 add(f"{here}.text", _("The question has no text in any language; give it at least the bokmål (nb) text."))
-            if q["type"] == "scale" and q["min"] >= q["max"]:
-                add(f"{here}.min", _("The lowest scale point (%(low)s) must be below the highest (%(high)s).",
-                                     low=q["min"], high=q["max"]))
-            if q["type"] == "number" and q["min"] is not None and q["max"] is not None and q["min"] > q["max"]:
-                add(f"{here}.min", _("The smallest number allowed (%(low)s) is larger than the largest (%(high)s).",
-                                     low=number(q["min"]), high=number(q["max"])))
-            if q["type"] in ("single", "multiple"):
-                values: dict[str, int] = {}
-                for k, choice in enumerate(q["choices"]):
-                    if choice["value"] in values:
-                        other = f"{here}.choices[{values[choice['value']]}]"
-                        add(f"{here}.choices[{k}].value",
-                            _("The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
-                              value=choice["value"], other=other))
-                    else:
-                        values[choice["value"]] = k
-                    if not choice["label"]:
-                        add(f"{here}.choices[{k}].label", _("The choice has no label in any language."))
+            problems.extend(TYPES[q["type"]].json_problems(q, here))
     indicator_keys: dict[str, int] = {}
     for i, ind in enumerate(data["indicators"]):
         here = f"indicators[{i}]"
@@ -490,7 +420,7 @@ def semantic_problems(data: dict) -> list[Problem]:
                 add(f"{here}.items[{k}]", _("No question in this questionnaire has the key %(key)s.", key=item))
                 continue
             q = questions[item][1]
-            if q["type"] != "scale":
+            if not TYPES[q["type"]].for_indicators:
                 add(f"{here}.items[{k}]", _("%(key)s is not a scale question; an indicator is made of scale questions only.", key=item))
                 continue
             scales.add((q["min"], q["max"]))
@@ -558,20 +488,9 @@ def from_dict(data) -> Questionnaire:
 
 def build_question(q: dict) -> Question:
     """A Question (without section or position) from one normalised question of the format."""
-    kind = QuestionType(q["type"])
-    question = Question(key=q["key"], type=kind, text=q["text"], help=q["help"],
-                        required=bool(q["required"]) and kind != QuestionType.INFO,
+    kind = TYPES[q["type"]]
+    question = Question(key=q["key"], type=kind.name, text=q["text"], help=q["help"],
+                        required=kind.answerable and bool(q["required"]),
                         low_label={}, high_label={}, dont_know=False, integer_only=True)
-    if kind == QuestionType.SCALE:
-        question.scale_min, question.scale_max = q["min"], q["max"]
-        question.low_label, question.high_label = q["low_label"], q["high_label"]
-        question.dont_know = q["dont_know"]
-    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        question.choices = [Choice(position=k, value=c["value"], label=c["label"]) for k, c in enumerate(q["choices"])]
-    elif kind == QuestionType.NUMBER:
-        question.min_value = None if q["min"] is None else float(q["min"])
-        question.max_value = None if q["max"] is None else float(q["max"])
-        question.integer_only = q["integer"]
-    elif kind == QuestionType.TEXT:
-        question.max_length = q["max_length"]
+    kind.from_json(question, q)
     return question

@@ -7,6 +7,7 @@
     queries.pages(questionnaire)            # [(section, [questions])], one page per section
     queries.answerable_questions(q)         # questions that take an answer, in order
     queries.question_by_key(q, "tj_info")   # one question, or None
+    queries.part(Section, section_id, q)    # a section, question or indicator of q, or None
 
 Lists are always in the order the respondent meets them (section position, then question position).
 """
@@ -99,7 +100,14 @@ def answerable_questions(questionnaire: Questionnaire) -> list[Question]:
 
 
 def scale_questions(questionnaire: Questionnaire) -> list[Question]:
-    return [q for q in questions(questionnaire) if q.type == QuestionType.SCALE]
+    """The questions that can be an indicator's items (scale questions), in order."""
+    return [q for q in questions(questionnaire) if kind_of(q).for_indicators]
+
+
+def part(model: type[Section | Question | Indicator], ident: int, questionnaire: Questionnaire):
+    """The section, question or indicator `ident` if it belongs to `questionnaire`, else None."""
+    found = db.session.get(model, ident)
+    return found if found is not None and found.questionnaire is questionnaire else None
 
 
 def question_by_key(questionnaire: Questionnaire, key: str) -> Question | None:

@@ -1,9 +1,23 @@
-"""Question types: each type says how it becomes a form field, what a valid answer is, how the
-answer is kept in a draft and how it is stored as Answer rows.
+"""Question types: one class per type, and everything that differs between types lives in it.
 
-The registry `TYPES` is keyed by type name (the same names as QuestionType). The collector builds
-its answer pages from it, the questionnaire preview uses the same pages, and the paper-answer
-import parses CSV cells with `parse`. A draft keeps answers as JSON values:
+The registry `TYPES` is keyed by type name (the names of QuestionType); `kind_of(question)` gives a
+question's class. Each class says, for its type:
+
+    label, hint                     its name and a one-line explanation in the editor
+    editor_fields()                 the editor form fields of its settings (the columns it uses)
+    read_form() / fill_form()       its settings from the editor form, and back
+    clean_settings()                its settings checked; QuestionnaireError names the form field
+    adopt()                         what it keeps of a question of another type (changing the type)
+    to_json() / normalise() /       its settings in our JSON format (see surveys.jsonformat), the
+      json_problems() / from_json()   rules the schema cannot say, and the settings from the file
+    named_texts() / publish_errors() what publishing checks (its texts, its choices)
+    make_field() / clean() / rows() / parse() / describe() / check()
+                                    the answer: its form field, its draft value, its Answer rows,
+                                    a CSV cell, the summary before sending, forged drafts
+
+so that a new type is one class added to TYPES. The collector builds its answer pages from the
+registry, the questionnaire preview uses the same pages, and the paper-answer import parses CSV
+cells with `parse`. A draft keeps answers as JSON values:
 
     scale     an int on the scale, or "dk" for "vet ikke"
     single    the chosen value (str)
@@ -15,20 +29,53 @@ import parses CSV cells with `parse`. A draft keeps answers as JSON values:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import StopValidation, ValidationError
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from helhet.config import LANGUAGES
 from helhet.edge import DECIMAL, usable_number
-from helhet.forms import HelhetForm
+from helhet.forms import DecimalField, HelhetForm, IntegerField
 from helhet.i18n import localized
-from surveys.models import Question, QuestionType
+from helhet.problems import Problem
+from surveys.errors import QuestionnaireError
+from surveys.models import Choice, Question, Questionnaire, QuestionnaireKind, QuestionType
+from surveys.values import (
+    SHORT,
+    check_texts,
+    fill_texts,
+    form_texts,
+    number,
+    text_field_dict,
+    texts,
+)
 
 DONT_KNOW = "dk"
 DEFAULT_MAX_TEXT = 2000
+CHOICE_VALUE_PATTERN = re.compile(r"^[^\s,;]{1,64}$")
 
 
 class AnswerError(ValueError):
@@ -123,11 +170,110 @@ def choice_label(question: Question, value: str, language: str) -> str:
     return next((localized(c.label, language) for c in question.choices if c.value == value), str(value))
 
 
+def default_scale(questionnaire: Questionnaire) -> tuple[int, int]:
+    """1-5 for employee surveys, 1-6 for citizen and service-user surveys (DESIGN.md §4)."""
+    return (1, 5) if questionnaire.kind == QuestionnaireKind.EMPLOYEE else (1, 6)
+
+
+class ChoiceRowForm(Form):
+    """One choice in the question form (no CSRF of its own: it lives inside the question form)."""
+
+    value = StringField(_l("Value"), validators=[Optional(), Length(max=64)],
+                        render_kw={"autocomplete": "off", "spellcheck": "false"})
+    label_nb = StringField(_l("Label – Bokmål"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nb"})
+    label_nn = StringField(_l("Label – Nynorsk"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nn"})
+    label_en = StringField(_l("Label – English"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "en"})
+
+    def is_blank(self) -> bool:
+        return not any((f.data or "").strip() for f in (self.value, self.label_nb, self.label_nn, self.label_en))
+
+
 class QuestionKind:
-    """Base for one question type."""
+    """Base for one question type: what every type shares, and the defaults of the hooks."""
 
     name: QuestionType
-    answerable = True
+    label: str  # lazy: the type's name in the editor
+    hint: str  # lazy: one line on what it is for
+    answerable = True  # False: shown, never answered (no answer field, never required)
+    for_indicators = False  # True: the type's questions can be an indicator's items
+    text_label = _l("Question text")  # the editor's legend for the text the respondent reads
+    panel: str | None = None  # the macro in templates/surveys/_config.html that edits the settings
+    layout = "field"  # how templates/surveys/_question.html shows the answer: field, radio, checkbox or scale
+    stay_anchor = ""  # where the editor opens again after «save and stay»
+
+    # --- the editor --------------------------------------------------------------------------
+
+    def editor_fields(self) -> dict:
+        """The editor form fields of this type's settings, by name (unbound, for a form class)."""
+        return {}
+
+    def read_form(self, form, data, action: str) -> dict[str, str]:
+        """Put the settings the editor form holds into `data` (a services.QuestionData). Returns, for
+        fields the services name otherwise than the form does, the form's own name."""
+        return {}
+
+    def fill_form(self, data, initial: dict, blank_rows: int) -> None:
+        """The form data that shows `data`'s settings in the editor."""
+
+    def defaults(self, data, questionnaire: Questionnaire) -> None:
+        """The settings of a new question of this type in `questionnaire`."""
+
+    def clean_settings(self, data, clean) -> None:
+        """Check the settings of `data` and put them into `clean`; QuestionnaireError names the field."""
+
+    def adopt(self, data, question: Question) -> None:
+        """`data` is `question`, which has another type, as this type: keep what carries over."""
+
+    def choices_of(self, question: Question) -> list[tuple[str, dict]]:
+        """The question's answers as choices (value, label per language), for a change of type."""
+        return [(c.value, dict(c.label or {})) for c in sorted(question.choices, key=lambda c: c.position)]
+
+    def history_problem(self, key: str, earlier, data) -> QuestionnaireError | None:
+        """Why `data` cannot have `key`, which an earlier published version asked as `earlier`
+        (a queries.KeyHistory): results are compared by key. None when it can."""
+        if earlier.type != self.name:
+            return QuestionnaireError(_(
+                "In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
+                "question of another type needs a new key.",
+                version=earlier.version, key=key, type=TYPES[earlier.type].label), field="type")
+        return None
+
+    def tags(self, question: Question) -> list[str]:
+        """What the editor's overview says of the settings, after the type's label."""
+        return []
+
+    def short_label(self, question: Question) -> str:
+        """The type as the editor's overview names it."""
+        return str(self.label)
+
+    # --- our JSON format ---------------------------------------------------------------------
+
+    def to_json(self, question: Question) -> dict:
+        """The type's own properties in the canonical form (after key, type, text, help, required)."""
+        return {}
+
+    def normalise(self, q: dict) -> dict:
+        """The type's own properties of a schema-valid question, in canonical shape with defaults."""
+        return {}
+
+    def json_problems(self, q: dict, here: str) -> list[Problem]:
+        """What the schema cannot say about a normalised question at the path `here`."""
+        return []
+
+    def from_json(self, question: Question, q: dict) -> None:
+        """Set the question's settings from a normalised question of the format."""
+
+    # --- publishing --------------------------------------------------------------------------
+
+    def named_texts(self, question: Question) -> list[tuple[str, dict, bool]]:
+        """The type's texts as (what, texts, needs bokmål), for the translation check."""
+        return []
+
+    def publish_errors(self, question: Question) -> list[str]:
+        """What stops publishing the question."""
+        return []
+
+    # --- the answer --------------------------------------------------------------------------
 
     def make_field(self, question: Question, language: str) -> Field:
         raise TypeError(f"{self.name} questions have no field")
@@ -176,6 +322,122 @@ def _as_text(value) -> str:
 
 class Scale(QuestionKind):
     name = QuestionType.SCALE
+    label = _l("Scale")
+    hint = _l("A point on a scale such as 1 to 6, with labels at the ends and an optional «Don't know». "
+              "Indicators are made of these.")
+    for_indicators = True
+    panel = "scale"
+    layout = "scale"
+
+    def editor_fields(self):
+        return {
+            "scale_min": IntegerField(_l("Lowest point"), validators=[InputRequired(), NumberRange(min=0, max=10)],
+                                      render_kw={"inputmode": "numeric"}),
+            "scale_max": IntegerField(_l("Highest point"), validators=[InputRequired(), NumberRange(min=1, max=11)],
+                                      render_kw={"inputmode": "numeric"}),
+            **text_field_dict("low_label", _l("Label of the lowest point")),
+            **text_field_dict("high_label", _l("Label of the highest point")),
+            "dont_know": BooleanField(_l("Offer «Don't know / not relevant»"), description=_l(
+                "It is not a point on the scale: it counts neither for nor against.")),
+        }
+
+    def read_form(self, form, data, action):
+        data.scale_min, data.scale_max = form.scale_min.data, form.scale_max.data
+        data.low_label, data.high_label = form_texts(form, "low_label"), form_texts(form, "high_label")
+        data.dont_know = bool(form.dont_know.data)
+        return {}
+
+    def fill_form(self, data, initial, blank_rows):
+        initial.update(scale_min=data.scale_min, scale_max=data.scale_max, dont_know=data.dont_know)
+        fill_texts(initial, "low_label", data.low_label)
+        fill_texts(initial, "high_label", data.high_label)
+
+    def defaults(self, data, questionnaire):
+        data.scale_min, data.scale_max = default_scale(questionnaire)
+        data.dont_know = questionnaire.kind != QuestionnaireKind.EMPLOYEE
+
+    def clean_settings(self, data, clean):
+        low, high = data.scale_min, data.scale_max
+        if low is None or not 0 <= low <= 10:
+            raise QuestionnaireError(_("The lowest point is a whole number from 0 to 10."), field="scale_min")
+        if high is None or not 1 <= high <= 11:
+            raise QuestionnaireError(_("The highest point is a whole number from 1 to 11."), field="scale_max")
+        if low >= high:
+            raise QuestionnaireError(_("The highest point must be above the lowest."), field="scale_max")
+        clean.scale_min, clean.scale_max = low, high
+        clean.low_label = check_texts(data.low_label, "low_label")
+        clean.high_label = check_texts(data.high_label, "high_label")
+        clean.dont_know = bool(data.dont_know)
+
+    def adopt(self, data, question):
+        """Choices that are the numbers of a scale become its points (the first and last labels
+        its end labels); otherwise the questionnaire's usual scale."""
+        values = [v for v, _label in data.choices]
+        numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
+        if len(values) >= 2 and len(numbers) == len(values) \
+                and numbers == list(range(numbers[0], numbers[0] + len(numbers))) \
+                and 0 <= numbers[0] <= 10 and numbers[-1] <= 11:
+            data.scale_min, data.scale_max = numbers[0], numbers[-1]
+            data.low_label, data.high_label = data.choices[0][1], data.choices[-1][1]
+        else:
+            data.scale_min, data.scale_max = default_scale(question.questionnaire)
+        data.choices = []
+
+    def choices_of(self, question):
+        """One choice per point, the end points labelled like "1 – Helt uenig"."""
+        low, high = question.scale_min or 1, question.scale_max or 5
+        choices = []
+        for point in range(low, high + 1):
+            label = {lang: str(point) for lang in LANGUAGES}
+            ends = question.low_label if point == low else question.high_label if point == high else {}
+            for lang, text in texts(ends).items():
+                label[lang] = f"{point} – {text}"
+            choices.append((str(point), label))
+        return choices
+
+    def history_problem(self, key, earlier, data):
+        problem = super().history_problem(key, earlier, data)
+        if problem is None and (data.scale_min, data.scale_max) != (earlier.scale_min, earlier.scale_max):
+            return QuestionnaireError(_(
+                "In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
+                "key, so a question on another scale needs a new key.", version=earlier.version, key=key,
+                low=earlier.scale_min, high=earlier.scale_max), field="scale_min")
+        return problem
+
+    def short_label(self, question):
+        return f"{self.label} {question.scale_min}–{question.scale_max}"
+
+    def tags(self, question):
+        return [_("«don't know»")] if question.dont_know else []
+
+    def to_json(self, question):
+        out: dict = {"min": question.scale_min if question.scale_min is not None else 1,
+                     "max": question.scale_max if question.scale_max is not None else 5}
+        if texts(question.low_label):
+            out["low_label"] = texts(question.low_label)
+        if texts(question.high_label):
+            out["high_label"] = texts(question.high_label)
+        out["dont_know"] = bool(question.dont_know)
+        return out
+
+    def normalise(self, q):
+        return {"min": q["min"], "max": q["max"], "low_label": texts(q.get("low_label")),
+                "high_label": texts(q.get("high_label")), "dont_know": bool(q.get("dont_know", False))}
+
+    def json_problems(self, q, here):
+        if q["min"] >= q["max"]:
+            return [Problem(_("The lowest scale point (%(low)s) must be below the highest (%(high)s).",
+                              low=q["min"], high=q["max"]), path=f"{here}.min")]
+        return []
+
+    def from_json(self, question, q):
+        question.scale_min, question.scale_max = q["min"], q["max"]
+        question.low_label, question.high_label = q["low_label"], q["high_label"]
+        question.dont_know = q["dont_know"]
+
+    def named_texts(self, question):
+        return [(_("label of the lowest point"), question.low_label, False),
+                (_("label of the highest point"), question.high_label, False)]
 
     def points(self, question: Question) -> range:
         return range(question.scale_min or 1, (question.scale_max or 5) + 1)
@@ -236,19 +498,115 @@ class Scale(QuestionKind):
         return int(value)
 
 
-class Single(QuestionKind):
-    name = QuestionType.SINGLE
+class ChoiceKind(QuestionKind):
+    """Base for the types answered by choosing among choices the administrator writes."""
+
+    least_choices = 1
+    too_few_choices: str  # lazy: what publishing says with fewer than least_choices
+    answer_field: type[Field]  # the respondent's field
+    panel = "choices"
+    stay_anchor = "choices"
+
+    def editor_fields(self):
+        return {"choices": FieldList(FormField(ChoiceRowForm), min_entries=0)}
+
+    def read_form(self, form, data, action):
+        """The filled-in choice rows in order, with a row action (up-N, down-N, remove-N) applied;
+        the services count choices among these rows, so their row names map back to the form's."""
+        rows = [(n, entry.form) for n, entry in enumerate(form.choices.entries) if not entry.form.is_blank()]
+        verb, _sep, index = action.partition("-")
+        if verb in ("up", "down", "remove") and index.isdigit():
+            position = next((i for i, (n, _f) in enumerate(rows) if n == int(index)), None)
+            if position is not None:
+                if verb == "remove":
+                    rows.pop(position)
+                else:
+                    target = position + (-1 if verb == "up" else 1)
+                    if 0 <= target < len(rows):
+                        rows.insert(target, rows.pop(position))
+        data.choices = [((f.value.data or "").strip(), form_texts(f, "label")) for _n, f in rows]
+        return {f"choices-{i}-{name}": f"choices-{n}-{name}"
+                for i, (n, _f) in enumerate(rows) for name in ("value", *(f"label_{lang}" for lang in LANGUAGES))}
+
+    def fill_form(self, data, initial, blank_rows):
+        rows = []
+        for value, label in data.choices:
+            row = {"value": value}
+            fill_texts(row, "label", label)
+            rows.append(row)
+        initial["choices"] = rows + [{} for _ in range(blank_rows)]
+
+    def clean_settings(self, data, clean):
+        seen: dict[str, int] = {}
+        for i, (value, label) in enumerate(data.choices):
+            value = (value or "").strip()
+            if not CHOICE_VALUE_PATTERN.match(value):
+                raise QuestionnaireError(_("Write a value of 1 to 64 characters without spaces, commas or semicolons."),
+                                         field=f"choices-{i}-value")
+            if value in seen:
+                raise QuestionnaireError(_("Choice %(other)s has this value already; values must be unique.",
+                                           other=seen[value] + 1), field=f"choices-{i}-value")
+            seen[value] = i
+            clean.choices.append((value, check_texts(label, f"choices-{i}-label", required=True)))
+
+    def adopt(self, data, question):
+        """The old type's answers become the choices (the points of a scale, for one)."""
+        data.choices = kind_of(question).choices_of(question)
+
+    def tags(self, question):
+        return [ngettext("%(num)s choice", "%(num)s choices", len(question.choices))]
+
+    def to_json(self, question):
+        return {"choices": [{"value": c.value, "label": texts(c.label)}
+                            for c in sorted(question.choices, key=lambda c: c.position)]}
+
+    def normalise(self, q):
+        return {"choices": [{"value": c["value"], "label": texts(c["label"])} for c in q["choices"]]}
+
+    def json_problems(self, q, here):
+        problems = []
+        values: dict[str, int] = {}
+        for k, choice in enumerate(q["choices"]):
+            if choice["value"] in values:
+                other = f"{here}.choices[{values[choice['value']]}]"
+                problems.append(Problem(_(
+                    "The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
+                    value=choice["value"], other=other), path=f"{here}.choices[{k}].value"))
+            else:
+                values[choice["value"]] = k
+            if not choice["label"]:
+                problems.append(Problem(_("The choice has no label in any language."), path=f"{here}.choices[{k}].label"))
+        return problems
+
+    def from_json(self, question, q):
+        question.choices = [Choice(position=k, value=c["value"], label=c["label"]) for k, c in enumerate(q["choices"])]
+
+    def named_texts(self, question):
+        return [(_("choice %(value)s", value=c.value), c.label, True) for c in question.choices]
+
+    def publish_errors(self, question):
+        return [str(self.too_few_choices)] if len(question.choices) < self.least_choices else []
 
     def make_field(self, question, language):
         choices = [(c.value, localized(c.label, language)) for c in question.choices]
-        return ChoiceRadioField(localized(question.text, language), choices=choices,
-                                validators=self.validators(question))
-
-    def required_message(self, question):
-        return _("Choose one of the options.")
+        return self.answer_field(localized(question.text, language), choices=choices,
+                                 validators=self.validators(question))
 
     def describe(self, question, stored, language):
         return choice_label(question, stored, language)
+
+
+class Single(ChoiceKind):
+    name = QuestionType.SINGLE
+    label = _l("Single choice")
+    hint = _l("One answer among choices you write.")
+    least_choices = 2
+    too_few_choices = _l("A single-choice question needs at least two choices.")
+    answer_field = ChoiceRadioField
+    layout = "radio"
+
+    def required_message(self, question):
+        return _("Choose one of the options.")
 
     def rows(self, question, stored):
         return [AnswerRow(question.key, text=str(stored))]
@@ -262,13 +620,13 @@ class Single(QuestionKind):
         return raw
 
 
-class Multiple(QuestionKind):
+class Multiple(ChoiceKind):
     name = QuestionType.MULTIPLE
-
-    def make_field(self, question, language):
-        choices = [(c.value, localized(c.label, language)) for c in question.choices]
-        return CheckboxesField(localized(question.text, language), choices=choices,
-                               validators=self.validators(question))
+    label = _l("Multiple choice")
+    hint = _l("Any number of answers among choices you write.")
+    too_few_choices = _l("A multiple-choice question needs at least one choice.")
+    answer_field = CheckboxesField
+    layout = "checkbox"
 
     def required_message(self, question):
         return _("Choose at least one option.")
@@ -301,6 +659,65 @@ class Multiple(QuestionKind):
 
 class Number(QuestionKind):
     name = QuestionType.NUMBER
+    label = _l("Number")
+    hint = _l("A number, with an optional smallest and largest value.")
+    panel = "number"
+
+    def editor_fields(self):
+        return {
+            "min_value": DecimalField(_l("Smallest number allowed"), places=None, validators=[Optional()],
+                                      render_kw={"inputmode": "decimal"}),
+            "max_value": DecimalField(_l("Largest number allowed"), places=None, validators=[Optional()],
+                                      render_kw={"inputmode": "decimal"}),
+            "integer_only": BooleanField(_l("Whole numbers only")),
+        }
+
+    def read_form(self, form, data, action):
+        data.min_value = None if form.min_value.data is None else float(form.min_value.data)
+        data.max_value = None if form.max_value.data is None else float(form.max_value.data)
+        data.integer_only = bool(form.integer_only.data)
+        return {}
+
+    def fill_form(self, data, initial, blank_rows):
+        initial.update(min_value=number(data.min_value), max_value=number(data.max_value),
+                       integer_only=data.integer_only)
+
+    def clean_settings(self, data, clean):
+        if data.min_value is not None and data.max_value is not None and data.min_value > data.max_value:
+            raise QuestionnaireError(_("The largest number must not be below the smallest."), field="max_value")
+        clean.min_value, clean.max_value = data.min_value, data.max_value
+        clean.integer_only = bool(data.integer_only)
+
+    def tags(self, question):
+        low, high = number(question.min_value), number(question.max_value)
+        if low is None and high is None:
+            return []
+        if low is not None and high is not None:
+            return [f"{low}–{high}"]
+        return [f"≥ {low}" if low is not None else f"≤ {high}"]
+
+    def to_json(self, question):
+        out: dict = {}
+        if question.min_value is not None:
+            out["min"] = number(question.min_value)
+        if question.max_value is not None:
+            out["max"] = number(question.max_value)
+        out["integer"] = bool(question.integer_only)
+        return out
+
+    def normalise(self, q):
+        return {"min": q.get("min"), "max": q.get("max"), "integer": bool(q.get("integer", True))}
+
+    def json_problems(self, q, here):
+        if q["min"] is not None and q["max"] is not None and q["min"] > q["max"]:
+            return [Problem(_("The smallest number allowed (%(low)s) is larger than the largest (%(high)s).",
+                              low=number(q["min"]), high=number(q["max"])), path=f"{here}.min")]
+        return []
+
+    def from_json(self, question, q):
+        question.min_value = None if q["min"] is None else float(q["min"])
+        question.max_value = None if q["max"] is None else float(q["max"])
+        question.integer_only = q["integer"]
 
     def make_field(self, question, language):
         return NumberInputField(
@@ -356,6 +773,35 @@ class Number(QuestionKind):
 
 class Text(QuestionKind):
     name = QuestionType.TEXT
+    label = _l("Free text")
+    hint = _l("An answer in the respondent's own words. Shown only to administrators.")
+    panel = "text"
+
+    def editor_fields(self):
+        return {"max_length": IntegerField(
+            _l("Longest answer (characters)"), validators=[Optional(), NumberRange(min=1, max=10000)],
+            description=_l("Leave empty for 2000."), render_kw={"inputmode": "numeric"})}
+
+    def read_form(self, form, data, action):
+        data.max_length = form.max_length.data
+        return {}
+
+    def fill_form(self, data, initial, blank_rows):
+        initial["max_length"] = data.max_length
+
+    def clean_settings(self, data, clean):
+        if data.max_length is not None and not 1 <= data.max_length <= 10000:
+            raise QuestionnaireError(_("Allow from 1 to 10000 characters."), field="max_length")
+        clean.max_length = data.max_length
+
+    def to_json(self, question):
+        return {} if question.max_length is None else {"max_length": question.max_length}
+
+    def normalise(self, q):
+        return {"max_length": q.get("max_length")}
+
+    def from_json(self, question, q):
+        question.max_length = q["max_length"]
 
     def limit(self, question) -> int:
         return question.max_length or DEFAULT_MAX_TEXT
@@ -390,7 +836,10 @@ class Text(QuestionKind):
 
 class Info(QuestionKind):
     name = QuestionType.INFO
+    label = _l("Information text")
+    hint = _l("Text shown between the questions; nothing to answer.")
     answerable = False
+    text_label = _l("Information text")
 
 
 TYPES: dict[QuestionType, QuestionKind] = {kind.name: kind for kind in (Scale(), Single(), Multiple(), Number(), Text(), Info())}

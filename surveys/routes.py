@@ -1,12 +1,18 @@
 """The questionnaire editor for administrators: list, create, edit, reorder, preview, publish,
 new version, import and export. Thin views: form -> service -> commit -> flash -> redirect (303);
-422 with the form again when something is wrong. A published version is shown read-only."""
+422 with the form again when something is wrong.
+
+Every page about one questionnaire is loaded by `@reads` or `@edits` (the questionnaire, and the
+section, question or indicator the address names, or 404). A published version is shown read-only:
+a page that `@edits` sends it back to its overview, since published versions never change.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from decimal import Decimal
+from collections.abc import Callable
+from functools import wraps
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,8 +21,10 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from helhet.access import admin_only
+from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.i18n import current_language, localized
+from helhet.problems import attach, status
 from surveys import bp, jsonformat, library, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.forms import (
@@ -27,53 +35,35 @@ from surveys.forms import (
     MoveForm,
     QuestionnaireForm,
     SectionForm,
-    fill_texts,
+    error_items,
+    lock,
     question_form,
-    texts,
 )
-from surveys.labels import (
-    DIMENSION_LABELS,
-    KIND_LABELS,
-    LANGUAGE_LABELS,
-    LANGUAGES,
-    TYPE_HINTS,
-    TYPE_LABELS,
-)
-from surveys.models import (
-    Dimension,
-    Indicator,
-    Question,
-    Questionnaire,
-    QuestionnaireKind,
-    QuestionType,
-    Section,
-)
-from surveys.questiontypes import build_answer_form
+from surveys.labels import DIMENSION_LABELS, KIND_LABELS, LANGUAGE_LABELS
+from surveys.models import Indicator, Question, Questionnaire, Section
+from surveys.questiontypes import TYPES, QuestionKind, build_answer_form, kind_of
+from surveys.values import number, texts
 
 BASE = "/admin/sporreskjema"
-QUESTION_TYPES = "any(scale,single,multiple,number,text,info)"
+QUESTION_TYPES = f"any({','.join(TYPES)})"
 BLANK_CHOICE_ROWS = 2
+CONFLICT = _l("Someone else changed this questionnaire at the same moment. Look at it again and retry.")
 
 
 @bp.context_processor
 def editor_context():
-    return {"kind_labels": KIND_LABELS, "type_labels": TYPE_LABELS, "type_hints": TYPE_HINTS,
-            "dimension_labels": DIMENSION_LABELS, "language_labels": LANGUAGE_LABELS,
-            "editor_languages": LANGUAGES, "error_items": error_items, "missing_languages": missing_languages,
-            "number": jsonformat.number, "number_range": number_range, "sample_form": sample_form}
+    return {"kind_labels": KIND_LABELS, "question_types": TYPES, "dimension_labels": DIMENSION_LABELS,
+            "language_labels": LANGUAGE_LABELS, "editor_languages": LANGUAGES, "error_items": error_items,
+            "missing_languages": missing_languages, "number": number, "sample_form": sample_form}
+
+
+bp.add_app_template_global(kind_of, "question_kind")  # templates/surveys/_question.html, on every answer page
 
 
 def missing_languages(question: Question) -> list[str]:
     """Languages in which some text of the question (or of its choices) is missing."""
     found = [question.text, *(c.label for c in question.choices)]
-    return [lang for lang in LANGUAGES if any(not jsonformat.texts(t).get(lang) for t in found)]
-
-
-def number_range(question: Question) -> str:
-    low, high = jsonformat.number(question.min_value), jsonformat.number(question.max_value)
-    if low is not None and high is not None:
-        return f"{low}–{high}"
-    return f"≥ {low}" if low is not None else f"≤ {high}"
+    return [lang for lang in LANGUAGES if any(not texts(t).get(lang) for t in found)]
 
 
 def sample_form(question: Question):
@@ -81,74 +71,45 @@ def sample_form(question: Question):
     return build_answer_form([question], current_language())(formdata=None, meta={"csrf": False})
 
 
-# --- helpers ---------------------------------------------------------------------------------
+# --- loading, and what every page does with a change -----------------------------------------
 
-def error_items(form) -> list[tuple[str, str, str]]:
-    """(field id, label, message) for every error in the form, nested choice rows included."""
-    items = []
-
-    def walk(fields, prefix=""):
-        for f in fields:
-            if f.type == "FieldList":
-                for n, entry in enumerate(f.entries, start=1):
-                    walk(entry.form, _("Choice %(n)s", n=n) + ": ")
-            elif f.errors and isinstance(f.errors, list):
-                items.extend((f.id, prefix + str(f.label.text), str(e)) for e in f.errors)
-
-    walk(form)
-    items.extend(("", "", str(e)) for e in getattr(form, "form_errors", []))
-    return items
+PARTS = {"section_id": ("section", Section), "question_id": ("question", Question),
+         "indicator_id": ("indicator", Indicator)}
 
 
-def _field_named(form, name: str):
-    for f in form:
-        if f.name == name:
-            return f
-        if f.type == "FieldList":
-            for entry in f.entries:
-                for sub in entry.form:
-                    if sub.name == name:
-                        return sub
-    return None
+def reads(view: Callable) -> Callable:
+    """The view gets the questionnaire its address names (and the section, question or indicator), or 404."""
+    return _loading(view, edits=False)
 
 
-def attach(form, error: QuestionnaireError, renames: dict | None = None) -> None:
-    """Show a service's error at the field it names (or above the form)."""
-    name = (renames or {}).get(error.field, error.field) if error.field else None
-    target = _field_named(form, name) if name else None
-    if target is not None:
-        target.errors = [*list(target.errors or []), error.message]
-    else:
-        form.form_errors.append(error.message)
+def edits(view: Callable) -> Callable:
+    """As `reads`; a published version goes back to its overview instead, saying it cannot change."""
+    return _loading(view, edits=True)
 
 
-def status_of(form) -> int:
-    return 422 if error_items(form) else 200
+def _loading(view: Callable, edits: bool) -> Callable:
+    @wraps(view)
+    def load(questionnaire_id: int, **args):
+        questionnaire = queries.get(questionnaire_id)
+        if questionnaire is None:
+            abort(404)
+        if edits and questionnaire.is_published:
+            flash(_("Version %(version)s is published and cannot be changed. Make a new version to edit it.",
+                    version=questionnaire.version), "error")
+            return _overview(questionnaire)
+        for id_name, (name, model) in PARTS.items():
+            if id_name in args:
+                args[name] = queries.part(model, args.pop(id_name), questionnaire)
+                if args[name] is None:
+                    abort(404)
+        return view(questionnaire, **args)
 
-
-def _questionnaire(questionnaire_id: int) -> Questionnaire:
-    return db.get_or_404(Questionnaire, questionnaire_id)
-
-
-def _part(model, ident: int, questionnaire: Questionnaire):
-    found = db.session.get(model, ident)
-    if found is None or found.questionnaire is not questionnaire:
-        abort(404)
-    return found
+    return load
 
 
 def _overview(questionnaire: Questionnaire, anchor: str | None = None):
     url = url_for(".questionnaire", questionnaire_id=questionnaire.id)
     return redirect(url + (f"#{anchor}" if anchor else ""), 303)
-
-
-def _read_only(questionnaire: Questionnaire):
-    """A redirect to the overview when the version is published (edit pages are for drafts)."""
-    if questionnaire.is_published:
-        flash(_("Version %(version)s is published and cannot be changed. Make a new version to edit it.",
-                version=questionnaire.version), "error")
-        return _overview(questionnaire)
-    return None
 
 
 def _refused(questionnaire: Questionnaire, error: QuestionnaireError, anchor: str | None = None):
@@ -167,11 +128,50 @@ def _committed() -> bool:
     return True
 
 
-CONFLICT = _l("Someone else changed this questionnaire at the same moment. Look at it again and retry.")
+def _saved(form, change: Callable, conflict: QuestionnaireError | None = None):
+    """change(), committed, and what it gave; or None, rolled back, with the service's error on the
+    form (or `conflict` when another request saved the same key at the same moment)."""
+    try:
+        changed = change()
+        db.session.commit()
+        return changed
+    except QuestionnaireError as refused:
+        db.session.rollback()
+        attach(form, form.place(refused))
+    except IntegrityError:
+        db.session.rollback()
+        attach(form, conflict or QuestionnaireError(str(CONFLICT)))
+    return None
 
 
-def _number(value) -> float | None:
-    return None if value is None else float(value) if isinstance(value, Decimal | int | float) else None
+def _moved(questionnaire: Questionnaire, move: Callable[[int], object], anchor: str):
+    """A move button (up or down): move(step), then back to the overview at `anchor`."""
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        move(form.step)
+    except QuestionnaireError as error:
+        return _refused(questionnaire, error, anchor)
+    db.session.commit()
+    return _overview(questionnaire, anchor)
+
+
+def _deleted(questionnaire: Questionnaire, delete: Callable[[], object], done: str, *, title: str, message: str,
+             button: str, anchor: str | None = None, then=None):
+    """A delete page: asking first (title, message, button), then delete(), saying `done`, and on to
+    `then` (the overview at `anchor` if not given)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            delete()
+        except QuestionnaireError as error:
+            return _refused(questionnaire, error, anchor)
+        db.session.commit()
+        flash(done, "success")
+        return then or _overview(questionnaire, anchor)
+    return render_template("surveys/confirm.html", questionnaire=questionnaire, form=form, title=title,
+                           message=message, button=button)
 
 
 # --- list, create, import --------------------------------------------------------------------
@@ -190,19 +190,13 @@ def questionnaires():
 def new_questionnaire():
     form = QuestionnaireForm()
     if form.validate_on_submit():
-        try:
-            questionnaire = services.create_questionnaire(
-                form.key.data, form.kind.data, texts(form, "title"), texts(form, "description"))
-        except QuestionnaireError as error:
-            db.session.rollback()
-            attach(form, error)
-        else:
-            if _committed():
-                flash(_("The questionnaire %(key)s was created as a draft. Add sections and questions.",
-                        key=questionnaire.key), "success")
-                return _overview(questionnaire)
-            form.key.errors = [_("A questionnaire with the key %(key)s exists already.", key=form.key.data)]
-    return render_template("surveys/settings.html", form=form, questionnaire=None), status_of(form)
+        taken = QuestionnaireError(_("A questionnaire with the key %(key)s exists already.", key=form.key.data), "key")
+        questionnaire = _saved(form, lambda: services.create_questionnaire(**form.settings()), conflict=taken)
+        if questionnaire is not None:
+            flash(_("The questionnaire %(key)s was created as a draft. Add sections and questions.",
+                    key=questionnaire.key), "success")
+            return _overview(questionnaire)
+    return render_template("surveys/settings.html", form=form, questionnaire=None), status(form)
 
 
 @bp.post(f"{BASE}/standard")
@@ -239,7 +233,7 @@ def import_questionnaire():
     if form.validate_on_submit():
         uploaded = _uploaded(form)
         if uploaded is None:
-            form.file.errors = [_("Choose a file to import.")]
+            attach(form, QuestionnaireError(_("Choose a file to import."), "file"))
         else:
             name, content = uploaded
             form.upload_name.data = form.upload_data.data = ""
@@ -262,136 +256,121 @@ def import_questionnaire():
                 flash(_("%(key)s was imported as version %(version)s, a draft.", key=q.key, version=q.version), "success")
                 return _overview(q)
     form.skip_unsupported.data = False
-    status = 422 if (problems or unsupported or form.errors) else 200
-    return render_template("surveys/import.html", form=form, problems=problems, unsupported=unsupported), status
+    return render_template("surveys/import.html", form=form, problems=problems, unsupported=unsupported), \
+        status(form, [*problems, *unsupported])
 
 
 # --- one questionnaire -----------------------------------------------------------------------
 
 @bp.get(f"{BASE}/<int:questionnaire_id>")
 @admin_only
-def questionnaire(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
-    history = queries.published_history(q.key, q.version)
+@reads
+def questionnaire(questionnaire: Questionnaire):
+    q = questionnaire
     return render_template(
         "surveys/questionnaire.html", questionnaire=q, pages=queries.pages(q), indicators=queries.indicators(q),
         numbers=queries.question_numbers(q), versions=queries.versions(q.key), draft=queries.draft(q.key),
-        history=history, move_form=MoveForm(), confirm_form=ConfirmForm(),
+        history=queries.published_history(q.key, q.version), move_form=MoveForm(), confirm_form=ConfirmForm(),
         indicator_items={i.id: queries.indicator_items(i) for i in q.indicators},
     )
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/innstillinger", methods=["GET", "POST"])
 @admin_only
-def edit_settings(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    data = {"key": q.key, "kind": q.kind.value}
-    fill_texts(data, "title", q.title)
-    fill_texts(data, "description", q.description)
-    form = QuestionnaireForm(data=data)
-    if len(queries.versions(q.key)) > 1:
-        form.key.render_kw = {**(form.key.render_kw or {}), "readonly": True}
-        form.key.description = _("Other versions of this questionnaire exist, so the key cannot change.")
-    if form.validate_on_submit():
-        try:
-            services.update_questionnaire(q, form.key.data, form.kind.data, texts(form, "title"), texts(form, "description"))
-        except QuestionnaireError as error:
-            db.session.rollback()
-            attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("The settings were saved."), "success")
-            return _overview(q)
-    return render_template("surveys/settings.html", form=form, questionnaire=q), status_of(form)
+@edits
+def edit_settings(questionnaire: Questionnaire):
+    form = QuestionnaireForm.of(questionnaire)
+    if len(queries.versions(questionnaire.key)) > 1:
+        lock(form.key, _("Other versions of this questionnaire exist, so the key cannot change."))
+
+    def save() -> Questionnaire:
+        services.update_questionnaire(questionnaire, **form.settings())
+        return questionnaire
+
+    if form.validate_on_submit() and _saved(form, save) is not None:
+        flash(_("The settings were saved."), "success")
+        return _overview(questionnaire)
+    return render_template("surveys/settings.html", form=form, questionnaire=questionnaire), status(form)
+
+
+def _delete_draft(questionnaire: Questionnaire) -> None:
+    try:
+        services.delete_draft(questionnaire)
+    except IntegrityError:
+        raise QuestionnaireError(_("The draft is in use by a survey round and cannot be deleted.")) from None
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/slett", methods=["GET", "POST"])
 @admin_only
-def delete_questionnaire(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        key, version = q.key, q.version
-        try:
-            services.delete_draft(q)
-            db.session.commit()
-        except QuestionnaireError as error:
-            return _refused(q, error)
-        except IntegrityError:
-            db.session.rollback()
-            flash(_("The draft is in use by a survey round and cannot be deleted."), "error")
-            return _overview(q)
-        flash(_("The draft version %(version)s of %(key)s was deleted.", version=version, key=key), "success")
-        return redirect(url_for(".questionnaires"), 303)
-    return render_template("surveys/confirm.html", questionnaire=q, form=form,
-                           title=_("Delete the draft?"),
-                           message=_("Version %(version)s of %(key)s, with all its sections, questions and indicators, "
-                                     "will be deleted. This cannot be undone.", version=q.version, key=q.key),
-                           button=_("Delete the draft"))
+@edits
+def delete_questionnaire(questionnaire: Questionnaire):
+    q = questionnaire
+    return _deleted(
+        q, lambda: _delete_draft(q), _("The draft version %(version)s of %(key)s was deleted.", version=q.version, key=q.key),
+        title=_("Delete the draft?"),
+        message=_("Version %(version)s of %(key)s, with all its sections, questions and indicators, will be deleted. "
+                  "This cannot be undone.", version=q.version, key=q.key),
+        button=_("Delete the draft"), then=redirect(url_for(".questionnaires"), 303))
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/ny-versjon")
 @admin_only
-def new_version(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
+@reads
+def new_version(questionnaire: Questionnaire):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        copy = services.new_version(q)
+        copy = services.new_version(questionnaire)
     except QuestionnaireError as error:
-        return _refused(q, error)
+        return _refused(questionnaire, error)
     if not _committed():
         flash(str(CONFLICT), "error")
-        return _overview(q)
+        return _overview(questionnaire)
     flash(_("Version %(version)s was made as a draft copy of version %(old)s. The question keys are the same.",
-            version=copy.version, old=q.version), "success")
+            version=copy.version, old=questionnaire.version), "success")
     return _overview(copy)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/publiser", methods=["GET", "POST"])
 @admin_only
-def publish(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
+@edits
+def publish(questionnaire: Questionnaire):
     form = ConfirmForm()
-    check = services.publish_check(q)
-    status = 200
+    check = services.publish_check(questionnaire)
+    code = 200
     if form.validate_on_submit():
         try:
-            services.publish(q)
+            services.publish(questionnaire)
         except services.PublishRefused as error:
             db.session.rollback()
-            check, status = error.check, 422
+            check, code = error.check, 422
         except QuestionnaireError as error:
-            return _refused(q, error)
+            return _refused(questionnaire, error)
         else:
             db.session.commit()
             flash(_("Version %(version)s of %(key)s is published. It can now be used in survey rounds, and it can no longer change.",
-                    version=q.version, key=q.key), "success")
-            return _overview(q)
-    return render_template("surveys/publish.html", questionnaire=q, check=check, form=form), status
+                    version=questionnaire.version, key=questionnaire.key), "success")
+            return _overview(questionnaire)
+    return render_template("surveys/publish.html", questionnaire=questionnaire, check=check, form=form), code
 
 
 @bp.get(f"{BASE}/<int:questionnaire_id>/eksport")
 @admin_only
-def export(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
+@reads
+def export(questionnaire: Questionnaire):
+    q = questionnaire
     return Response(jsonformat.dumps(q), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{q.key}-v{q.version}.json"'})
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/forhandsvisning/<int:page>", methods=["GET", "POST"])
 @admin_only
-def preview(questionnaire_id: int, page: int):
+@reads
+def preview(questionnaire: Questionnaire, page: int):
     """The questionnaire as the respondent sees it, one section per page. Answers are checked like
     on the real pages, and never stored."""
-    q = _questionnaire(questionnaire_id)
+    q = questionnaire
     pages = queries.pages(q)
     if not 1 <= page <= len(pages) + 1:
         abort(404)
@@ -400,372 +379,206 @@ def preview(questionnaire_id: int, page: int):
                                section=None, numbers={})
     section, questions = pages[page - 1]
     form = build_answer_form(questions, current_language())()
-    status = 200
+    code = 200
     if request.method == "POST":
         if form.validate_on_submit():
             return redirect(url_for(".preview", questionnaire_id=q.id, page=page + 1), 303)
-        status = 422
+        code = 422
     return render_template("surveys/preview.html", questionnaire=q, page=page, pages=pages, form=form,
-                           section=section, numbers=queries.question_numbers(q)), status
+                           section=section, numbers=queries.question_numbers(q)), code
 
 
 # --- sections --------------------------------------------------------------------------------
 
-def _section_form(q: Questionnaire, section: Section | None):
-    data = {}
-    if section is not None:
-        fill_texts(data, "title", section.title)
-        fill_texts(data, "intro", section.intro)
-    form = SectionForm(data=data)
-    if form.validate_on_submit():
-        try:
-            if section is None:
-                section = services.add_section(q, texts(form, "title"), texts(form, "intro"))
-            else:
-                services.update_section(section, texts(form, "title"), texts(form, "intro"))
-        except QuestionnaireError as error:
-            db.session.rollback()
-            attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("The section was saved."), "success")
-            return _overview(q, f"s-{section.id}")
-    return render_template("surveys/section.html", form=form, questionnaire=q, section=section), status_of(form)
+def _section_page(q: Questionnaire, section: Section | None):
+    form = SectionForm.of(section)
+
+    def save() -> Section:
+        if section is None:
+            return services.add_section(q, **form.texts())
+        services.update_section(section, **form.texts())
+        return section
+
+    if form.validate_on_submit() and (saved := _saved(form, save)) is not None:
+        flash(_("The section was saved."), "success")
+        return _overview(q, f"s-{saved.id}")
+    return render_template("surveys/section.html", form=form, questionnaire=q, section=section), status(form)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/deler/ny", methods=["GET", "POST"])
 @admin_only
-def new_section(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    return _section_form(q, None)
+@edits
+def new_section(questionnaire: Questionnaire):
+    return _section_page(questionnaire, None)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>", methods=["GET", "POST"])
 @admin_only
-def edit_section(questionnaire_id: int, section_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    return _section_form(q, _part(Section, section_id, q))
+@edits
+def edit_section(questionnaire: Questionnaire, section: Section):
+    return _section_page(questionnaire, section)
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/flytt")
 @admin_only
-def move_section(questionnaire_id: int, section_id: int):
-    q = _questionnaire(questionnaire_id)
-    section = _part(Section, section_id, q)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.move_section(section, -1 if form.direction.data == "up" else 1)
-    except QuestionnaireError as error:
-        return _refused(q, error)
-    db.session.commit()
-    return _overview(q, f"s-{section.id}")
+@edits
+def move_section(questionnaire: Questionnaire, section: Section):
+    return _moved(questionnaire, lambda step: services.move_section(section, step), f"s-{section.id}")
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/slett", methods=["GET", "POST"])
 @admin_only
-def delete_section(questionnaire_id: int, section_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    section = _part(Section, section_id, q)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_section(section)
-        except QuestionnaireError as error:
-            return _refused(q, error)
-        db.session.commit()
-        flash(_("The section was deleted."), "success")
-        return _overview(q)
+@edits
+def delete_section(questionnaire: Questionnaire, section: Section):
     n = len(section.questions)
-    return render_template("surveys/confirm.html", questionnaire=q, form=form, title=_("Delete the section?"),
-                           message=ngettext("The section and its %(num)s question will be deleted. A question used in an "
-                                            "indicator leaves it.",
-                                            "The section and its %(num)s questions will be deleted. Questions used in "
-                                            "indicators leave them.", n), button=_("Delete the section"))
+    return _deleted(
+        questionnaire, lambda: services.delete_section(section), _("The section was deleted."),
+        title=_("Delete the section?"),
+        message=ngettext("The section and its %(num)s question will be deleted. A question used in an indicator "
+                         "leaves it.",
+                         "The section and its %(num)s questions will be deleted. Questions used in indicators "
+                         "leave them.", n),
+        button=_("Delete the section"))
 
 
 # --- questions -------------------------------------------------------------------------------
 
-def _section_choices(q: Questionnaire) -> list[tuple[int, str]]:
-    return [(s.id, _("Section %(n)s", n=n) + (f": {localized(s.title)}" if localized(s.title) else ""))
-            for n, s in enumerate(queries.sections(q), start=1)]
-
-
-def _question_initial(data: services.QuestionData, section: Section, blank_rows: int) -> dict:
-    initial = {"key": data.key, "section": section.id, "required": data.required,
-               "scale_min": data.scale_min, "scale_max": data.scale_max, "dont_know": data.dont_know,
-               "min_value": jsonformat.number(data.min_value), "max_value": jsonformat.number(data.max_value),
-               "integer_only": data.integer_only,
-               "max_length": data.max_length}
-    for name in ("text", "help", "low_label", "high_label"):
-        fill_texts(initial, name, getattr(data, name))
-    rows = []
-    for value, label in data.choices:
-        row = {"value": value}
-        fill_texts(row, "label", label)
-        rows.append(row)
-    initial["choices"] = rows + [{} for _ in range(blank_rows)]
-    return initial
-
-
-def _choice_rows(form, action: str) -> tuple[list[tuple[str, dict]], dict[str, str]]:
-    """The filled-in choice rows in order, with a row action (up-N, down-N, remove-N) applied, and
-    how the service's field names map back to the form's rows."""
-    if "choices" not in form._fields:
-        return [], {}
-    rows = [(n, entry.form) for n, entry in enumerate(form.choices.entries) if not entry.form.is_blank()]
-    verb, _sep, index = action.partition("-")
-    if verb in ("up", "down", "remove") and index.isdigit():
-        position = next((i for i, (n, _f) in enumerate(rows) if n == int(index)), None)
-        if position is not None:
-            if verb == "remove":
-                rows.pop(position)
-            else:
-                target = position + (-1 if verb == "up" else 1)
-                if 0 <= target < len(rows):
-                    rows.insert(target, rows.pop(position))
-    renames = {}
-    for i, (n, _f) in enumerate(rows):
-        for name in ("value", "label_nb", "label_nn", "label_en"):
-            renames[f"choices-{i}-{name}"] = f"choices-{n}-{name}"
-    return [((f.value.data or "").strip(), texts(f, "label")) for _n, f in rows], renames
-
-
-def _question_data(form, kind: QuestionType, action: str) -> tuple[services.QuestionData, dict]:
-    data = services.QuestionData(key=form.key.data or "", type=kind, text=texts(form, "text"),
-                                 help=texts(form, "help"),
-                                 required=bool(form.required.data) if "required" in form._fields else False)
-    renames = {}
-    if kind == QuestionType.SCALE:
-        data.scale_min, data.scale_max = form.scale_min.data, form.scale_max.data
-        data.low_label, data.high_label = texts(form, "low_label"), texts(form, "high_label")
-        data.dont_know = bool(form.dont_know.data)
-    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        data.choices, renames = _choice_rows(form, action)
-    elif kind == QuestionType.NUMBER:
-        data.min_value, data.max_value = _number(form.min_value.data), _number(form.max_value.data)
-        data.integer_only = bool(form.integer_only.data)
-    elif kind == QuestionType.TEXT:
-        data.max_length = form.max_length.data
-    return data, renames
-
-
-def _question_form(q: Questionnaire, section: Section, question: Question | None, kind: QuestionType):
-    form_class = question_form(kind)
+def _question_page(q: Questionnaire, section: Section, question: Question | None, kind: QuestionKind):
     if question is None:
-        low, high = services.default_scale(q)
-        start = services.QuestionData(key=services.suggest_key(q), type=kind, text={}, scale_min=low,
-                                      scale_max=high, dont_know=q.kind != QuestionnaireKind.EMPLOYEE)
-        blank = 4
-    else:
-        start, blank = services.QuestionData.of(question), BLANK_CHOICE_ROWS
-    form = form_class(data=_question_initial(start, section, blank))
-    if question is None:
+        start = services.QuestionData(key=services.suggest_key(q), type=kind.name, text={})
+        kind.defaults(start, q)
+        form = question_form(kind).of(start, section, blank_rows=4)
         del form.section
     else:
-        form.section.choices = _section_choices(q)
+        form = question_form(kind).of(services.QuestionData.of(question), section, BLANK_CHOICE_ROWS)
+        form.offer_sections(queries.sections(q))
         history = queries.published_history(q.key, q.version)
         if question.key in history:
-            form.key.render_kw = {**(form.key.render_kw or {}), "readonly": True}
-            form.key.description = _("Used in version %(version)s, which is published: results are compared by "
-                                     "this key, so it cannot change.", version=history[question.key].version)
+            lock(form.key, _("Used in version %(version)s, which is published: results are compared by this key, so "
+                             "it cannot change.", version=history[question.key].version))
     action = request.form.get("action", "save")
-    if form.validate_on_submit():
-        data, renames = _question_data(form, kind, action)
-        try:
-            if question is None:
-                question = services.add_question(section, data)
-            else:
-                target = db.session.get(Section, form.section.data) if form.section.data else None
-                services.update_question(question, data, section=target)
-        except QuestionnaireError as error:
-            db.session.rollback()
-            attach(form, error, renames)
-        else:
-            db.session.commit()
-            if action == "save":
-                flash(_("The question %(key)s was saved.", key=question.key), "success")
-                return _overview(q, f"q-{question.id}")
-            anchor = "choices" if action != "stay" or kind in (QuestionType.SINGLE, QuestionType.MULTIPLE) else ""
-            return redirect(url_for(".edit_question", questionnaire_id=q.id, question_id=question.id)
-                            + (f"#{anchor}" if anchor else ""), 303)
+
+    def save() -> Question:
+        data = form.question_data(action)
+        if question is None:
+            return services.add_question(section, data)
+        target = db.session.get(Section, form.section.data) if form.section.data else None
+        services.update_question(question, data, section=target)
+        return question
+
+    if form.validate_on_submit() and (saved := _saved(form, save)) is not None:
+        if action == "save":
+            flash(_("The question %(key)s was saved.", key=saved.key), "success")
+            return _overview(q, f"q-{saved.id}")
+        anchor = "choices" if action != "stay" else kind.stay_anchor
+        return redirect(url_for(".edit_question", questionnaire_id=q.id, question_id=saved.id)
+                        + (f"#{anchor}" if anchor else ""), 303)
+    type_form = ChangeTypeForm(type=kind.name.value) if question else None
     return render_template("surveys/question.html", form=form, questionnaire=q, section=section, question=question,
-                           kind=kind, type_form=ChangeTypeForm(type=kind.value) if question else None), status_of(form)
+                           kind=kind, type_form=type_form), status(form)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/sporsmal/ny/<{QUESTION_TYPES}:question_type>",
           methods=["GET", "POST"])
 @admin_only
-def new_question(questionnaire_id: int, section_id: int, question_type: str):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    return _question_form(q, _part(Section, section_id, q), None, QuestionType(question_type))
+@edits
+def new_question(questionnaire: Questionnaire, section: Section, question_type: str):
+    return _question_page(questionnaire, section, None, TYPES[question_type])
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>", methods=["GET", "POST"])
 @admin_only
-def edit_question(questionnaire_id: int, question_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    question = _part(Question, question_id, q)
-    return _question_form(q, question.section, question, QuestionType(question.type))
+@edits
+def edit_question(questionnaire: Questionnaire, question: Question):
+    return _question_page(questionnaire, question.section, question, kind_of(question))
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/type")
 @admin_only
-def change_question_type(questionnaire_id: int, question_id: int):
-    q = _questionnaire(questionnaire_id)
-    question = _part(Question, question_id, q)
+@edits
+def change_question_type(questionnaire: Questionnaire, question: Question):
     form = ChangeTypeForm()
     if not form.validate_on_submit():
         abort(400)
-    kind = QuestionType(form.type.data)
+    kind = TYPES[form.type.data]
     try:
-        services.change_type(question, kind)
+        services.change_type(question, kind.name)
     except QuestionnaireError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("%(key)s is now a %(type)s question. Check its settings.", key=question.key, type=TYPE_LABELS[kind.value]), "success")
-    return redirect(url_for(".edit_question", questionnaire_id=q.id, question_id=question.id), 303)
+        flash(_("%(key)s is now a %(type)s question. Check its settings.", key=question.key, type=kind.label), "success")
+    return redirect(url_for(".edit_question", questionnaire_id=questionnaire.id, question_id=question.id), 303)
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/flytt")
 @admin_only
-def move_question(questionnaire_id: int, question_id: int):
-    q = _questionnaire(questionnaire_id)
-    question = _part(Question, question_id, q)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.move_question(question, -1 if form.direction.data == "up" else 1)
-    except QuestionnaireError as error:
-        return _refused(q, error)
-    db.session.commit()
-    return _overview(q, f"q-{question.id}")
+@edits
+def move_question(questionnaire: Questionnaire, question: Question):
+    return _moved(questionnaire, lambda step: services.move_question(question, step), f"q-{question.id}")
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/slett", methods=["GET", "POST"])
 @admin_only
-def delete_question(questionnaire_id: int, question_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    question = _part(Question, question_id, q)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        key, section_id = question.key, question.section_id
-        try:
-            services.delete_question(question)
-        except QuestionnaireError as error:
-            return _refused(q, error)
-        db.session.commit()
-        flash(_("The question %(key)s was deleted.", key=key), "success")
-        return _overview(q, f"s-{section_id}")
-    return render_template("surveys/confirm.html", questionnaire=q, form=form, title=_("Delete the question?"),
-                           message=_("The question %(key)s (%(text)s) will be deleted, and leaves the indicators that use it.",
-                                     key=question.key, text=localized(question.text)),
-                           button=_("Delete the question"))
+@edits
+def delete_question(questionnaire: Questionnaire, question: Question):
+    return _deleted(
+        questionnaire, lambda: services.delete_question(question),
+        _("The question %(key)s was deleted.", key=question.key), anchor=f"s-{question.section_id}",
+        title=_("Delete the question?"),
+        message=_("The question %(key)s (%(text)s) will be deleted, and leaves the indicators that use it.",
+                  key=question.key, text=localized(question.text)),
+        button=_("Delete the question"))
 
 
 # --- indicators ------------------------------------------------------------------------------
 
-def _indicator_form(q: Questionnaire, indicator: Indicator | None):
+def _indicator_page(q: Questionnaire, indicator: Indicator | None):
     scale_questions = queries.scale_questions(q)
-    if indicator is None:
-        low, high = services.default_scale(q)
-        data = {"key": "", "dimension": {QuestionnaireKind.EMPLOYEE: Dimension.ORGANISATION}.get(q.kind, Dimension.SERVICE).value,
-                "items": [], "min_share": 50, "favourable_from": high - 1}
-    else:
-        data = {"key": indicator.key, "dimension": indicator.dimension.value, "items": [x.id for x in indicator.questions],
-                "min_share": round(indicator.min_share * 100), "favourable_from": jsonformat.number(indicator.favourable_from)}
-        fill_texts(data, "name", indicator.name)
-    form = IndicatorForm(data=data)
-    form.items.choices = [(x.id, f"{x.key} ({x.scale_min}–{x.scale_max}): {localized(x.text)}") for x in scale_questions]
-    if form.validate_on_submit():
-        by_id = {x.id: x for x in scale_questions}
-        values = services.IndicatorData(
-            key=form.key.data or "", name=texts(form, "name"), dimension=Dimension(form.dimension.data),
-            items=[by_id[i] for i in form.items.data if i in by_id], min_share=form.min_share.data / 100,
-            favourable_from=_number(form.favourable_from.data))
-        try:
-            if indicator is None:
-                indicator = services.add_indicator(q, values)
-            else:
-                services.update_indicator(indicator, values)
-        except QuestionnaireError as error:
-            db.session.rollback()
-            attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("The indicator %(key)s was saved.", key=indicator.key), "success")
-            return _overview(q, f"i-{indicator.id}")
+    form = IndicatorForm.of(q, indicator, scale_questions)
+
+    def save() -> Indicator:
+        if indicator is None:
+            return services.add_indicator(q, form.indicator_data())
+        services.update_indicator(indicator, form.indicator_data())
+        return indicator
+
+    if form.validate_on_submit() and (saved := _saved(form, save)) is not None:
+        flash(_("The indicator %(key)s was saved.", key=saved.key), "success")
+        return _overview(q, f"i-{saved.id}")
     return render_template("surveys/indicator.html", form=form, questionnaire=q, indicator=indicator,
-                           has_scale_questions=bool(scale_questions)), status_of(form)
+                           has_scale_questions=bool(scale_questions)), status(form)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/indikatorer/ny", methods=["GET", "POST"])
 @admin_only
-def new_indicator(questionnaire_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    return _indicator_form(q, None)
+@edits
+def new_indicator(questionnaire: Questionnaire):
+    return _indicator_page(questionnaire, None)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/indikatorer/<int:indicator_id>", methods=["GET", "POST"])
 @admin_only
-def edit_indicator(questionnaire_id: int, indicator_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    return _indicator_form(q, _part(Indicator, indicator_id, q))
+@edits
+def edit_indicator(questionnaire: Questionnaire, indicator: Indicator):
+    return _indicator_page(questionnaire, indicator)
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/indikatorer/<int:indicator_id>/flytt")
 @admin_only
-def move_indicator(questionnaire_id: int, indicator_id: int):
-    q = _questionnaire(questionnaire_id)
-    indicator = _part(Indicator, indicator_id, q)
-    form = MoveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.move_indicator(indicator, -1 if form.direction.data == "up" else 1)
-    except QuestionnaireError as error:
-        return _refused(q, error, "indicators")
-    db.session.commit()
-    return _overview(q, f"i-{indicator.id}")
+@edits
+def move_indicator(questionnaire: Questionnaire, indicator: Indicator):
+    return _moved(questionnaire, lambda step: services.move_indicator(indicator, step), f"i-{indicator.id}")
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/indikatorer/<int:indicator_id>/slett", methods=["GET", "POST"])
 @admin_only
-def delete_indicator(questionnaire_id: int, indicator_id: int):
-    q = _questionnaire(questionnaire_id)
-    if (refused := _read_only(q)) is not None:
-        return refused
-    indicator = _part(Indicator, indicator_id, q)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        key = indicator.key
-        try:
-            services.delete_indicator(indicator)
-        except QuestionnaireError as error:
-            return _refused(q, error, "indicators")
-        db.session.commit()
-        flash(_("The indicator %(key)s was deleted.", key=key), "success")
-        return _overview(q, "indicators")
-    return render_template("surveys/confirm.html", questionnaire=q, form=form, title=_("Delete the indicator?"),
-                           message=_("The indicator %(key)s will be deleted; its questions stay.", key=indicator.key),
-                           button=_("Delete the indicator"))
+@edits
+def delete_indicator(questionnaire: Questionnaire, indicator: Indicator):
+    return _deleted(
+        questionnaire, lambda: services.delete_indicator(indicator),
+        _("The indicator %(key)s was deleted.", key=indicator.key), anchor="indicators",
+        title=_("Delete the indicator?"),
+        message=_("The indicator %(key)s will be deleted; its questions stay.", key=indicator.key),
+        button=_("Delete the indicator"))

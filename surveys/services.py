@@ -27,9 +27,9 @@ from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.models import utcnow
 from helhet.problems import Problem
-from surveys import jsonformat, queries
+from surveys import jsonformat, queries, xlsform
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
-from surveys.labels import LANGUAGE_LABELS, TYPE_LABELS
+from surveys.labels import LANGUAGE_LABELS
 from surveys.models import (
     Choice,
     Dimension,
@@ -41,6 +41,8 @@ from surveys.models import (
     QuestionType,
     Section,
 )
+from surveys.questiontypes import TYPES, QuestionKind, kind_of
+from surveys.values import LONG, check_texts, texts
 
 __all__ = [
     "InvalidQuestionnaire", "QuestionnaireError", "UnsupportedContent", "create_questionnaire",
@@ -51,15 +53,9 @@ __all__ = [
 ]
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-CHOICE_VALUE_PATTERN = re.compile(r"^[^\s,;]{1,64}$")
-TEXT_LIMIT, LONG_TEXT_LIMIT = 500, 5000
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def _texts(value: dict | None) -> dict:
-    return jsonformat.texts(value)
-
 
 def _require_draft(questionnaire: Questionnaire) -> None:
     if questionnaire.status != QuestionnaireStatus.DRAFT:
@@ -75,17 +71,6 @@ def _check_key(key: str, field: str = "key") -> str:
             "Start with a lowercase letter (a–z), then use lowercase letters, digits or _ (at most 64 characters)."),
             field=field)
     return key
-
-
-def _check_texts(texts: dict, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> dict:
-    texts = _texts(texts)
-    for lang, text in texts.items():
-        if len(text) > limit:
-            raise QuestionnaireError(_("At most %(n)s characters.", n=limit), field=f"{field}_{lang}")
-    if required and not texts:
-        raise QuestionnaireError(_("Write the text in at least one language (bokmål is needed before publishing)."),
-                                 field=f"{field}_nb")
-    return texts
 
 
 def _renumber(items: list) -> None:
@@ -128,12 +113,12 @@ def create_questionnaire(key: str, kind: QuestionnaireKind | str, title: dict,
         raise QuestionnaireError(_(
             "A questionnaire with the key %(key)s exists already. Open it and make a new version instead.", key=key),
             field="key")
-    title = _check_texts(title, "title")
+    title = check_texts(title, "title")
     if not title.get("nb"):
         raise QuestionnaireError(_("Write the title in bokmål."), field="title_nb")
     questionnaire = Questionnaire(
         key=key, version=1, kind=QuestionnaireKind(kind), status=QuestionnaireStatus.DRAFT, title=title,
-        description=_check_texts(description or {}, "description", LONG_TEXT_LIMIT))
+        description=check_texts(description or {}, "description", LONG))
     questionnaire.sections.append(Section(position=0, title={}, intro={}))
     db.session.add(questionnaire)
     db.session.flush()
@@ -158,13 +143,13 @@ def update_questionnaire(questionnaire: Questionnaire, key: str, kind: Questionn
                 key=questionnaire.key), field="key")
         if queries.latest(key) is not None:
             raise QuestionnaireError(_("A questionnaire with the key %(key)s exists already.", key=key), field="key")
-    title = _check_texts(title, "title")
+    title = check_texts(title, "title")
     if not title.get("nb"):
         raise QuestionnaireError(_("Write the title in bokmål."), field="title_nb")
     questionnaire.key = key
     questionnaire.kind = QuestionnaireKind(kind)
     questionnaire.title = title
-    questionnaire.description = _check_texts(description or {}, "description", LONG_TEXT_LIMIT)
+    questionnaire.description = check_texts(description or {}, "description", LONG)
     _check_whole(questionnaire)
 
 
@@ -225,26 +210,26 @@ class PublishRefused(QuestionnaireError):
         self.check = check
 
 
-def _missing(texts: dict, languages=("nn", "en")) -> list[str]:
-    texts = _texts(texts)
-    return [lang for lang in languages if not texts.get(lang)]
+def _missing(value: dict, languages=("nn", "en")) -> list[str]:
+    value = texts(value)
+    return [lang for lang in languages if not value.get(lang)]
 
 
 def publish_check(questionnaire: Questionnaire) -> PublishCheck:
     """What stops publishing (errors) and which translations are missing (warnings)."""
     check = PublishCheck()
     err, warn = check.errors.append, check.warnings.append
-    answerable = [q for q in questionnaire.questions if q.type != QuestionType.INFO]
+    answerable = [q for q in questionnaire.questions if kind_of(q).answerable]
     if not answerable:
         err(Check(_("There is no question to answer. Add at least one question that is not information text.")))
-    if not _texts(questionnaire.title).get("nb"):
+    if not texts(questionnaire.title).get("nb"):
         err(Check(_("The questionnaire has no title in bokmål."), _("Title")))
 
     def texts_of(place: str, named: list[tuple[str, dict, bool]], **ids) -> None:
-        missing_nb = [name for name, texts, needed in named if (needed or _texts(texts)) and not _texts(texts).get("nb")]
+        missing_nb = [name for name, value, needed in named if (needed or texts(value)) and not texts(value).get("nb")]
         if missing_nb:
             err(Check(_("No bokmål text for: %(what)s.", what=", ".join(missing_nb)), place, **ids))
-        missing = sorted({lang for name, texts, needed in named if _texts(texts).get("nb") for lang in _missing(texts)},
+        missing = sorted({lang for name, value, needed in named if texts(value).get("nb") for lang in _missing(value)},
                          key=LANGUAGES.index)
         if missing:
             warn(Check(_("Not translated to %(languages)s; the respondent will see the bokmål text.",
@@ -260,20 +245,13 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
                  section_id=section.id)
         for question in sorted(section.questions, key=lambda q: q.position):
             qplace = _("Question %(key)s", key=question.key)
-            named = [(_("question text"), question.text, True), (_("help text"), question.help, False)]
-            if question.type == QuestionType.SCALE:
-                named += [(_("label of the lowest point"), question.low_label, False),
-                          (_("label of the highest point"), question.high_label, False)]
-            if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-                named += [(_("choice %(value)s", value=c.value), c.label, True) for c in question.choices]
-                least = 2 if question.type == QuestionType.SINGLE else 1
-                if len(question.choices) < least:
-                    err(Check(_("A single-choice question needs at least two choices.") if least == 2
-                              else _("A multiple-choice question needs at least one choice."), qplace, question_id=question.id))
-            texts_of(qplace, named, question_id=question.id)
-            problem = _history_problem(question.key, question.type, question.scale_min, question.scale_max, history)
-            if problem:
-                err(Check(problem, qplace, question_id=question.id))
+            kind = kind_of(question)
+            for message in kind.publish_errors(question):
+                err(Check(message, qplace, question_id=question.id))
+            texts_of(qplace, [(_("question text"), question.text, True), (_("help text"), question.help, False),
+                              *kind.named_texts(question)], question_id=question.id)
+            if problem := _history_problem(question.key, kind, question, history):
+                err(Check(problem.message, qplace, question_id=question.id))
     previous = queries.published(questionnaire.key)
     if previous is not None and previous.version < questionnaire.version and \
             jsonformat.to_dict(previous) == jsonformat.to_dict(questionnaire):
@@ -305,7 +283,7 @@ def publish(questionnaire: Questionnaire) -> PublishCheck:
 def add_section(questionnaire: Questionnaire, title: dict, intro: dict | None = None) -> Section:
     """A new section at the end. Flushes."""
     _require_draft(questionnaire)
-    section = Section(title=_check_texts(title, "title"), intro=_check_texts(intro or {}, "intro", LONG_TEXT_LIMIT),
+    section = Section(title=check_texts(title, "title"), intro=check_texts(intro or {}, "intro", LONG),
                       position=len(questionnaire.sections))
     _sorted_sections(questionnaire).append(section)
     _renumber(questionnaire.sections)
@@ -315,8 +293,8 @@ def add_section(questionnaire: Questionnaire, title: dict, intro: dict | None = 
 
 def update_section(section: Section, title: dict, intro: dict | None) -> None:
     _require_draft(section.questionnaire)
-    section.title = _check_texts(title, "title")
-    section.intro = _check_texts(intro or {}, "intro", LONG_TEXT_LIMIT)
+    section.title = check_texts(title, "title")
+    section.intro = check_texts(intro or {}, "intro", LONG)
     db.session.flush()
 
 
@@ -375,11 +353,6 @@ class QuestionData:
         )
 
 
-def default_scale(questionnaire: Questionnaire) -> tuple[int, int]:
-    """1-5 for employee surveys, 1-6 for citizen and service-user surveys (DESIGN.md §4)."""
-    return (1, 5) if questionnaire.kind == QuestionnaireKind.EMPLOYEE else (1, 6)
-
-
 def suggest_key(questionnaire: Questionnaire, prefix: str = "q") -> str:
     used = {q.key for q in questionnaire.questions}
     n = len(used) + 1
@@ -388,23 +361,15 @@ def suggest_key(questionnaire: Questionnaire, prefix: str = "q") -> str:
     return f"{prefix}{n}"
 
 
-def _history_problem(key: str, kind: QuestionType, scale_min, scale_max, history: dict) -> str | None:
+def _history_problem(key: str, kind: QuestionKind, data, history: dict) -> QuestionnaireError | None:
+    """Why the question `data` (of type `kind`) cannot have `key` after the published versions in `history`."""
     earlier = history.get(key)
-    if earlier is None:
-        return None
-    if QuestionType(kind) != earlier.type:
-        return _("In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
-                 "question of another type needs a new key.", version=earlier.version, key=key, type=TYPE_LABELS[earlier.type.value])
-    if earlier.type == QuestionType.SCALE and (scale_min, scale_max) != (earlier.scale_min, earlier.scale_max):
-        return _("In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
-                 "key, so a question on another scale needs a new key.", version=earlier.version, key=key,
-                 low=earlier.scale_min, high=earlier.scale_max)
-    return None
+    return None if earlier is None else kind.history_problem(key, earlier, data)
 
 
 def _clean_question_data(questionnaire: Questionnaire, data: QuestionData, question: Question | None) -> QuestionData:
     """Check a question's data field by field; QuestionnaireError names the form field."""
-    kind = QuestionType(data.type)
+    kind = TYPES[data.type]
     key = _check_key(data.key)
     other = queries.question_by_key(questionnaire, key)
     if other is not None and other is not question:
@@ -415,50 +380,15 @@ def _clean_question_data(questionnaire: Questionnaire, data: QuestionData, quest
             "The key %(key)s is used in version %(version)s, which is published. Results are compared by key, "
             "so it cannot change. Add a new question if the meaning has changed.",
             key=question.key, version=history[question.key].version), field="key")
-    clean = QuestionData(key=key, type=kind, text=_check_texts(data.text, "text", LONG_TEXT_LIMIT, required=True),
-                         help=_check_texts(data.help, "help", LONG_TEXT_LIMIT),
-                         required=bool(data.required) and kind != QuestionType.INFO)
-    if kind == QuestionType.SCALE:
-        low, high = data.scale_min, data.scale_max
-        if low is None or not 0 <= low <= 10:
-            raise QuestionnaireError(_("The lowest point is a whole number from 0 to 10."), field="scale_min")
-        if high is None or not 1 <= high <= 11:
-            raise QuestionnaireError(_("The highest point is a whole number from 1 to 11."), field="scale_max")
-        if low >= high:
-            raise QuestionnaireError(_("The highest point must be above the lowest."), field="scale_max")
-        clean.scale_min, clean.scale_max = low, high
-        clean.low_label = _check_texts(data.low_label, "low_label")
-        clean.high_label = _check_texts(data.high_label, "high_label")
-        clean.dont_know = bool(data.dont_know)
-    elif kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        seen: dict[str, int] = {}
-        for i, (value, label) in enumerate(data.choices):
-            value = (value or "").strip()
-            if not CHOICE_VALUE_PATTERN.match(value):
-                raise QuestionnaireError(_("Write a value of 1 to 64 characters without spaces, commas or semicolons."),
-                                         field=f"choices-{i}-value")
-            if value in seen:
-                raise QuestionnaireError(_("Choice %(other)s has this value already; values must be unique.",
-                                           other=seen[value] + 1), field=f"choices-{i}-value")
-            seen[value] = i
-            clean.choices.append((value, _check_texts(label, f"choices-{i}-label", required=True)))
-    elif kind == QuestionType.NUMBER:
-        if data.min_value is not None and data.max_value is not None and data.min_value > data.max_value:
-            raise QuestionnaireError(_("The largest number must not be below the smallest."), field="max_value")
-        clean.min_value, clean.max_value = data.min_value, data.max_value
-        clean.integer_only = bool(data.integer_only)
-    elif kind == QuestionType.TEXT:
-        if data.max_length is not None and not 1 <= data.max_length <= 10000:
-            raise QuestionnaireError(_("Allow from 1 to 10000 characters."), field="max_length")
-        clean.max_length = data.max_length
-    problem = _history_problem(key, kind, clean.scale_min, clean.scale_max, history)
-    if problem:
-        raise QuestionnaireError(problem, field="scale_min" if kind == QuestionType.SCALE and
-                                 history[key].type == QuestionType.SCALE else "type")
+    clean = QuestionData(key=key, type=kind.name, text=check_texts(data.text, "text", LONG, required=True),
+                         help=check_texts(data.help, "help", LONG), required=bool(data.required) and kind.answerable)
+    kind.clean_settings(data, clean)
+    if problem := _history_problem(key, kind, clean, history):
+        raise problem
     if question is not None:
         for indicator in questionnaire.indicators:
             if question in indicator.questions:
-                if kind != QuestionType.SCALE:
+                if not kind.for_indicators:
                     raise QuestionnaireError(_(
                         "The question is part of the indicator %(indicator)s, which takes scale questions only. "
                         "Take it out of the indicator first.", indicator=indicator.key), field="type")
@@ -478,7 +408,7 @@ def _apply(question: Question, data: QuestionData) -> None:
     question.low_label, question.high_label, question.dont_know = data.low_label, data.high_label, data.dont_know
     question.min_value, question.max_value, question.integer_only = data.min_value, data.max_value, data.integer_only
     question.max_length = data.max_length
-    current = [(c.value, _texts(c.label)) for c in sorted(question.choices, key=lambda c: c.position)]
+    current = [(c.value, texts(c.label)) for c in sorted(question.choices, key=lambda c: c.position)]
     if current != data.choices:
         if question.choices:
             question.choices.clear()
@@ -515,37 +445,16 @@ def update_question(question: Question, data: QuestionData, section: Section | N
     _check_whole(questionnaire)
 
 
-def _data_as_type(question: Question, kind: QuestionType) -> QuestionData:
-    """The question's data as another type: keys and texts stay; choices that are the numbers of a
-    scale become its points (and the first and last labels its end labels), and the other way round."""
-    data = QuestionData.of(question)
-    old = QuestionType(question.type)
-    data.type = kind
-    if kind == QuestionType.SCALE and old != QuestionType.SCALE:
-        values = [v for v, _label in data.choices]
-        numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
-        if len(values) >= 2 and len(numbers) == len(values) and numbers == list(range(numbers[0], numbers[0] + len(numbers))) \
-                and 0 <= numbers[0] <= 10 and numbers[-1] <= 11:
-            data.scale_min, data.scale_max = numbers[0], numbers[-1]
-            data.low_label, data.high_label = data.choices[0][1], data.choices[-1][1]
-        else:
-            data.scale_min, data.scale_max = default_scale(question.questionnaire)
-        data.choices = []
-    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE) and old == QuestionType.SCALE:
-        low, high = question.scale_min or 1, question.scale_max or 5
-        data.choices = []
-        for point in range(low, high + 1):
-            label = {lang: str(point) for lang in LANGUAGES}
-            ends = question.low_label if point == low else question.high_label if point == high else {}
-            for lang, text in jsonformat.texts(ends).items():
-                label[lang] = f"{point} – {text}"
-            data.choices.append((str(point), label))
-    return data
-
-
 def change_type(question: Question, kind: QuestionType) -> None:
-    """Make a draft question another type, keeping what carries over (see _data_as_type). Flushes."""
-    update_question(question, _data_as_type(question, kind))
+    """Make a draft question another type: the key and texts stay, and the new type keeps what
+    carries over (see QuestionKind.adopt: choices that are numbers become a scale, and a scale's
+    points become choices). Flushes."""
+    data = QuestionData.of(question)
+    data.type = QuestionType(kind)
+    new, old = TYPES[kind], kind_of(question)
+    if new is not old:
+        new.adopt(data, question)
+    update_question(question, data)
 
 
 def _move_to(question: Question, section: Section, index: int) -> None:
@@ -612,10 +521,10 @@ def _clean_indicator_data(questionnaire: Questionnaire, data: IndicatorData, ind
     other = next((i for i in questionnaire.indicators if i.key == key), None)
     if other is not None and other is not indicator:
         raise QuestionnaireError(_("Another indicator in this questionnaire has the key %(key)s.", key=key), field="key")
-    name = _check_texts(data.name, "name", required=True)
+    name = check_texts(data.name, "name", required=True)
     scales = set()
     for q in data.items:
-        if q.questionnaire is not questionnaire or q.type != QuestionType.SCALE:
+        if q.questionnaire is not questionnaire or not kind_of(q).for_indicators:
             raise QuestionnaireError(_("Choose scale questions of this questionnaire."), field="items")
         scales.add((q.scale_min, q.scale_max))
     if len(scales) > 1:
@@ -680,9 +589,8 @@ def _history_path_problems(questionnaire: Questionnaire) -> list[Problem]:
     problems = []
     for i, section in enumerate(questionnaire.sections):
         for j, question in enumerate(section.questions):
-            message = _history_problem(question.key, question.type, question.scale_min, question.scale_max, history)
-            if message:
-                problems.append(Problem(message, path=f"sections[{i}].questions[{j}].type"))
+            if problem := _history_problem(question.key, kind_of(question), question, history):
+                problems.append(Problem(problem.message, path=f"sections[{i}].questions[{j}].type"))
     return problems
 
 
@@ -724,8 +632,6 @@ def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -
     Raises InvalidQuestionnaire for a file with errors and UnsupportedContent for an XLSForm with rows
     Helhet cannot represent (unless skip_unsupported); in both cases nothing is imported.
     """
-    from surveys import xlsform
-
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".json":
         return ImportResult(import_data(jsonformat.loads(content)), [])

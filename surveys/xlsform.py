@@ -48,10 +48,11 @@ from pyxform.survey import Survey
 from pyxform.xls2json import RE_BEGIN_CONTROL, RE_END_CONTROL, RE_SELECT
 from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 
+from helhet.config import LANGUAGES
 from helhet.edge import describe, first_control
 from helhet.problems import Problem
 from surveys.errors import InvalidQuestionnaire, UnsupportedContent
-from surveys.jsonformat import FORMAT, FORMAT_VERSION, LANGUAGES
+from surveys.jsonformat import FORMAT, FORMAT_VERSION
 
 SURVEY, CHOICES, SETTINGS = constants.SURVEY, constants.CHOICES, constants.SETTINGS
 LIST_NAME = constants.LIST_NAME_S
