@@ -53,6 +53,8 @@ from helhet.edge import describe, first_control
 from helhet.problems import Problem
 from surveys.errors import InvalidQuestionnaire, UnsupportedContent
 from surveys.jsonformat import FORMAT, FORMAT_VERSION
+from surveys.models import QuestionType
+from surveys.questiontypes import TYPES
 
 SURVEY, CHOICES, SETTINGS = constants.SURVEY, constants.CHOICES, constants.SETTINGS
 LIST_NAME = constants.LIST_NAME_S
@@ -505,13 +507,14 @@ class _Converter:
                     "The type %(type)s (choices from a file, an external list or ranking) cannot be represented.",
                     type=raw_type), _("With “skip”, the row is left out."))
                 return None
-            question = {"type": "single" if meaning == constants.SELECT_ONE else "multiple"}
+            one = meaning == constants.SELECT_ONE
+            question = {"type": QuestionType.SINGLE.value if one else QuestionType.MULTIPLE.value}
         elif kind in TEXT_TYPES:
-            question = {"type": "text"}
+            question = {"type": QuestionType.TEXT.value}
         elif kind in INTEGER_TYPES or kind in DECIMAL_TYPES:
-            question = {"type": "number", "integer": kind in INTEGER_TYPES}
+            question = {"type": QuestionType.NUMBER.value, "integer": kind in INTEGER_TYPES}
         elif kind in NOTE_TYPES:
-            question = {"type": "info"}
+            question = {"type": QuestionType.INFO.value}
         elif kind in QUESTION_TYPE_DICT or kind in ("range", "rank", "acknowledge"):
             self.cannot(SURVEY, number, "type", self._type_reason(kind, raw_type), _("With “skip”, the row is left out."))
             return None
@@ -543,10 +546,10 @@ class _Converter:
             if select.group("specify_other"):
                 self.cannot(SURVEY, number, "type", _("“Or specify other” (a free-text other option) cannot be represented."),
                             _("With “skip”, the question is imported without the other option."))
-            if question["type"] == "single":
+            if one:
                 self.maybe_scale(row, number, columns, list_name, choices)
         self.cell_issues(row, columns, labels, hints, number, question=question)
-        if question["type"] != "info":
+        if TYPES[question["type"]].answerable:
             question["required"] = self.required(row, number, columns)
         return question
 
@@ -647,36 +650,47 @@ class _Converter:
     @staticmethod
     def constraint(question: dict | None, value: str) -> bool:
         """Apply a constraint Helhet can honour to the question; False when it cannot."""
-        if question is None:
+        if question is None or question["type"] not in CONSTRAINTS:
             return False
         parts = [p.strip() for p in re.split(r"\s+and\s+", value.strip()) if p.strip()]
-        if question["type"] == "number":
-            low = high = None
-            for part in parts:
-                match = CONSTRAINT_TERM.match(part)
-                if not match:
-                    return False
-                op, bound = match.group(1), float(match.group(2))
-                if op in (">", "<"):
-                    if not question.get("integer") or not bound.is_integer():
-                        return False
-                    bound += 1 if op == ">" else -1
-                if op.startswith(">"):
-                    low = bound if low is None else max(low, bound)
-                else:
-                    high = bound if high is None else min(high, bound)
-            for name, bound in (("min", low), ("max", high)):
-                if bound is not None:
-                    question[name] = int(bound) if bound.is_integer() else bound
+        return CONSTRAINTS[question["type"]](question, parts)
+
+
+def _number_range(question: dict, parts: list[str]) -> bool:
+    """". >= 0 and . <= 120" as the smallest and largest number allowed."""
+    low = high = None
+    for part in parts:
+        match = CONSTRAINT_TERM.match(part)
+        if not match:
+            return False
+        op, bound = match.group(1), float(match.group(2))
+        if op in (">", "<"):
+            if not question.get("integer") or not bound.is_integer():
+                return False
+            bound += 1 if op == ">" else -1
+        if op.startswith(">"):
+            low = bound if low is None else max(low, bound)
+        else:
+            high = bound if high is None else min(high, bound)
+    for name, bound in (("min", low), ("max", high)):
+        if bound is not None:
+            question[name] = int(bound) if bound.is_integer() else bound
+    return True
+
+
+def _text_length(question: dict, parts: list[str]) -> bool:
+    """"string-length(.) <= 200" as the longest answer."""
+    match = LENGTH_TERM.match(parts[0]) if len(parts) == 1 else None
+    if match:
+        limit = int(match.group(2)) - (1 if match.group(1) == "<" else 0)
+        if 1 <= limit <= 10000:
+            question["max_length"] = limit
             return True
-        if question["type"] == "text" and len(parts) == 1:
-            match = LENGTH_TERM.match(parts[0])
-            if match:
-                limit = int(match.group(2)) - (1 if match.group(1) == "<" else 0)
-                if 1 <= limit <= 10000:
-                    question["max_length"] = limit
-                    return True
-        return False
+    return False
+
+
+CONSTRAINTS = {QuestionType.NUMBER.value: _number_range, QuestionType.TEXT.value: _text_length}
+"""The constraints Helhet can honour, by our question type: they become the type's own settings."""
 
 
 def convert(content: bytes, filename: str = "", skip_unsupported: bool = False) -> Converted:
