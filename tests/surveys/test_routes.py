@@ -126,6 +126,23 @@ def test_a_leader_cannot_open_or_change_questionnaires(leader_client, app):
     assert not queries.get(q.id).is_published
 
 
+def test_a_section_question_or_indicator_of_another_questionnaire_is_not_found_and_not_changed(admin_en):
+    mine, other = make_small_questionnaire("mitt"), make_small_questionnaire("annet")
+    db.session.commit()
+    before = jsonformat.dumps(other)
+    section, question, indicator = other.sections[0], other.sections[0].questions[0], other.indicators[0]
+    for method, path in [("GET", f"deler/{section.id}"), ("POST", f"deler/{section.id}/flytt"),
+                         ("POST", f"deler/{section.id}/slett"), ("GET", f"sporsmal/{question.id}"),
+                         ("POST", f"sporsmal/{question.id}/type"), ("POST", f"sporsmal/{question.id}/slett"),
+                         ("POST", f"indikatorer/{indicator.id}"), ("POST", f"indikatorer/{indicator.id}/slett"),
+                         ("GET", f"deler/{section.id}/sporsmal/ny/scale")]:
+        response = admin_en.open(f"{BASE}/{mine.id}/{path}", method=method, data={"direction": "up", "type": "text"})
+        assert response.status_code == 404, f"{method} {path}"
+    assert admin_en.get(f"{BASE}/999999/deler/{section.id}").status_code == 404
+    db.session.expire_all()
+    assert jsonformat.dumps(queries.get(other.id)) == before
+
+
 def test_the_preview_checks_answers_like_the_real_page_but_stores_nothing(admin_en):
     q = make_small_questionnaire()
     db.session.commit()
