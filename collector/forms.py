@@ -14,10 +14,12 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, NumberInput
 
 from collector import clock
+from helhet.config import LANGUAGES
 from helhet.forms import HelhetForm
+from helhet.i18n import LANGUAGE_NAMES
 from helhet.problems import HelhetError, attach
 
-LANGUAGE_CHOICES = [("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")]
+LANGUAGE_CHOICES = [(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES]
 
 
 class CodeForm(HelhetForm):

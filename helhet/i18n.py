@@ -10,10 +10,11 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 
+from helhet.config import LANGUAGES
 from helhet.extensions import babel
 
 # Accept-Language tags that mean one of our languages ("no" is Norwegian, written as bokmål).
-ALIASES = {"no": "nb", "nb": "nb", "nn": "nn", "en": "en"}
+ALIASES = {"no": "nb", **{lang: lang for lang in LANGUAGES}}
 
 
 def select_locale() -> str:
@@ -39,7 +40,7 @@ def localized(texts: dict | None, language: str | None = None) -> str:
     if not texts:
         return ""
     language = language or current_language()
-    for lang in (language, "nb", "nn", "en"):
+    for lang in (language, *LANGUAGES):
         if texts.get(lang):
             return texts[lang]
     return next((v for v in texts.values() if v), "")

@@ -7,14 +7,11 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 
 from helhet import passwords
 from helhet.forms import HelhetForm, IntegerField
-from helhet.models import Role, UnitLevel
+from helhet.labels import LEVEL_LABELS, ROLE_LABELS
+from helhet.models import UnitLevel
 
-ROLE_CHOICES = [(Role.ADMIN.value, _l("Administrator")), (Role.LEADER.value, _l("Leader"))]
-LEVEL_CHOICES = [
-    (UnitLevel.MUNICIPALITY.value, _l("Municipality")),
-    (UnitLevel.SECTOR.value, _l("Sector")),
-    (UnitLevel.UNIT.value, _l("Unit")),
-]
+ROLE_CHOICES = list(ROLE_LABELS.items())
+LEVEL_CHOICES = list(LEVEL_LABELS.items())
 
 
 class UserForm(HelhetForm):

@@ -22,6 +22,7 @@ from helhet.admin.forms import (
 )
 from helhet.auth import start_session
 from helhet.extensions import db
+from helhet.labels import LEVEL_LABELS, ROLE_LABELS
 from helhet.models import OrgUnit, Role, UnitLevel, User
 from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
@@ -50,7 +51,7 @@ def dashboard():
 @bp.get("/brukere")
 @admin_only
 def users():
-    return render_template("admin/users.html", users=queries.all_users())
+    return render_template("admin/users.html", users=queries.all_users(), role_labels=ROLE_LABELS)
 
 
 @bp.route("/brukere/ny", methods=["GET", "POST"])
@@ -120,7 +121,7 @@ def reset_password(user_id: int):
 @bp.get("/enheter")
 @admin_only
 def units():
-    return render_template("admin/units.html", tree=queries.flattened())
+    return render_template("admin/units.html", tree=queries.flattened(), level_labels=LEVEL_LABELS)
 
 
 @bp.route("/enheter/ny", methods=["GET", "POST"])
