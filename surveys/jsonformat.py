@@ -236,22 +236,6 @@ def format_path(parts) -> str:
     return out
 
 
-def _json_kind(value) -> str:
-    if isinstance(value, bool):
-        return _("true or false")
-    if isinstance(value, dict):
-        return _("an object {…}")
-    if isinstance(value, list):
-        return _("a list […]")
-    if isinstance(value, str):
-        return _("a text")
-    if isinstance(value, int):
-        return _("a whole number")
-    if isinstance(value, float):
-        return _("a number")
-    return _("null")
-
-
 TYPE_WORDS = {
     "string": lambda: _("a text"),
     "integer": lambda: _("a whole number"),
@@ -259,7 +243,17 @@ TYPE_WORDS = {
     "boolean": lambda: _("true or false"),
     "object": lambda: _("an object {…}"),
     "array": lambda: _("a list […]"),
+    "null": lambda: _("null"),
 }
+"""A JSON Schema type in words (translated when asked)."""
+
+PYTHON_TYPES = (("boolean", bool), ("object", dict), ("array", list), ("string", str), ("integer", int), ("number", float))
+
+
+def _json_kind(value) -> str:
+    """What kind of JSON value `value` is, in words."""
+    name = next((name for name, python in PYTHON_TYPES if isinstance(value, python)), "null")
+    return TYPE_WORDS[name]()
 
 
 def _quoted_names(message: str) -> list[str]:

@@ -173,12 +173,16 @@ def new_version(questionnaire: Questionnaire) -> Questionnaire:
         raise QuestionnaireError(_(
             "%(key)s already has a draft (version %(version)s). Edit that one, or delete it first.",
             key=questionnaire.key, version=existing.version))
-    copy = jsonformat.from_dict(jsonformat.to_dict(questionnaire))
-    copy.version = queries.next_version(questionnaire.key)
-    db.session.add(copy)
+    return _add_next_version(jsonformat.from_dict(jsonformat.to_dict(questionnaire)), "questionnaire.new_version")
+
+
+def _add_next_version(questionnaire: Questionnaire, event: str) -> Questionnaire:
+    """Add a new questionnaire as the next version of its key, recorded in the audit log as `event`."""
+    questionnaire.version = queries.next_version(questionnaire.key)
+    db.session.add(questionnaire)
     db.session.flush()
-    audit.record("questionnaire.new_version", _name(copy))
-    return copy
+    audit.record(event, _name(questionnaire))
+    return questionnaire
 
 
 @dataclass(frozen=True)
@@ -610,11 +614,7 @@ def import_data(data) -> Questionnaire:
     problems = _history_path_problems(questionnaire)
     if problems:
         raise InvalidQuestionnaire(problems)
-    questionnaire.version = queries.next_version(questionnaire.key)
-    db.session.add(questionnaire)
-    db.session.flush()
-    audit.record("questionnaire.imported", _name(questionnaire))
-    return questionnaire
+    return _add_next_version(questionnaire, "questionnaire.imported")
 
 
 @dataclass(frozen=True)
