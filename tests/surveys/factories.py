@@ -17,16 +17,18 @@ def make_section(questionnaire: Questionnaire, title: str = "Del", **texts) -> S
     return services.add_section(questionnaire, {"nb": title, **texts})
 
 
+SETTINGS = {
+    QuestionType.SCALE: {"scale_min": 1, "scale_max": 6, "low_label": {"nb": "Helt uenig"}, "high_label": {"nb": "Helt enig"}},
+    QuestionType.SINGLE: {"choices": [("ja", {"nb": "Ja"}), ("nei", {"nb": "Nei"})]},
+    QuestionType.MULTIPLE: {"choices": [("ja", {"nb": "Ja"}), ("nei", {"nb": "Nei"})]},
+}
+
+
 def make_question(section: Section, key: str, type: str = "scale", text: str | None = None, **props) -> Question:
     """A question; scale questions default to 1-6 with end labels, choice questions to yes/no."""
     kind = QuestionType(type)
     data = services.QuestionData(key=key, type=kind, text={"nb": text or f"Spørsmål {key}"})
-    if kind == QuestionType.SCALE:
-        data.scale_min, data.scale_max = 1, 6
-        data.low_label, data.high_label = {"nb": "Helt uenig"}, {"nb": "Helt enig"}
-    if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-        data.choices = [("ja", {"nb": "Ja"}), ("nei", {"nb": "Nei"})]
-    for name, value in props.items():
+    for name, value in {**SETTINGS.get(kind, {}), **props}.items():
         setattr(data, name, value)
     return services.add_question(section, data)
 
