@@ -40,6 +40,12 @@ from surveys.values import SHORT, fill_texts, form_texts, number, text_fields
 KEY_HINT = _l("Lowercase letters a–z, digits and _, starting with a letter. Results are compared across versions by this key.")
 
 
+def key_field() -> StringField:
+    """The key of a questionnaire, question or indicator (surveys.services says which keys are allowed)."""
+    return StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
+                       render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
@@ -75,8 +81,7 @@ def lock(field, why) -> None:
 
 
 class QuestionnaireForm(EditorForm):
-    key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
-                      render_kw={"autocomplete": "off", "spellcheck": "false"})
+    key = key_field()
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
     title_nb, title_nn, title_en = text_fields(_l("Title"))
     description_nb, description_nn, description_en = text_fields(
@@ -123,8 +128,7 @@ class QuestionForm(EditorForm):
 
     kind: QuestionKind
     _renames: dict[str, str] = {}
-    key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
-                      render_kw={"autocomplete": "off", "spellcheck": "false"})
+    key = key_field()
     section = SelectField(_l("Section"), coerce=_optional_int)
     text_nb, text_nn, text_en = text_fields(_l("Question text"), long=True)
     help_nb, help_nn, help_en = text_fields(_l("Help text"), long=True,
@@ -186,8 +190,7 @@ class IndicatorForm(EditorForm):
     """An indicator; `items` offers the questionnaire's scale questions (see of())."""
 
     _offered: dict[int, Question] = {}
-    key = StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
-                      render_kw={"autocomplete": "off", "spellcheck": "false"})
+    key = key_field()
     name_nb, name_nn, name_en = text_fields(_l("Name"))
     dimension = SelectField(_l("Dimension"), choices=list(DIMENSION_LABELS.items()))
     items = CheckboxesField(_l("Scale questions in the indicator"), coerce=int,
