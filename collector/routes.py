@@ -8,6 +8,8 @@ the page's valid answers and shows the same page again, with what was typed, in 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import (
     abort,
     current_app,
@@ -23,6 +25,7 @@ from flask_babel import refresh
 
 from collector import bp, queries, services
 from collector.forms import CodeForm
+from collector.queries import DraftRef
 from collector.survey import Survey, load
 from helhet.access import public
 from helhet.extensions import db, limiter
@@ -68,12 +71,34 @@ def current_draft():
     return queries.draft_ref(session.get(SESSION_KEY))
 
 
-def no_draft():
-    """No answers in progress in this browser: start from the code page, or say so on a POST."""
+def no_draft(kind: str = "no_draft"):
+    """No answers in progress in this browser: start from the code page, or say so (`kind`) on a POST."""
     if request.method == "GET":
         flash(_("Enter your code, or open the link you were given, to start answering."), "info")
         return redirect(url_for(".enter_code"), 303)
-    return status_page("no_draft", 409)
+    return status_page(kind, 409)
+
+
+def with_open_draft(when_gone: str = "no_draft"):
+    """Load what an answer view is about once: the browser's draft and its survey, passed to the
+    view as `ref` and `survey`, while the round is open. Without a draft the view is not called
+    (a POST shows the status page `when_gone`); outside the round's time it shows why."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            ref = current_draft()
+            if ref is None:
+                return no_draft(when_gone)
+            try:
+                services.check_open(ref.campaign_id, ref.opens_at, ref.closes_at)
+            except services.RoundNotOpen as error:
+                return round_status_page(error)
+            return view(ref, load(ref.questionnaire_id, ref.published_at), *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def page_answers(form) -> tuple[dict, bool]:
@@ -158,15 +183,8 @@ def open_link(link_token: str):
 
 @bp.route("/svar/side/<int:page>", methods=["GET", "POST"])
 @public
-def answer_page(page: int):
-    ref = current_draft()
-    if ref is None:
-        return no_draft()
-    try:
-        services.check_open(ref.campaign_id, ref.opens_at, ref.closes_at)
-    except services.RoundNotOpen as error:
-        return round_status_page(error)
-    survey = load(ref.questionnaire_id, ref.published_at)
+@with_open_draft()
+def answer_page(ref: DraftRef, survey: Survey, page: int):
     current = survey.page(page) or abort(404)
     review = request.values.get("review") == "1"
     language = current_language()
@@ -219,18 +237,9 @@ def summary(survey: Survey, answers: dict) -> list[tuple]:
 @bp.route("/svar/send", methods=["GET", "POST"])
 @public
 @limiter.limit(configured_limit("RATELIMIT_SUBMIT"), methods=["POST"])
-def review():
-    ref = current_draft()
-    if ref is None:
-        if request.method == "POST":
-            return status_page("already_sent", 409)
-        return no_draft()
-    try:
-        services.check_open(ref.campaign_id, ref.opens_at, ref.closes_at)
-    except services.RoundNotOpen as error:
-        return round_status_page(error)
-    survey = load(ref.questionnaire_id, ref.published_at)
-    status = 200
+@with_open_draft(when_gone="already_sent")  # a second click on Send finds the draft gone
+def review(ref: DraftRef, survey: Survey):
+    response_status = 200
     problems = []
     if request.method == "POST":
         if lang := requested_language():
@@ -240,7 +249,7 @@ def review():
                 services.submit(ref, survey, client=client_key())
             except services.IncompleteAnswers as error:
                 db.session.rollback()
-                problems, status = error.problems, 422
+                problems, response_status = error.problems, 422
             except (services.CodeAlreadyUsed, services.AlreadySent):
                 db.session.rollback()
                 session.pop(SESSION_KEY, None)
@@ -250,7 +259,7 @@ def review():
                 session.pop(SESSION_KEY, None)
                 return redirect(url_for(".thank_you"), 303)
     return render_template("collector/review.html", survey=survey, sections=summary(survey, ref.answers),
-                           problems=problems), status
+                           problems=problems), response_status
 
 
 @bp.get("/svar/takk")

@@ -28,6 +28,11 @@ from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
 
 
+def _chosen_unit(unit_id: int | None) -> OrgUnit | None:
+    """The unit a select list names (its value is the unit's id; empty for none)."""
+    return db.session.get(OrgUnit, unit_id) if unit_id else None
+
+
 def unit_choices(empty_label: str, exclude: OrgUnit | None = None) -> list[tuple]:
     """Units as indented select options; `exclude` leaves out a unit and everything below it."""
     hidden = set()
@@ -57,42 +62,37 @@ def users():
 @bp.route("/brukere/ny", methods=["GET", "POST"])
 @admin_only
 def new_user():
-    form = NewUserForm()
-    form.unit.choices = unit_choices(_("No unit (administrators)"))
-    if form.validate_on_submit():
-        try:
-            user = user_service.create_user(
-                form.email.data, form.password.data, Role(form.role.data),
-                db.session.get(OrgUnit, form.unit.data) if form.unit.data else None, form.name.data,
-            )
-        except user_service.UserError as error:
-            attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("The user %(email)s was created.", email=user.email), "success")
-            return redirect(url_for(".users"), 303)
-    return render_template("admin/user_form.html", form=form, user=None), status(form)
+    return _user_form(None)
 
 
 @bp.route("/brukere/<int:user_id>", methods=["GET", "POST"])
 @admin_only
 def edit_user(user_id: int):
-    user = db.get_or_404(User, user_id)
-    form = UserForm(obj=user, data={"role": user.role.value, "unit": user.unit_id})
+    return _user_form(db.get_or_404(User, user_id))
+
+
+def _user_form(user: User | None):
+    """A new user (email, password, role, unit, name), or the role, unit, name and active of one."""
+    if user is None:
+        form = NewUserForm()
+    else:
+        form = UserForm(obj=user, data={"role": user.role.value, "unit": user.unit_id})
+        del form.email  # the email is the sign-in name; create a new user to change it
     form.unit.choices = unit_choices(_("No unit (administrators)"))
-    del form.email  # the email is the sign-in name; create a new user to change it
     if form.validate_on_submit():
+        role, unit = Role(form.role.data), _chosen_unit(form.unit.data)
         try:
-            user_service.update_user(
-                user, Role(form.role.data),
-                db.session.get(OrgUnit, form.unit.data) if form.unit.data else None,
-                form.name.data or "", form.active.data,
-            )
+            if user is None:
+                user = user_service.create_user(form.email.data, form.password.data, role, unit, form.name.data)
+                message = _("The user %(email)s was created.", email=user.email)
+            else:
+                user_service.update_user(user, role, unit, form.name.data or "", form.active.data)
+                message = _("The changes to %(email)s were saved.", email=user.email)
         except user_service.UserError as error:
             attach(form, error)
         else:
             db.session.commit()
-            flash(_("The changes to %(email)s were saved.", email=user.email), "success")
+            flash(message, "success")
             return redirect(url_for(".users"), 303)
     return render_template("admin/user_form.html", form=form, user=user), status(form)
 
@@ -141,7 +141,7 @@ def _unit_form(unit: OrgUnit):
     form = UnitForm(obj=unit if unit.id else None, data=data)
     form.parent.choices = unit_choices(_("Nothing (this is the municipality)"), exclude=unit)
     if form.validate_on_submit():
-        parent = db.session.get(OrgUnit, form.parent.data) if form.parent.data else None
+        parent = _chosen_unit(form.parent.data)
         try:
             unit_service.save_unit(unit, form.code.data, form.name.data, UnitLevel(form.level.data), parent)
         except unit_service.UnitError as error:
