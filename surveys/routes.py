@@ -79,21 +79,21 @@ PARTS = {"section_id": ("section", Section), "question_id": ("question", Questio
 
 def reads(view: Callable) -> Callable:
     """The view gets the questionnaire its address names (and the section, question or indicator), or 404."""
-    return _loading(view, edits=False)
+    return _loading(view, guard=False)
 
 
 def edits(view: Callable) -> Callable:
     """As `reads`; a published version goes back to its overview instead, saying it cannot change."""
-    return _loading(view, edits=True)
+    return _loading(view, guard=True)
 
 
-def _loading(view: Callable, edits: bool) -> Callable:
+def _loading(view: Callable, guard: bool) -> Callable:
     @wraps(view)
     def load(questionnaire_id: int, **args):
         questionnaire = queries.get(questionnaire_id)
         if questionnaire is None:
             abort(404)
-        if edits and questionnaire.is_published:
+        if guard and questionnaire.is_published:
             flash(_("Version %(version)s is published and cannot be changed. Make a new version to edit it.",
                     version=questionnaire.version), "error")
             return _overview(questionnaire)
