@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from collector import bp as collector_bp
     from helhet.admin import bp as admin_bp
+    from results import bp as results_bp
     from surveys import bp as surveys_bp
 
     app.register_blueprint(web.bp)
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(collector_bp)
+    app.register_blueprint(results_bp)
 
     from helhet import cli  # inline: helhet.cli imports create_app from this module
 

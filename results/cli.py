@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from collector import queries as collector_queries
@@ -24,7 +23,7 @@ from collector.models import CampaignState
 from helhet import queries as core_queries
 from helhet.clitools import fail
 from helhet.edge import first_control
-from results import queries, services
+from results import bp, queries, services
 from results.exports import FORMATS, export_rows
 
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -74,6 +73,4 @@ def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | 
     click.echo(f"Wrote {len(body)} bytes to {out}.", err=True)
 
 
-def register(app: Flask) -> None:
-    """Add `helhet results` to the app's command line."""
-    app.cli.add_command(results_command)
+bp.cli.add_command(results_command)

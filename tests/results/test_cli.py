@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from analysis import SurveyDesign
 from collector import dataset
-from results.cli import register
 from results.exports import EXPORT_COLUMNS
 from tests.results import factories
 from tests.results.factories import make_small_round, r_reference
@@ -25,7 +24,6 @@ NUMBER_COLUMNS = ("n", "estimate", "se", "ci_low", "ci_high", "score_0_100", "fa
 
 @pytest.fixture
 def cli(any_app):
-    register(any_app)
     return any_app.test_cli_runner()
 
 
