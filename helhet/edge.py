@@ -60,12 +60,18 @@ def usable_number(value) -> bool:
 
 
 def refuse_control_characters() -> None:
-    """No page has a control character in its address, and no query parameter holds one."""
+    """No page has a control character in its address, and no query parameter holds one. A posted
+    form whose field names cannot be read (a multipart part named `\\` comes out with no name) is
+    refused too: CSRF protection and the forms expect every field to have one."""
     if CONTROL.search(request.path):
         abort(404)
     for key, values in request.args.lists():
         if CONTROL.search(key) or any(CONTROL.search(value) for value in values):
             abort(400)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and any(
+        not isinstance(key, str) for key in (*request.form.keys(), *request.files.keys())
+    ):
+        abort(400)
 
 
 def init_app(app: Flask) -> None:

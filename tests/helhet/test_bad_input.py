@@ -339,3 +339,17 @@ def test_the_import_page_says_in_bokmal_that_a_header_only_file_has_no_rows(admi
     assert response.status_code == 422
     assert "Fila har kolonnenavn, men ingen rader under dem." in html(response)
     assert unit_count() == before
+
+
+@pytest.mark.parametrize("path", ["/svar", "/logg-inn"])
+def test_a_form_part_without_a_readable_name_is_a_bad_request_not_a_server_error(app, path):
+    """A multipart part named `\\` comes out of the parser with no name at all; CSRF protection then
+    crashed looking for its token among the names."""
+    csrf_app = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = csrf_app.post(path, data={"\\": "x", "code": (io.BytesIO(b"abc"), "f.txt")},
+                                 content_type="multipart/form-data")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
