@@ -4,8 +4,8 @@
 
 Starts the app under gunicorn (sync workers) on 127.0.0.1 against a fresh SQLite database (and,
 when HELHET_BENCH_DATABASE_URL is set, a second run against that PostgreSQL database, whose tables
-are dropped and recreated), with CSRF protection and rate limiting on as in production (limits set
-high enough not to bite). A second process drives it with a bounded load: first a fixed number of
+are dropped and recreated), with CSRF protection and rate limiting on as in production (counted in
+Redis, HELHET_BENCH_REDIS_URL or redis://127.0.0.1:6379; limits set high enough not to bite). A second process drives it with a bounded load: first a fixed number of
 GET /health requests, then a fixed number of respondents, each answering a published 30-question,
 3-page survey with an invitation code:
 
@@ -48,8 +48,11 @@ def instance_settings(database_url: str) -> str:
     return "\n".join([
         f"DATABASE_URL = {database_url!r}",
         "SECRET_KEY = 'bench-secret-key'",
-        # not what is measured; and counted per worker (memory://), Helhet refuses to serve from -w 2
-        "RATELIMIT_ENABLED = False",
+        # as in production: counted in Redis, shared by the workers (memory:// is refused with -w 2);
+        # limits high enough not to bite, so that what is measured is the answering itself
+        f"RATELIMIT_STORAGE_URI = {os.environ.get('HELHET_BENCH_REDIS_URL', 'redis://127.0.0.1:6379')!r}",
+        f"RATELIMIT_KEY_PREFIX = 'bench-{os.getpid()}'",
+        "RATELIMIT_CODE_ENTRY = RATELIMIT_SUBMIT = RATELIMIT_LOGIN = '1000000 per minute'",
         "",
     ])
 
