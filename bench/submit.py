@@ -44,17 +44,20 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*na
 
 # --- set-up (in this process) ---------------------------------------------------------------------
 
+
 def instance_settings(database_url: str) -> str:
-    return "\n".join([
-        f"DATABASE_URL = {database_url!r}",
-        "SECRET_KEY = 'bench-secret-key'",
-        # as in production: counted in Redis, shared by the workers (memory:// is refused with -w 2);
-        # limits high enough not to bite, so that what is measured is the answering itself
-        f"RATELIMIT_STORAGE_URI = {os.environ.get('HELHET_BENCH_REDIS_URL', 'redis://127.0.0.1:6379')!r}",
-        f"RATELIMIT_KEY_PREFIX = 'bench-{os.getpid()}'",
-        "RATELIMIT_CODE_ENTRY = RATELIMIT_SUBMIT = RATELIMIT_LOGIN = '1000000 per minute'",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"DATABASE_URL = {database_url!r}",
+            "SECRET_KEY = 'bench-secret-key'",
+            # as in production: counted in Redis, shared by the workers (memory:// is refused with -w 2);
+            # limits high enough not to bite, so that what is measured is the answering itself
+            f"RATELIMIT_STORAGE_URI = {os.environ.get('HELHET_BENCH_REDIS_URL', 'redis://127.0.0.1:6379')!r}",
+            f"RATELIMIT_KEY_PREFIX = 'bench-{os.getpid()}'",
+            "RATELIMIT_CODE_ENTRY = RATELIMIT_SUBMIT = RATELIMIT_LOGIN = '1000000 per minute'",
+            "",
+        ]
+    )
 
 
 def prepare_database(instance: Path, database_url: str, respondents: int) -> list[str]:
@@ -83,22 +86,43 @@ def prepare_database(instance: Path, database_url: str, respondents: int) -> lis
         db.create_all()
         unit = OrgUnit(code="bench", name="Benkmerke", level=UnitLevel.MUNICIPALITY)
         unit.populations.append(UnitPopulation(period=utcnow().year, count=respondents))
-        questionnaire = Questionnaire(key="bench", version=1, kind=QuestionnaireKind.EMPLOYEE,
-                                      status=QuestionnaireStatus.PUBLISHED, published_at=utcnow(),
-                                      title={"nb": "Benkmerke", "nn": "Benkmerke", "en": "Benchmark"})
+        questionnaire = Questionnaire(
+            key="bench",
+            version=1,
+            kind=QuestionnaireKind.EMPLOYEE,
+            status=QuestionnaireStatus.PUBLISHED,
+            published_at=utcnow(),
+            title={"nb": "Benkmerke", "nn": "Benkmerke", "en": "Benchmark"},
+        )
         for s in range(1, SECTIONS + 1):
             section = Section(position=s, title={"nb": f"Del {s}"})
             for n in range(1, QUESTIONS_PER_SECTION + 1):
-                section.questions.append(Question(
-                    key=f"s{s}q{n}", type=QuestionType.SCALE, position=n, required=True,
-                    text={"nb": f"Spørsmål {s}.{n}"}, scale_min=1, scale_max=6, dont_know=True,
-                    low_label={"nb": "Svært misfornøyd"}, high_label={"nb": "Svært fornøyd"}))
+                section.questions.append(
+                    Question(
+                        key=f"s{s}q{n}",
+                        type=QuestionType.SCALE,
+                        position=n,
+                        required=True,
+                        text={"nb": f"Spørsmål {s}.{n}"},
+                        scale_min=1,
+                        scale_max=6,
+                        dont_know=True,
+                        low_label={"nb": "Svært misfornøyd"},
+                        high_label={"nb": "Svært fornøyd"},
+                    )
+                )
             questionnaire.sections.append(section)
         db.session.add_all([unit, questionnaire])
         db.session.flush()
         campaign = services.create_campaign(
-            name="Benkmerke", questionnaire=questionnaire, units=[unit], opens_at=utcnow() - timedelta(hours=1),
-            closes_at=utcnow() + timedelta(days=1), open_link=False, use_codes=True)
+            name="Benkmerke",
+            questionnaire=questionnaire,
+            units=[unit],
+            opens_at=utcnow() - timedelta(hours=1),
+            closes_at=utcnow() + timedelta(days=1),
+            open_link=False,
+            use_codes=True,
+        )
         codes = services.add_codes(campaign, unit, respondents)
         db.session.commit()
         db.session.remove()
@@ -116,7 +140,9 @@ def count_database(database_url: str) -> tuple[int, int, int]:
     with engine.connect() as connection:
         responses = connection.execute(text("SELECT count(*) FROM response")).scalar_one()
         answers = connection.execute(text("SELECT count(*) FROM answer")).scalar_one()
-        completed = connection.execute(text("SELECT count(*) FROM invitation WHERE status = 'completed'")).scalar_one()
+        completed = connection.execute(
+            text("SELECT count(*) FROM invitation WHERE status = 'completed'")
+        ).scalar_one()
     engine.dispose()
     return responses, answers, completed
 
@@ -134,9 +160,26 @@ def start_server(instance: Path, workers: int) -> tuple[subprocess.Popen, int, P
     env.pop("DATABASE_URL", None)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
-             "--backlog", "2048", "helhet:create_app()"],
-            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-k",
+                "sync",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--backlog",
+                "2048",
+                "helhet:create_app()",
+            ],
+            cwd=str(ROOT),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -163,6 +206,7 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 # --- the load (in a second process) ---------------------------------------------------------------
+
 
 class Client:
     """One browser: a cookie, plain HTTP/1.1 requests (gunicorn's sync workers close each connection)."""
@@ -212,11 +256,15 @@ def respond(client: Client, code: str) -> bool:
         return False
     for s in range(1, SECTIONS + 1):
         form = {"csrf_token": token, "action": "next"}
-        form.update({f"q_s{s}q{n}": str(1 + (n + s) % 6) for n in range(1, QUESTIONS_PER_SECTION + 1)})
+        form.update(
+            {f"q_s{s}q{n}": str(1 + (n + s) % 6) for n in range(1, QUESTIONS_PER_SECTION + 1)}
+        )
         status, _, _ = client.request("POST", f"/svar/side/{s}", form)
         if status != 303:
             return False
-    status, location, _ = client.request("POST", "/svar/send", {"csrf_token": token, "action": "send"})
+    status, location, _ = client.request(
+        "POST", "/svar/send", {"csrf_token": token, "action": "send"}
+    )
     return status == 303 and location.endswith("/svar/takk")
 
 
@@ -272,10 +320,16 @@ def drive(port: int, codes: list[str], clients: int, health_requests: int) -> di
     latencies = [x for c in flow_clients for x in c.latencies]
     health_latencies = [x for c in health_clients for x in c.latencies]
     return {
-        "health_requests": health_done, "health_seconds": health_elapsed,
-        "health_p50": percentile(health_latencies, 0.5), "health_p99": percentile(health_latencies, 0.99),
-        "flow_requests": len(latencies), "flow_seconds": flow_elapsed, "acknowledged": len(acknowledged),
-        "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99), "max": max(latencies, default=0.0),
+        "health_requests": health_done,
+        "health_seconds": health_elapsed,
+        "health_p50": percentile(health_latencies, 0.5),
+        "health_p99": percentile(health_latencies, 0.99),
+        "flow_requests": len(latencies),
+        "flow_seconds": flow_elapsed,
+        "acknowledged": len(acknowledged),
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies, default=0.0),
     }
 
 
@@ -287,6 +341,7 @@ def run_driver() -> None:
 
 # --- one run --------------------------------------------------------------------------------------
 
+
 def run(database_url: str | None, label: str, args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="helhet-bench-"))
     instance = workdir / "instance"
@@ -296,9 +351,19 @@ def run(database_url: str | None, label: str, args) -> dict:
     codes = prepare_database(instance, url, args.respondents)
     process, port, log = start_server(instance, args.workers)
     try:
-        plan = {"port": port, "codes": codes, "clients": args.clients, "health_requests": args.health_requests}
-        driver = subprocess.run([sys.executable, __file__, "--drive"], input=json.dumps(plan), capture_output=True,
-                                text=True, check=False)
+        plan = {
+            "port": port,
+            "codes": codes,
+            "clients": args.clients,
+            "health_requests": args.health_requests,
+        }
+        driver = subprocess.run(
+            [sys.executable, __file__, "--drive"],
+            input=json.dumps(plan),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if driver.returncode != 0:
             raise SystemExit(f"driver failed:\n{driver.stderr[-3000:]}")
         result = json.loads(driver.stdout)
@@ -307,9 +372,13 @@ def run(database_url: str | None, label: str, args) -> dict:
     responses, answers, completed = count_database(url)
     result.update(
         label=label,
-        db_responses=responses, db_answers=answers, db_completed=completed,
-        db_count_ok=int(responses == result["acknowledged"] == completed == args.respondents
-                        and answers == 30 * responses),
+        db_responses=responses,
+        db_answers=answers,
+        db_completed=completed,
+        db_count_ok=int(
+            responses == result["acknowledged"] == completed == args.respondents
+            and answers == 30 * responses
+        ),
         health_rps=result["health_requests"] / result["health_seconds"],
         flow_rps=result["flow_requests"] / result["flow_seconds"],
         submit_per_s=result["acknowledged"] / result["flow_seconds"],
@@ -321,26 +390,41 @@ def run(database_url: str | None, label: str, args) -> dict:
 
 
 def report(r: dict, args) -> None:
-    print(f"== {r['label']}: gunicorn -w {args.workers} (sync), {args.clients} concurrent clients, "
-          f"{args.respondents} respondents x 7 requests, {r['health_requests']} health requests")
-    print(f"  health endpoint        {r['health_rps']:8.0f} requests/s   p50 {r['health_p50'] * 1000:6.1f} ms  "
-          f"p99 {r['health_p99'] * 1000:6.1f} ms")
-    print(f"  answering flow         {r['flow_rps']:8.0f} requests/s   p50 {r['p50'] * 1000:6.1f} ms  "
-          f"p99 {r['p99'] * 1000:6.1f} ms  max {r['max'] * 1000:6.1f} ms")
-    print(f"  completed submissions  {r['submit_per_s']:8.1f} per second ({r['acknowledged']} acknowledged "
-          f"in {r['flow_seconds']:.2f} s)")
+    print(
+        f"== {r['label']}: gunicorn -w {args.workers} (sync), {args.clients} concurrent clients, "
+        f"{args.respondents} respondents x 7 requests, {r['health_requests']} health requests"
+    )
+    print(
+        f"  health endpoint        {r['health_rps']:8.0f} requests/s   p50 {r['health_p50'] * 1000:6.1f} ms  "
+        f"p99 {r['health_p99'] * 1000:6.1f} ms"
+    )
+    print(
+        f"  answering flow         {r['flow_rps']:8.0f} requests/s   p50 {r['p50'] * 1000:6.1f} ms  "
+        f"p99 {r['p99'] * 1000:6.1f} ms  max {r['max'] * 1000:6.1f} ms"
+    )
+    print(
+        f"  completed submissions  {r['submit_per_s']:8.1f} per second ({r['acknowledged']} acknowledged "
+        f"in {r['flow_seconds']:.2f} s)"
+    )
     print(f"  flow / health          {r['ratio'] * 100:8.1f} %  (goal >= 15 %)")
-    print(f"  database               {r['db_responses']} responses, {r['db_answers']} answers, "
-          f"{r['db_completed']} codes completed -> {'OK' if r['db_count_ok'] else 'MISMATCH'}")
+    print(
+        f"  database               {r['db_responses']} responses, {r['db_answers']} answers, "
+        f"{r['db_completed']} codes completed -> {'OK' if r['db_count_ok'] else 'MISMATCH'}"
+    )
 
 
 def final_line(r: dict, prefix: str = "") -> str:
-    return " ".join([
-        f"{prefix}submit_per_s={r['submit_per_s']:.0f}", f"{prefix}health_rps={r['health_rps']:.0f}",
-        f"{prefix}flow_rps={r['flow_rps']:.0f}", f"{prefix}ratio={r['ratio']:.3f}",
-        f"{prefix}p50_ms={r['p50'] * 1000:.1f}", f"{prefix}p99_ms={r['p99'] * 1000:.1f}",
-        f"{prefix}db_count_ok={r['db_count_ok']}",
-    ])
+    return " ".join(
+        [
+            f"{prefix}submit_per_s={r['submit_per_s']:.0f}",
+            f"{prefix}health_rps={r['health_rps']:.0f}",
+            f"{prefix}flow_rps={r['flow_rps']:.0f}",
+            f"{prefix}ratio={r['ratio']:.3f}",
+            f"{prefix}p50_ms={r['p50'] * 1000:.1f}",
+            f"{prefix}p99_ms={r['p99'] * 1000:.1f}",
+            f"{prefix}db_count_ok={r['db_count_ok']}",
+        ]
+    )
 
 
 def main() -> None:

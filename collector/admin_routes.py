@@ -44,7 +44,15 @@ def campaigns():
 def _fill_choices(form: CampaignForm) -> list[tuple[OrgUnit, int]]:
     tree = core_queries.flattened()
     form.questionnaire.choices = [("", _("Choose a questionnaire"))] + [
-        (q.id, _("%(title)s (%(key)s, version %(version)s)", title=localized(q.title) or q.key, key=q.key, version=q.version))
+        (
+            q.id,
+            _(
+                "%(title)s (%(key)s, version %(version)s)",
+                title=localized(q.title) or q.key,
+                key=q.key,
+                version=q.version,
+            ),
+        )
         for q in survey_queries.all_published()
     ]
     form.units.choices = [(u.id, u.name) for u, _depth in tree]
@@ -68,12 +76,20 @@ def new_campaign():
             if root is not None:
                 ids.update(u.id for u in core_queries.descendants(root))
         units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))) if ids else []
-        questionnaire = survey_queries.get(form.questionnaire.data) if form.questionnaire.data else None
+        questionnaire = (
+            survey_queries.get(form.questionnaire.data) if form.questionnaire.data else None
+        )
         try:
             campaign = services.create_campaign(
-                name=form.name.data, questionnaire=questionnaire, units=units,
-                opens_at=form.opens.data, closes_at=form.closes.data, open_link=form.open_link.data,
-                use_codes=form.use_codes.data, min_group=form.min_group.data, period=form.period.data,
+                name=form.name.data,
+                questionnaire=questionnaire,
+                units=units,
+                opens_at=form.opens.data,
+                closes_at=form.closes.data,
+                open_link=form.open_link.data,
+                use_codes=form.use_codes.data,
+                min_group=form.min_group.data,
+                period=form.period.data,
             )
         except services.CampaignError as error:
             db.session.rollback()
@@ -87,14 +103,24 @@ def new_campaign():
 
 def _campaign_page(campaign: Campaign, extend_form=None, codes=None, response_status=200):
     report = queries.progress(campaign)
-    links = {u.link.unit_id: public_address(".open_link", link_token=u.link.link_token) for u in report.units}
+    links = {
+        u.link.unit_id: public_address(".open_link", link_token=u.link.link_token)
+        for u in report.units
+    }
     return render_template(
-        "collector/admin/campaign.html", campaign=campaign, report=report, links=links,
-        opens_at=campaign.opens_at, closes_at=campaign.closes_at,
-        extend_form=extend_form or ExtendForm(formdata=None), close_form=CloseForm(formdata=None),
+        "collector/admin/campaign.html",
+        campaign=campaign,
+        report=report,
+        links=links,
+        opens_at=campaign.opens_at,
+        closes_at=campaign.closes_at,
+        extend_form=extend_form or ExtendForm(formdata=None),
+        close_form=CloseForm(formdata=None),
         held_form=HeldForm(formdata=None),
         codes_form=codes or codes_form([u.unit for u in report.units], formdata=None),
-        answer_address=public_address(".enter_code"), state=report.state, States=CampaignState,
+        answer_address=public_address(".enter_code"),
+        state=report.state,
+        States=CampaignState,
     ), response_status
 
 
@@ -117,7 +143,9 @@ def extend(campaign_id: int):
             attach(form, error)
         else:
             db.session.commit()
-            flash(_("The round now closes %(time)s.", time=local_time(campaign.closes_at)), "success")
+            flash(
+                _("The round now closes %(time)s.", time=local_time(campaign.closes_at)), "success"
+            )
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     return _campaign_page(campaign, extend_form=form, response_status=422)
 
@@ -136,8 +164,14 @@ def close(campaign_id: int):
         else:
             db.session.commit()
             mixing.scrub_storage()
-            flash(ngettext("The round is closed. %(num)s unfinished open-link answer was removed.",
-                           "The round is closed. %(num)s unfinished open-link answers were removed.", removed), "success")
+            flash(
+                ngettext(
+                    "The round is closed. %(num)s unfinished open-link answer was removed.",
+                    "The round is closed. %(num)s unfinished open-link answers were removed.",
+                    removed,
+                ),
+                "success",
+            )
     return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
 
 
@@ -152,10 +186,16 @@ def held(campaign_id: int, unit_id: int):
     if form.validate_on_submit():
         if form.decision.data == "accept":
             count = services.accept_held(campaign, unit_id)
-            message = ngettext("%(num)s held answer is now counted.", "%(num)s held answers are now counted.", count)
+            message = ngettext(
+                "%(num)s held answer is now counted.",
+                "%(num)s held answers are now counted.",
+                count,
+            )
         else:
             count = services.discard_held(campaign, unit_id)
-            message = ngettext("%(num)s held answer was deleted.", "%(num)s held answers were deleted.", count)
+            message = ngettext(
+                "%(num)s held answer was deleted.", "%(num)s held answers were deleted.", count
+            )
         db.session.commit()
         flash(message, "success")
     return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
@@ -172,8 +212,10 @@ def issue_codes(campaign_id: int):
     issued = []
     try:
         for unit, count in form.counts():
-            issued.extend(letters.IssuedCode(code, unit.code, unit.name)
-                          for code in services.add_codes(campaign, unit, count))
+            issued.extend(
+                letters.IssuedCode(code, unit.code, unit.name)
+                for code in services.add_codes(campaign, unit, count)
+            )
     except services.CampaignError as error:
         db.session.rollback()
         attach(form, error)
@@ -184,9 +226,17 @@ def issue_codes(campaign_id: int):
     if output == "csv":
         body, mimetype, name = letters.csv_bytes(issued, info), "text/csv", f"{stem}.csv"
     elif output == "pdf":
-        body, mimetype, name = letters.pdf_bytes(issued, info, form.language.data), "application/pdf", f"{stem}.pdf"
+        body, mimetype, name = (
+            letters.pdf_bytes(issued, info, form.language.data),
+            "application/pdf",
+            f"{stem}.pdf",
+        )
     else:
-        body, mimetype, name = letters.zip_bytes(issued, info, form.language.data, stem), "application/zip", f"{stem}.zip"
+        body, mimetype, name = (
+            letters.zip_bytes(issued, info, form.language.data, stem),
+            "application/zip",
+            f"{stem}.zip",
+        )
     db.session.commit()  # only once the file exists: codes are never stored in clear
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
@@ -205,11 +255,23 @@ def import_paper(campaign_id: int):
             problems = failure.problems
         else:
             db.session.commit()
-            flash(ngettext("%(num)s paper answer was imported.", "%(num)s paper answers were imported.", count), "success")
+            flash(
+                ngettext(
+                    "%(num)s paper answer was imported.",
+                    "%(num)s paper answers were imported.",
+                    count,
+                ),
+                "success",
+            )
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
-    return render_template("collector/admin/import.html", campaign=campaign, form=form, problems=problems,
-                           questions=[q for q in survey.questions if q.answerable]), status(form, problems)
+    return render_template(
+        "collector/admin/import.html",
+        campaign=campaign,
+        form=form,
+        problems=problems,
+        questions=[q for q in survey.questions if q.answerable],
+    ), status(form, problems)
 
 
 @bp.get("/admin/runder/<int:campaign_id>/papirsvar/mal.csv")
@@ -221,6 +283,9 @@ def import_template(campaign_id: int):
     header = ["unit", *[q.key for q in survey.questions if q.answerable]]
     example = [campaign.units[0].unit.code if campaign.units else ""] + [""] * (len(header) - 1)
     body = spreadsheets.csv_bytes([header, example])
-    return send_file(io.BytesIO(body), mimetype="text/csv", as_attachment=True,
-                     download_name=f"papirsvar-runde-{campaign.id}.csv")
-
+    return send_file(
+        io.BytesIO(body),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"papirsvar-runde-{campaign.id}.csv",
+    )

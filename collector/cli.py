@@ -36,7 +36,9 @@ def _when(text: str, end_of_day: bool = False):
     try:
         return parse_local(text, end_of_day=end_of_day)
     except ValueError:
-        fail(f"{text!r} is not a date or time: write YYYY-MM-DD or YYYY-MM-DD HH:MM (Norwegian time).")
+        fail(
+            f"{text!r} is not a date or time: write YYYY-MM-DD or YYYY-MM-DD HH:MM (Norwegian time)."
+        )
 
 
 def _round(round_id: int):
@@ -80,11 +82,14 @@ def _refuse_existing(*paths: Path | None) -> None:
             )
 
 
-def _write_codes(campaign, batches, out: Path, letters_path: Path | None, language: str,
-                 base_url: str | None) -> None:
+def _write_codes(
+    campaign, batches, out: Path, letters_path: Path | None, language: str, base_url: str | None
+) -> None:
     """Write the issued codes (CSV, optionally PDF letters), then commit; nothing is kept if
     writing fails."""
-    issued = [letters.IssuedCode(code, unit.code, unit.name) for unit, codes in batches for code in codes]
+    issued = [
+        letters.IssuedCode(code, unit.code, unit.name) for unit, codes in batches for code in codes
+    ]
     info = letters.info_for(campaign, _answer_address(base_url))
     written = []
     try:
@@ -107,13 +112,25 @@ def _letter_options(command):
     """--letters, --language and --base-url: how `round create --codes` and `round codes` write
     letters to go with the codes."""
     options = [
-        click.option("--letters", "letters_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Also write a PDF with one letter per code."),
-        click.option("--language", type=click.Choice(LANGUAGES), default="nb", show_default=True,
-                     help="Language of the letters."),
-        click.option("--base-url", help="Public address of Helhet for the letters and the code file "
-                                        "(default: PUBLIC_BASE_URL; needed when that is not set or is "
-                                        "this computer's own address)."),
+        click.option(
+            "--letters",
+            "letters_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Also write a PDF with one letter per code.",
+        ),
+        click.option(
+            "--language",
+            type=click.Choice(LANGUAGES),
+            default="nb",
+            show_default=True,
+            help="Language of the letters.",
+        ),
+        click.option(
+            "--base-url",
+            help="Public address of Helhet for the letters and the code file "
+            "(default: PUBLIC_BASE_URL; needed when that is not set or is "
+            "this computer's own address).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -126,50 +143,111 @@ def round_cli() -> None:
 
 
 @round_cli.command("create")
-@click.option("--questionnaire", "key", required=True,
-              help="Key of a published questionnaire (its latest published version).")
+@click.option(
+    "--questionnaire",
+    "key",
+    required=True,
+    help="Key of a published questionnaire (its latest published version).",
+)
 @click.option("--version", type=int, help="A specific published version instead of the latest.")
-@click.option("--unit", "unit_codes", multiple=True, required=True,
-              help="Org unit code; repeat for more units.")
+@click.option(
+    "--unit",
+    "unit_codes",
+    multiple=True,
+    required=True,
+    help="Org unit code; repeat for more units.",
+)
 @click.option("--opens", required=True, help="Opening date or time (Europe/Oslo).")
-@click.option("--closes", required=True,
-              help="Closing date or time (Europe/Oslo); a date alone closes at the end of that day.")
-@click.option("--name", default="", help="Name of the round (default: questionnaire title and year).")
+@click.option(
+    "--closes",
+    required=True,
+    help="Closing date or time (Europe/Oslo); a date alone closes at the end of that day.",
+)
+@click.option(
+    "--name", default="", help="Name of the round (default: questionnaire title and year)."
+)
 @click.option("--open-link/--no-open-link", default=False, help="Give each unit an open link.")
-@click.option("--without-codes", is_flag=True,
-              help="No invitation codes: open links only (needs --open-link).")
-@click.option("--min-group", type=int, default=5, show_default=True,
-              help="Minimum group size for reporting (at least 3).")
-@click.option("--period", type=int,
-              help="Year of the headcounts used for the response rate (default: the opening year).")
-@click.option("--codes", "codes_count", type=int,
-              help="Issue N codes for every unit now (needs --codes-file).")
-@click.option("--codes-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV file to write the new codes to.")
+@click.option(
+    "--without-codes",
+    is_flag=True,
+    help="No invitation codes: open links only (needs --open-link).",
+)
+@click.option(
+    "--min-group",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Minimum group size for reporting (at least 3).",
+)
+@click.option(
+    "--period",
+    type=int,
+    help="Year of the headcounts used for the response rate (default: the opening year).",
+)
+@click.option(
+    "--codes",
+    "codes_count",
+    type=int,
+    help="Issue N codes for every unit now (needs --codes-file).",
+)
+@click.option(
+    "--codes-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write the new codes to.",
+)
 @_letter_options
 @with_appcontext
-def round_create(key, version, unit_codes, opens, closes, name, open_link, without_codes, min_group,
-                 period, codes_count, codes_file, letters_path, language, base_url) -> None:
+def round_create(
+    key,
+    version,
+    unit_codes,
+    opens,
+    closes,
+    name,
+    open_link,
+    without_codes,
+    min_group,
+    period,
+    codes_count,
+    codes_file,
+    letters_path,
+    language,
+    base_url,
+) -> None:
     """Create a survey round and print its id (on standard output, alone, for scripts)."""
     questionnaire = survey_queries.published(key, version)
     if questionnaire is None:
-        fail(f"No published questionnaire has the key {key}" + (f" and version {version}." if version else "."))
+        fail(
+            f"No published questionnaire has the key {key}"
+            + (f" and version {version}." if version else ".")
+        )
     units = [org_unit(code) for code in unit_codes]
     if codes_count and without_codes:
         fail("--codes and --without-codes contradict each other.")
     if codes_count and not codes_file:
-        fail("--codes needs --codes-file: codes are shown only once, so they must be written somewhere.")
+        fail(
+            "--codes needs --codes-file: codes are shown only once, so they must be written somewhere."
+        )
     if codes_file and not codes_count:
         fail("--codes-file needs --codes N (codes per unit).")
     _refuse_existing(codes_file, letters_path)
     with refused(services.CampaignError):
         campaign = services.create_campaign(
-            name=name, questionnaire=questionnaire, units=units, opens_at=_when(opens),
-            closes_at=_when(closes, end_of_day=True), open_link=open_link, use_codes=not without_codes,
-            min_group=min_group, period=period,
+            name=name,
+            questionnaire=questionnaire,
+            units=units,
+            opens_at=_when(opens),
+            closes_at=_when(closes, end_of_day=True),
+            open_link=open_link,
+            use_codes=not without_codes,
+            min_group=min_group,
+            period=period,
         )
-        batches = [(cu.unit, services.add_codes(campaign, cu.unit, codes_count))
-                   for cu in campaign.units] if codes_count else []
+        batches = (
+            [(cu.unit, services.add_codes(campaign, cu.unit, codes_count)) for cu in campaign.units]
+            if codes_count
+            else []
+        )
     round_id = campaign.id
     if batches:
         _write_codes(campaign, batches, codes_file, letters_path, language, base_url)
@@ -182,8 +260,12 @@ def round_create(key, version, unit_codes, opens, closes, name, open_link, witho
 @click.argument("round_id", type=int)
 @click.option("--unit", "unit_code", required=True, help="Org unit code (a unit of the round).")
 @click.option("--count", type=int, required=True, help="How many new codes.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="CSV file for mail merge.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV file for mail merge.",
+)
 @_letter_options
 @with_appcontext
 def round_codes(round_id, unit_code, count, out, letters_path, language, base_url) -> None:
@@ -214,11 +296,17 @@ def round_status(round_id, fmt) -> None:
         flag = "  UNUSUAL OPEN-LINK ANSWERS" if unit["spike"] else ""
         held = sum(unit["held"].values())
         if held:
-            flag += (f"  {held} HELD (`helhet round held {data['id']} --unit {unit['code']} "
-                     "--accept|--discard`)")
-        click.echo(f"  {unit['code']:<28} {unit['responses']:>6} / {population!s:<6} {rate:>6}{flag}")
+            flag += (
+                f"  {held} HELD (`helhet round held {data['id']} --unit {unit['code']} "
+                "--accept|--discard`)"
+            )
+        click.echo(
+            f"  {unit['code']:<28} {unit['responses']:>6} / {population!s:<6} {rate:>6}{flag}"
+        )
     total_rate = "-" if data["response_rate"] is None else f"{data['response_rate'] * 100:.0f} %"
-    click.echo(f"  {'all units':<28} {data['responses']:>6} / {data['population']!s:<6} {total_rate:>6}")
+    click.echo(
+        f"  {'all units':<28} {data['responses']:>6} / {data['population']!s:<6} {total_rate:>6}"
+    )
 
 
 @round_cli.command("list")
@@ -226,12 +314,26 @@ def round_status(round_id, fmt) -> None:
 @with_appcontext
 def round_list(fmt) -> None:
     """Every round with its state and number of responses."""
-    rows = [{"id": r.campaign.id, "name": r.campaign.name, "state": r.state.value,
-             "opens_at": to_local(r.campaign.opens_at).isoformat(timespec="minutes"),
-             "closes_at": to_local(r.campaign.closes_at).isoformat(timespec="minutes"),
-             "units": r.units, "responses": r.responses} for r in queries.campaign_list()]
-    echo_rows(fmt, rows, lambda r: f"{r['id']:>4}  {r['state']:<9} {r['opens_at']} - {r['closes_at']}  "
-                                   f"{r['responses']:>6}  {r['name']}")
+    rows = [
+        {
+            "id": r.campaign.id,
+            "name": r.campaign.name,
+            "state": r.state.value,
+            "opens_at": to_local(r.campaign.opens_at).isoformat(timespec="minutes"),
+            "closes_at": to_local(r.campaign.closes_at).isoformat(timespec="minutes"),
+            "units": r.units,
+            "responses": r.responses,
+        }
+        for r in queries.campaign_list()
+    ]
+    echo_rows(
+        fmt,
+        rows,
+        lambda r: (
+            f"{r['id']:>4}  {r['state']:<9} {r['opens_at']} - {r['closes_at']}  "
+            f"{r['responses']:>6}  {r['name']}"
+        ),
+    )
 
 
 @round_cli.command("extend")
@@ -257,16 +359,22 @@ def round_close(round_id) -> None:
     with refused(services.CampaignError):
         removed = services.close_now(campaign)
     db.session.commit()
-    click.echo(f"Round {campaign.id} is closed and sealed; {removed} unfinished open-link drafts removed.")
+    click.echo(
+        f"Round {campaign.id} is closed and sealed; {removed} unfinished open-link drafts removed."
+    )
     if not mixing.scrub_storage():
-        click.echo("Warning: the database was busy, so the old rows' traces are not scrubbed from its "
-                   f"files yet. Run `helhet round close {campaign.id}` again later.", err=True)
+        click.echo(
+            "Warning: the database was busy, so the old rows' traces are not scrubbed from its "
+            f"files yet. Run `helhet round close {campaign.id}` again later.",
+            err=True,
+        )
 
 
 @round_cli.command("held")
 @click.argument("round_id", type=int)
-@click.option("--unit", "unit_code", required=True,
-              help="The unit whose held open-link answers to decide on.")
+@click.option(
+    "--unit", "unit_code", required=True, help="The unit whose held open-link answers to decide on."
+)
 @click.option("--accept", "decision", flag_value="accept", help="Count them after all.")
 @click.option("--discard", "decision", flag_value="discard", help="Delete them.")
 @with_appcontext
@@ -283,11 +391,15 @@ def round_held(round_id, unit_code, decision) -> None:
     else:
         count = services.discard_held(campaign, link.unit_id)
     db.session.commit()
-    click.echo(f"{count} held answers for {unit_code} {'accepted' if decision == 'accept' else 'discarded'}.")
+    click.echo(
+        f"{count} held answers for {unit_code} {'accepted' if decision == 'accept' else 'discarded'}."
+    )
 
 
 @round_cli.command("purge-drafts")
-@click.option("--idle-days", type=int, help="Also remove open-link drafts untouched for this many days.")
+@click.option(
+    "--idle-days", type=int, help="Also remove open-link drafts untouched for this many days."
+)
 @with_appcontext
 def round_purge(idle_days) -> None:
     """Seal rounds whose time has run out and remove unfinished open-link answers nobody can send
@@ -298,8 +410,11 @@ def round_purge(idle_days) -> None:
     removed += services.purge_open_link_drafts(idle_before=idle_before)
     db.session.commit()
     if sealed and not mixing.scrub_storage():
-        click.echo("Warning: the database was busy; the old rows' traces are not scrubbed yet "
-                   "(the next run tries again).", err=True)
+        click.echo(
+            "Warning: the database was busy; the old rows' traces are not scrubbed yet "
+            "(the next run tries again).",
+            err=True,
+        )
     for campaign, _result in sealed:
         click.echo(f"Round {campaign.id} has closed and is now sealed.")
     click.echo(f"{removed} open-link drafts removed.")
@@ -307,8 +422,12 @@ def round_purge(idle_days) -> None:
 
 # The code's model is Campaign, every public name says round: `helhet campaign ...` is the old name,
 # kept (hidden from --help) so that no script breaks. It shares round_cli's commands.
-campaign_cli = click.Group("campaign", commands=round_cli.commands, hidden=True,
-                           help="The old name of `helhet round` (the same commands).")
+campaign_cli = click.Group(
+    "campaign",
+    commands=round_cli.commands,
+    hidden=True,
+    help="The old name of `helhet round` (the same commands).",
+)
 
 
 @click.group("responses")

@@ -32,8 +32,13 @@ def today() -> date:
     return datetime.now(OSLO).date()
 
 
-LOCAL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S",
-                 "%d.%m.%Y %H:%M")
+LOCAL_FORMATS = (
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+)
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
 

@@ -26,16 +26,26 @@ SUMS_COLUMNS = ["unit", "item", "n", "sum", "sumsq", "dont_know", "respondents",
 # Held open-link responses wait for an administrator's decision and are not part of the data.
 COUNTED = Response.state != ResponseState.HELD
 
-RESPONSE_COLUMNS = ["response_id", "unit", "headcount", "source", "submitted_on", "age_group", "gender"]
+RESPONSE_COLUMNS = [
+    "response_id",
+    "unit",
+    "headcount",
+    "source",
+    "submitted_on",
+    "age_group",
+    "gender",
+]
 
 
 def _headcounts(campaign: Campaign) -> dict[int, int]:
-    return dict(db.session.execute(
-        select(UnitPopulation.unit_id, UnitPopulation.count).where(
-            UnitPopulation.period == campaign.period,
-            UnitPopulation.unit_id.in_([cu.unit_id for cu in campaign.units]),
-        )
-    ).all())
+    return dict(
+        db.session.execute(
+            select(UnitPopulation.unit_id, UnitPopulation.count).where(
+                UnitPopulation.period == campaign.period,
+                UnitPopulation.unit_id.in_([cu.unit_id for cu in campaign.units]),
+            )
+        ).all()
+    )
 
 
 def answers_frame(campaign: Campaign) -> pd.DataFrame:
@@ -57,15 +67,32 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
     questions = [q for q in survey.questions if q.answerable and q.type != QuestionType.TEXT]
     headcounts = _headcounts(campaign)
     responses = db.session.execute(
-        select(Response.id, OrgUnit.code, Response.unit_id, Response.source, Response.submitted_on,
-               Response.age_group, Response.gender)
+        select(
+            Response.id,
+            OrgUnit.code,
+            Response.unit_id,
+            Response.source,
+            Response.submitted_on,
+            Response.age_group,
+            Response.gender,
+        )
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
         .where(Response.campaign_id == campaign.id, COUNTED)
         .order_by(Response.id)
     ).all()
     frame = pd.DataFrame(
-        [(r.id, r.code, headcounts.get(r.unit_id), getattr(r.source, "value", r.source),
-          r.submitted_on, r.age_group, r.gender) for r in responses],
+        [
+            (
+                r.id,
+                r.code,
+                headcounts.get(r.unit_id),
+                getattr(r.source, "value", r.source),
+                r.submitted_on,
+                r.age_group,
+                r.gender,
+            )
+            for r in responses
+        ],
         columns=RESPONSE_COLUMNS,
     )
     frame["headcount"] = pd.to_numeric(frame["headcount"], errors="coerce").astype(float)
@@ -82,7 +109,10 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
     for question in questions:
         rows = by_question.get(question.key, [])
         if question.type in NUMERIC_TYPES:
-            values = {r.response_id: (float("nan") if r.dont_know or r.value is None else r.value) for r in rows}
+            values = {
+                r.response_id: (float("nan") if r.dont_know or r.value is None else r.value)
+                for r in rows
+            }
             columns[question.key] = pd.Series(values, dtype=float).reindex(index)
         elif question.type == QuestionType.SINGLE:
             values = {r.response_id: r.text for r in rows}
@@ -92,8 +122,12 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
             for choice in question.choices:
                 chosen = {r.response_id for r in rows if r.text == choice.value}
                 columns[f"{question.key}.{choice.value}"] = pd.Series(
-                    [(1.0 if rid in chosen else 0.0) if rid in answered else float("nan") for rid in index],
-                    index=index, dtype=float,
+                    [
+                        (1.0 if rid in chosen else 0.0) if rid in answered else float("nan")
+                        for rid in index
+                    ],
+                    index=index,
+                    dtype=float,
                 )
     if columns:
         extra = pd.DataFrame(columns, index=index).reset_index(drop=True)
@@ -104,15 +138,23 @@ def answers_frame(campaign: Campaign) -> pd.DataFrame:
 def answers_long(campaign: Campaign) -> pd.DataFrame:
     """Every stored answer row: response_id, unit, question_key, value, text, dont_know."""
     rows = db.session.execute(
-        select(Answer.response_id, OrgUnit.code, Answer.question_key, Answer.value, Answer.text,
-               Answer.dont_know)
+        select(
+            Answer.response_id,
+            OrgUnit.code,
+            Answer.question_key,
+            Answer.value,
+            Answer.text,
+            Answer.dont_know,
+        )
         .join(Response, Response.id == Answer.response_id)
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
         .where(Response.campaign_id == campaign.id, COUNTED)
         .order_by(Answer.response_id, Answer.id)
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows],
-                        columns=["response_id", "unit", "question_key", "value", "text", "dont_know"])
+    return pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=["response_id", "unit", "question_key", "value", "text", "dont_know"],
+    )
 
 
 def item_sums(campaign: Campaign, question_keys: list[str] | None = None) -> pd.DataFrame:
@@ -126,25 +168,50 @@ def item_sums(campaign: Campaign, question_keys: list[str] | None = None) -> pd.
     """
     value = Answer.value
     query = (
-        select(Response.unit_id, OrgUnit.code, Answer.question_key, func.count(value).label("n"),
-               func.sum(value).label("sum"), func.sum(value * value).label("sumsq"),
-               func.sum(case((Answer.dont_know.is_(True), 1), else_=0)).label("dont_know"))
+        select(
+            Response.unit_id,
+            OrgUnit.code,
+            Answer.question_key,
+            func.count(value).label("n"),
+            func.sum(value).label("sum"),
+            func.sum(value * value).label("sumsq"),
+            func.sum(case((Answer.dont_know.is_(True), 1), else_=0)).label("dont_know"),
+        )
         .join(Response, Response.id == Answer.response_id)
         .join(OrgUnit, OrgUnit.id == Response.unit_id)
-        .where(Response.campaign_id == campaign.id, COUNTED, (value.is_not(None)) | Answer.dont_know.is_(True))
+        .where(
+            Response.campaign_id == campaign.id,
+            COUNTED,
+            (value.is_not(None)) | Answer.dont_know.is_(True),
+        )
         .group_by(Response.unit_id, OrgUnit.code, Answer.question_key)
         .order_by(OrgUnit.code, Answer.question_key)
     )
     if question_keys is not None:
         query = query.where(Answer.question_key.in_(question_keys))
-    respondents = dict(db.session.execute(
-        select(Response.unit_id, func.count()).where(Response.campaign_id == campaign.id, COUNTED).group_by(Response.unit_id)
-    ).all())
+    respondents = dict(
+        db.session.execute(
+            select(Response.unit_id, func.count())
+            .where(Response.campaign_id == campaign.id, COUNTED)
+            .group_by(Response.unit_id)
+        ).all()
+    )
     headcounts = _headcounts(campaign)
     rows = db.session.execute(query).all()
     frame = pd.DataFrame(
-        [(r.code, r.question_key, int(r.n), float(r.sum or 0.0), float(r.sumsq or 0.0),
-          int(r.dont_know or 0), respondents[r.unit_id], headcounts.get(r.unit_id)) for r in rows],
+        [
+            (
+                r.code,
+                r.question_key,
+                int(r.n),
+                float(r.sum or 0.0),
+                float(r.sumsq or 0.0),
+                int(r.dont_know or 0),
+                respondents[r.unit_id],
+                headcounts.get(r.unit_id),
+            )
+            for r in rows
+        ],
         columns=SUMS_COLUMNS,
     )
     frame["population"] = pd.to_numeric(frame["population"], errors="coerce").astype(float)

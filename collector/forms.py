@@ -25,10 +25,19 @@ LANGUAGE_CHOICES = [(lang, LANGUAGE_NAMES[lang]) for lang in LANGUAGES]
 class CodeForm(HelhetForm):
     code = StringField(
         _l("Your code"),
-        validators=[InputRequired(message=_l("Write the code from your letter or email.")), Length(max=64, message=_l("The code has 10 characters."))],
-        description=_l("10 letters and digits, for example K7MQ2-XH9TD. Small or capital letters and hyphens do not matter."),
-        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                   "class": "code-input"},
+        validators=[
+            InputRequired(message=_l("Write the code from your letter or email.")),
+            Length(max=64, message=_l("The code has 10 characters.")),
+        ],
+        description=_l(
+            "10 letters and digits, for example K7MQ2-XH9TD. Small or capital letters and hyphens do not matter."
+        ),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "class": "code-input",
+        },
     )
 
 
@@ -61,7 +70,9 @@ class WholeNumberField(Field):
         if self.data < self.minimum or (self.maximum is not None and self.data > self.maximum):
             if self.maximum is None:
                 raise ValidationError(_l("Write a number of at least %(low)s.", low=self.minimum))
-            raise ValidationError(_l("Write a number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum))
+            raise ValidationError(
+                _l("Write a number from %(low)s to %(high)s.", low=self.minimum, high=self.maximum)
+            )
 
 
 class LocalTimeField(StringField):
@@ -88,7 +99,9 @@ class LocalTimeField(StringField):
         try:
             self.data = clock.parse_local(raw, end_of_day=self.end_of_day)
         except ValueError:
-            raise ValueError(_l("Write the date and time as YYYY-MM-DD HH:MM, for example 2026-03-02 08:00.")) from None
+            raise ValueError(
+                _l("Write the date and time as YYYY-MM-DD HH:MM, for example 2026-03-02 08:00.")
+            ) from None
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -111,26 +124,57 @@ def _int_or_none(value):
 
 
 class CampaignForm(HelhetForm):
-    name = StringField(_l("Name of the round"), validators=[Optional(), Length(max=200)],
-                       description=_l("For example «Medarbeiderundersøkelse 2026». Leave empty to use the questionnaire's title and the year."))
-    questionnaire = SelectField(_l("Questionnaire"), coerce=_int_or_none,
-                                validators=[InputRequired(message=_l("Choose a published questionnaire."))],
-                                description=_l("Only published versions can be used; the questionnaire of a round never changes."))
+    name = StringField(
+        _l("Name of the round"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "For example «Medarbeiderundersøkelse 2026». Leave empty to use the questionnaire's title and the year."
+        ),
+    )
+    questionnaire = SelectField(
+        _l("Questionnaire"),
+        coerce=_int_or_none,
+        validators=[InputRequired(message=_l("Choose a published questionnaire."))],
+        description=_l(
+            "Only published versions can be used; the questionnaire of a round never changes."
+        ),
+    )
     units = MultiCheckboxField(_l("Units"), coerce=int)
     all_under = MultiCheckboxField(_l("Every unit under"), coerce=int)
-    opens = LocalTimeField(_l("Opens"), validators=[InputRequired(message=_l("Write when the round opens."))],
-                           description=_l("Norwegian time."))
-    closes = LocalTimeField(_l("Closes"), validators=[InputRequired(message=_l("Write when the round closes."))],
-                            end_of_day=True,
-                            description=_l("Norwegian time. Answers are accepted until this moment."))
+    opens = LocalTimeField(
+        _l("Opens"),
+        validators=[InputRequired(message=_l("Write when the round opens."))],
+        description=_l("Norwegian time."),
+    )
+    closes = LocalTimeField(
+        _l("Closes"),
+        validators=[InputRequired(message=_l("Write when the round closes."))],
+        end_of_day=True,
+        description=_l("Norwegian time. Answers are accepted until this moment."),
+    )
     open_link = BooleanField(_l("Open link per unit (anyone with the link can answer)"))
-    use_codes = BooleanField(_l("Invitation codes (one per respondent, one answer per code)"), default=True)
-    min_group = WholeNumberField(_l("Minimum group size for reporting"), minimum=3, maximum=1000,
-                                 validators=[InputRequired(message=_l("Write the minimum group size."))],
-                                 default=5,
-                                 description=_l("No result is shown for a group with fewer answers than this. At least 3; 5 is usual."))
-    period = WholeNumberField(_l("Year of the headcounts"), minimum=1900, maximum=2200, validators=[Optional()],
-                              description=_l("Which year's number of people per unit gives the response rate. Empty: the year the round opens."))
+    use_codes = BooleanField(
+        _l("Invitation codes (one per respondent, one answer per code)"), default=True
+    )
+    min_group = WholeNumberField(
+        _l("Minimum group size for reporting"),
+        minimum=3,
+        maximum=1000,
+        validators=[InputRequired(message=_l("Write the minimum group size."))],
+        default=5,
+        description=_l(
+            "No result is shown for a group with fewer answers than this. At least 3; 5 is usual."
+        ),
+    )
+    period = WholeNumberField(
+        _l("Year of the headcounts"),
+        minimum=1900,
+        maximum=2200,
+        validators=[Optional()],
+        description=_l(
+            "Which year's number of people per unit gives the response rate. Empty: the year the round opens."
+        ),
+    )
 
     def validate_min_group(self, field):
         if field.data is not None and field.data < 3:
@@ -138,9 +182,12 @@ class CampaignForm(HelhetForm):
 
 
 class ExtendForm(HelhetForm):
-    closes = LocalTimeField(_l("New closing time"), end_of_day=True,
-                            validators=[InputRequired(message=_l("Write the new closing time."))],
-                            description=_l("Norwegian time. Must be later than the current closing time."))
+    closes = LocalTimeField(
+        _l("New closing time"),
+        end_of_day=True,
+        validators=[InputRequired(message=_l("Write the new closing time."))],
+        description=_l("Norwegian time. Must be later than the current closing time."),
+    )
 
 
 class CloseForm(HelhetForm):
@@ -150,8 +197,10 @@ class CloseForm(HelhetForm):
 class HeldForm(HelhetForm):
     """Accept or discard a unit's held open-link answers: two buttons named `decision`."""
 
-    decision = RadioField(choices=[("accept", _l("Count them")), ("discard", _l("Delete them"))],
-                          validators=[InputRequired()])
+    decision = RadioField(
+        choices=[("accept", _l("Count them")), ("discard", _l("Delete them"))],
+        validators=[InputRequired()],
+    )
 
 
 OUTPUT_CHOICES = [
@@ -184,7 +233,9 @@ def codes_form(units, formdata=None):
     fields = {"_units": []}
     for unit in units:
         name = f"count_{unit.id}"
-        fields[name] = WholeNumberField(unit.name, minimum=0, maximum=20_000, validators=[Optional()])
+        fields[name] = WholeNumberField(
+            unit.name, minimum=0, maximum=20_000, validators=[Optional()]
+        )
         fields["_units"].append((name, unit))
     form_class = type("CodesForm", (CodesFormBase,), fields)
     return form_class(formdata=formdata) if formdata is not None else form_class()
@@ -193,5 +244,8 @@ def codes_form(units, formdata=None):
 class ImportForm(HelhetForm):
     file = FileField(
         _l("CSV file"),
-        validators=[FileRequired(message=_l("Choose a file.")), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))],
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileAllowed(["csv", "txt"], _l("Choose a .csv file.")),
+        ],
     )

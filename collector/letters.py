@@ -23,9 +23,20 @@ from collector.clock import to_local
 from helhet import spreadsheets
 from helhet.i18n import local_time, localized
 
-TYPOGRAPHY = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
-                            "\u201c": '"', "\u201d": '"', "\u2026": "...", "\u00a0": " ",
-                            "\u2212": "-", "\u2003": " "})
+TYPOGRAPHY = str.maketrans(
+    {
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u2212": "-",
+        "\u2003": " ",
+    }
+)
 
 
 def latin1(text: str) -> str:
@@ -52,7 +63,11 @@ class IssuedCode:
 def only_this_computer(address: str) -> bool:
     """True if `address` names this computer (127.0.0.0/8, ::1, localhost, 0.0.0.0): no respondent
     could open it from a letter."""
-    host = (urlsplit(address if "://" in address else "//" + address).hostname or "").rstrip(".").lower()
+    host = (
+        (urlsplit(address if "://" in address else "//" + address).hostname or "")
+        .rstrip(".")
+        .lower()
+    )
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -60,7 +75,11 @@ def only_this_computer(address: str) -> bool:
     except ValueError:
         return False
     mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1
-    return ip.is_loopback or ip.is_unspecified or bool(mapped and (mapped.is_loopback or mapped.is_unspecified))
+    return (
+        ip.is_loopback
+        or ip.is_unspecified
+        or bool(mapped and (mapped.is_loopback or mapped.is_unspecified))
+    )
 
 
 def info_for(campaign, address: str) -> LetterInfo:
@@ -69,18 +88,27 @@ def info_for(campaign, address: str) -> LetterInfo:
     root = campaign.units[0].unit if campaign.units else None
     while root is not None and root.parent is not None:
         root = root.parent
-    return LetterInfo(sender=root.name if root else "", title=dict(campaign.questionnaire.title or {}),
-                      address=address, closes_at=campaign.closes_at)
+    return LetterInfo(
+        sender=root.name if root else "",
+        title=dict(campaign.questionnaire.title or {}),
+        address=address,
+        closes_at=campaign.closes_at,
+    )
 
 
 def csv_bytes(issued: list[IssuedCode], info: LetterInfo) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads æøå) for mail merge: one row per code. Every column is
     text; one that starts like a formula (a unit named "=HYPERLINK(...)") gets a quote in front."""
     closes = to_local(info.closes_at).strftime("%Y-%m-%d %H:%M")
-    return spreadsheets.csv_bytes([
-        ["code", "unit", "unit_name", "address", "closes"],
-        *([codes.display(item.code), item.unit_code, item.unit_name, info.address, closes] for item in issued),
-    ])
+    return spreadsheets.csv_bytes(
+        [
+            ["code", "unit", "unit_name", "address", "closes"],
+            *(
+                [codes.display(item.code), item.unit_code, item.unit_name, info.address, closes]
+                for item in issued
+            ),
+        ]
+    )
 
 
 def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") -> bytes:
@@ -91,8 +119,12 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             "how": _("Go to this address on a phone, tablet or computer:"),
             "code_label": _("and enter your personal code:"),
             "deadline": _("The survey is open until %(date)s.", date=local_time(info.closes_at)),
-            "anonymous": _("Your answers are anonymous. The code only makes sure that each person answers once: it is never stored together with your answers, and nobody can see what you answered."),
-            "languages": _("You can answer in bokmål, nynorsk or English, and you can stop and continue later with the same code."),
+            "anonymous": _(
+                "Your answers are anonymous. The code only makes sure that each person answers once: it is never stored together with your answers, and nobody can see what you answered."
+            ),
+            "languages": _(
+                "You can answer in bokmål, nynorsk or English, and you can stop and continue later with the same code."
+            ),
             "keep": _("Keep this letter until you have answered. The code can be used once."),
         }
     pdf = FPDF(format="A4", unit="mm")
@@ -110,8 +142,11 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
         pdf.ln(4)
         pdf.set_font("Helvetica", "", 12)
         with force_locale(language):
-            intro = _("You are invited to answer the survey «%(title)s» for %(unit)s.",
-                      title=localized(info.title, language), unit=item.unit_name)
+            intro = _(
+                "You are invited to answer the survey «%(title)s» for %(unit)s.",
+                title=localized(info.title, language),
+                unit=item.unit_name,
+            )
         pdf.multi_cell(0, 6.5, latin1(intro), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(6)
         pdf.multi_cell(0, 6.5, latin1(texts["how"]), new_x="LMARGIN", new_y="NEXT", align="L")
@@ -120,11 +155,15 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
         pdf.multi_cell(0, 9, latin1(info.address), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(2)
         pdf.set_font("Helvetica", "", 12)
-        pdf.multi_cell(0, 6.5, latin1(texts["code_label"]), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(
+            0, 6.5, latin1(texts["code_label"]), new_x="LMARGIN", new_y="NEXT", align="L"
+        )
         pdf.ln(3)
         pdf.set_font("Courier", "B", 30)
         pdf.set_line_width(0.6)
-        pdf.cell(0, 18, codes.display(item.code), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 18, codes.display(item.code), border=1, align="C", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(8)
         pdf.set_font("Helvetica", "", 12)
         for key in ("deadline", "anonymous", "languages", "keep"):
@@ -132,7 +171,14 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             pdf.ln(3)
         pdf.set_y(-25)
         pdf.set_font("Helvetica", "", 9)
-        pdf.cell(0, 5, latin1(f"{item.unit_name} ({item.unit_code})"), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.cell(
+            0,
+            5,
+            latin1(f"{item.unit_name} ({item.unit_code})"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+            align="L",
+        )
     return bytes(pdf.output())
 
 

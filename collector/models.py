@@ -79,10 +79,14 @@ class InvitationStatus(enum.StrEnum):
 
 
 class Invitation(db.Model):
-    __table_args__ = (Index("ix_invitation_campaign_unit_status", "campaign_id", "unit_id", "status"),)
+    __table_args__ = (
+        Index("ix_invitation_campaign_unit_status", "campaign_id", "unit_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[InvitationStatus] = mapped_column(default=InvitationStatus.UNUSED)
@@ -98,7 +102,9 @@ class Draft(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitation.id", ondelete="CASCADE"), unique=True
@@ -132,7 +138,9 @@ class Response(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     submitted_on: Mapped[date]  # the day only, never a precise time
     source: Mapped[ResponseSource] = mapped_column(default=ResponseSource.WEB)
@@ -151,7 +159,9 @@ class Answer(db.Model):
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
     question_key: Mapped[str] = mapped_column(String(64))
     value: Mapped[float | None]
     text: Mapped[str | None] = mapped_column(db.Text)

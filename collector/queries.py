@@ -50,16 +50,31 @@ class DraftRef:
 
 # The answering path's statements are built once (they run for every page a respondent sends).
 DRAFT_BY_TOKEN = (
-    select(Draft.id, Draft.campaign_id, Draft.unit_id, Draft.invitation_id, Draft.answers,
-           Campaign.opens_at, Campaign.closes_at, Campaign.questionnaire_id, Questionnaire.published_at,
-           Campaign.min_group)
+    select(
+        Draft.id,
+        Draft.campaign_id,
+        Draft.unit_id,
+        Draft.invitation_id,
+        Draft.answers,
+        Campaign.opens_at,
+        Campaign.closes_at,
+        Campaign.questionnaire_id,
+        Questionnaire.published_at,
+        Campaign.min_group,
+    )
     .join(Campaign, Campaign.id == Draft.campaign_id)
     .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
     .where(Draft.token_hash == bindparam("token_hash"))
 )
 INVITATION_BY_HASH = (
-    select(Invitation.id, Invitation.status, Invitation.unit_id, Campaign.id.label("campaign_id"),
-           Campaign.opens_at, Campaign.closes_at)
+    select(
+        Invitation.id,
+        Invitation.status,
+        Invitation.unit_id,
+        Campaign.id.label("campaign_id"),
+        Campaign.opens_at,
+        Campaign.closes_at,
+    )
     .join(Campaign, Campaign.id == Invitation.campaign_id)
     .where(Invitation.code_hash == bindparam("code_hash"))
 )
@@ -71,8 +86,18 @@ def draft_ref(token: str | None) -> DraftRef | None:
     row = db.session.execute(DRAFT_BY_TOKEN, {"token_hash": codes.token_hash(token)}).first()
     if row is None:
         return None
-    return DraftRef(row.id, row.campaign_id, row.unit_id, row.invitation_id, dict(row.answers or {}),
-                    row.opens_at, row.closes_at, row.questionnaire_id, row.published_at, row.min_group)
+    return DraftRef(
+        row.id,
+        row.campaign_id,
+        row.unit_id,
+        row.invitation_id,
+        dict(row.answers or {}),
+        row.opens_at,
+        row.closes_at,
+        row.questionnaire_id,
+        row.published_at,
+        row.min_group,
+    )
 
 
 @dataclass(frozen=True)
@@ -90,8 +115,14 @@ def invitation_for_code(code: str) -> FoundInvitation | None:
     row = db.session.execute(INVITATION_BY_HASH, {"code_hash": codes.code_hash(code)}).first()
     if row is None:
         return None
-    return FoundInvitation(row.id, InvitationStatus(row.status), row.unit_id, row.campaign_id,
-                           row.opens_at, row.closes_at)
+    return FoundInvitation(
+        row.id,
+        InvitationStatus(row.status),
+        row.unit_id,
+        row.campaign_id,
+        row.opens_at,
+        row.closes_at,
+    )
 
 
 def link(link_token: str) -> CampaignUnit | None:
@@ -99,13 +130,13 @@ def link(link_token: str) -> CampaignUnit | None:
     if not link_token or len(link_token) > 64:
         return None
     found = db.session.scalar(
-        select(CampaignUnit).where(CampaignUnit.link_token == link_token)
+        select(CampaignUnit)
+        .where(CampaignUnit.link_token == link_token)
         .options(selectinload(CampaignUnit.campaign), selectinload(CampaignUnit.unit))
     )
     if found is None or not found.campaign.open_link:
         return None
     return found
-
 
 
 def population_of(campaign_id: int, unit_id: int) -> int | None:
@@ -120,12 +151,14 @@ def population_of(campaign_id: int, unit_id: int) -> int | None:
 def response_count(campaign_id: int, unit_id: int) -> int:
     """All responses of one unit in a round: received, released and held."""
     return db.session.scalar(
-        select(func.count()).select_from(Response)
+        select(func.count())
+        .select_from(Response)
         .where(Response.campaign_id == campaign_id, Response.unit_id == unit_id)
     )
 
 
 # --- administration ---------------------------------------------------------------------------
+
 
 def campaign(campaign_id: int) -> Campaign | None:
     return db.session.get(Campaign, campaign_id)
@@ -142,13 +175,16 @@ class CampaignSummary:
 def campaign_list() -> list[CampaignSummary]:
     """Every round, newest first, with its state and number of responses."""
     now = utcnow()
-    counts = dict(db.session.execute(
-        select(Response.campaign_id, func.count())
-        .where(Response.state != ResponseState.HELD)
-        .group_by(Response.campaign_id)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(Response.campaign_id, func.count())
+            .where(Response.state != ResponseState.HELD)
+            .group_by(Response.campaign_id)
+        ).all()
+    )
     campaigns = db.session.scalars(
-        select(Campaign).options(selectinload(Campaign.units), selectinload(Campaign.questionnaire))
+        select(Campaign)
+        .options(selectinload(Campaign.units), selectinload(Campaign.questionnaire))
         .order_by(Campaign.opens_at.desc(), Campaign.id.desc())
     )
     return [CampaignSummary(c, c.state(now), len(c.units), counts.get(c.id, 0)) for c in campaigns]
@@ -170,8 +206,9 @@ class Spike:
     population: int | None
 
 
-def spike(daily: dict[date, int], total: int, population: int | None, opened_on: date,
-          on: date) -> Spike | None:
+def spike(
+    daily: dict[date, int], total: int, population: int | None, opened_on: date, on: date
+) -> Spike | None:
     """Apply the spike rule to one unit.
 
     daily       open-link answers per day (Europe/Oslo dates) for the unit in this round
@@ -266,18 +303,32 @@ def progress(campaign: Campaign, on: date | None = None) -> Progress:
     result = Progress(campaign, campaign.state())
     links = sorted(campaign.units, key=lambda cu: cu.unit.name)
     unit_ids = [cu.unit_id for cu in links]
-    populations = dict(db.session.execute(
-        select(UnitPopulation.unit_id, UnitPopulation.count)
-        .where(UnitPopulation.unit_id.in_(unit_ids), UnitPopulation.period == campaign.period)
-    ).all())
+    populations = dict(
+        db.session.execute(
+            select(UnitPopulation.unit_id, UnitPopulation.count).where(
+                UnitPopulation.unit_id.in_(unit_ids), UnitPopulation.period == campaign.period
+            )
+        ).all()
+    )
     rows = {cu.unit_id: UnitProgress(cu, populations.get(cu.unit_id)) for cu in links}
     daily: dict[int, dict[date, int]] = {}
     for unit_id, source, day, state, reason, count in db.session.execute(
-        select(Response.unit_id, Response.source, Response.submitted_on, Response.state,
-               Response.held_reason, func.count())
+        select(
+            Response.unit_id,
+            Response.source,
+            Response.submitted_on,
+            Response.state,
+            Response.held_reason,
+            func.count(),
+        )
         .where(Response.campaign_id == campaign.id)
-        .group_by(Response.unit_id, Response.source, Response.submitted_on, Response.state,
-                  Response.held_reason)
+        .group_by(
+            Response.unit_id,
+            Response.source,
+            Response.submitted_on,
+            Response.state,
+            Response.held_reason,
+        )
     ):
         row = rows.get(unit_id)
         if row is None:
@@ -322,11 +373,16 @@ def status_dict(campaign: Campaign) -> dict:
     return {
         "id": campaign.id,
         "name": campaign.name,
-        "questionnaire": {"key": campaign.questionnaire.key, "version": campaign.questionnaire.version},
+        "questionnaire": {
+            "key": campaign.questionnaire.key,
+            "version": campaign.questionnaire.version,
+        },
         "state": report.state.value,
         "sealed": campaign.sealed_at is not None,
         "opens_at": to_local(campaign.opens_at).replace(tzinfo=OSLO).isoformat(timespec="minutes"),
-        "closes_at": to_local(campaign.closes_at).replace(tzinfo=OSLO).isoformat(timespec="minutes"),
+        "closes_at": to_local(campaign.closes_at)
+        .replace(tzinfo=OSLO)
+        .isoformat(timespec="minutes"),
         "period": campaign.period,
         "min_group": campaign.min_group,
         "population": report.population,
@@ -341,9 +397,15 @@ def status_dict(campaign: Campaign) -> dict:
                 "responses": u.responses,
                 "response_rate": _rounded(u.rate),
                 "responses_by_source": {"web": u.web, "open_link": u.open_link, "paper": u.paper},
-                "codes": {"issued": u.codes_issued, "in_progress": u.codes_started, "used": u.codes_used},
+                "codes": {
+                    "issued": u.codes_issued,
+                    "in_progress": u.codes_started,
+                    "used": u.codes_used,
+                },
                 "held": dict(sorted(u.held.items())),
-                "spike": None if u.spike is None else {"kind": u.spike.kind, "today": u.spike.today},
+                "spike": None
+                if u.spike is None
+                else {"kind": u.spike.kind, "today": u.spike.today},
             }
             for u in report.units
         ],
@@ -352,7 +414,6 @@ def status_dict(campaign: Campaign) -> dict:
 
 def _rounded(rate: float | None) -> float | None:
     return None if rate is None else round(rate, 4)
-
 
 
 def idle_cutoff(days: int) -> datetime:

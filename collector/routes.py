@@ -43,6 +43,7 @@ def configured_limit(name: str):
 
 # --- helpers ----------------------------------------------------------------------------------
 
+
 def requested_language() -> str | None:
     """The language of a pressed language button (name="lang"), or None."""
     lang = request.form.get("lang")
@@ -62,8 +63,7 @@ def status_page(kind: str, status: int, **context):
 
 def round_status_page(error: services.RoundNotOpen):
     if isinstance(error, services.RoundNotOpenYet):
-        return status_page("not_open_yet", 409, opens_at=error.opens_at,
-                           closes_at=error.closes_at)
+        return status_page("not_open_yet", 409, opens_at=error.opens_at, closes_at=error.closes_at)
     return status_page("closed", 410, closes_at=error.closes_at)
 
 
@@ -112,7 +112,9 @@ def page_answers(form) -> tuple[dict, bool]:
         if field.errors and not empty:
             invalid = True
             continue
-        answers[question.key] = None if field.errors else kind_of(question).clean(question, field.data)
+        answers[question.key] = (
+            None if field.errors else kind_of(question).clean(question, field.data)
+        )
     return answers, invalid
 
 
@@ -125,12 +127,17 @@ def only_format_errors(form) -> None:
 
 def render_page(survey: Survey, page, form, status: int = 200, review: bool = False):
     return render_template(
-        "collector/page.html", survey=survey, page=page, form=form, review=review,
+        "collector/page.html",
+        survey=survey,
+        page=page,
+        form=form,
+        review=review,
         has_errors=any(f is not None and f.errors for _q, f in form.items()),
     ), status
 
 
 # --- code entry and open links ----------------------------------------------------------------
+
 
 @bp.route("/svar", methods=["GET", "POST"])
 @public
@@ -139,7 +146,9 @@ def enter_code():
     form = CodeForm()
     if request.method == "POST" and (lang := requested_language()):
         switch_language(lang)
-        return render_template("collector/code.html", form=CodeForm(formdata=None, data={"code": form.code.data})), 200
+        return render_template(
+            "collector/code.html", form=CodeForm(formdata=None, data={"code": form.code.data})
+        ), 200
     if form.validate_on_submit():
         try:
             token = services.start_with_code(form.code.data)
@@ -169,17 +178,26 @@ def open_link(link_token: str):
         if lang := requested_language():
             switch_language(lang)
         else:
-            session[SESSION_KEY] = services.start_open_link(link, campaign, session.get(SESSION_KEY))
+            session[SESSION_KEY] = services.start_open_link(
+                link, campaign, session.get(SESSION_KEY)
+            )
             db.session.commit()
             return redirect(url_for(".answer_page", page=1), 303)
     ref = current_draft()
     resuming = ref is not None and ref.campaign_id == campaign.id and ref.unit_id == link.unit_id
     survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
-    return render_template("collector/start.html", survey=survey, link=link, campaign=campaign,
-                           closes_at=campaign.closes_at, resuming=resuming)
+    return render_template(
+        "collector/start.html",
+        survey=survey,
+        link=link,
+        campaign=campaign,
+        closes_at=campaign.closes_at,
+        resuming=resuming,
+    )
 
 
 # --- the answer pages -------------------------------------------------------------------------
+
 
 @bp.route("/svar/side/<int:page>", methods=["GET", "POST"])
 @public
@@ -229,7 +247,14 @@ def answer_page(ref: DraftRef, survey: Survey, page: int):
 def summary(survey: Survey, answers: dict) -> list[tuple]:
     language = current_language()
     return [
-        (page, [(q, describe_answer(q, answers.get(q.key), language)) for q in page.questions if q.answerable])
+        (
+            page,
+            [
+                (q, describe_answer(q, answers.get(q.key), language))
+                for q in page.questions
+                if q.answerable
+            ],
+        )
         for page in survey.pages
     ]
 
@@ -258,8 +283,12 @@ def review(ref: DraftRef, survey: Survey):
                 db.session.commit()
                 session.pop(SESSION_KEY, None)
                 return redirect(url_for(".thank_you"), 303)
-    return render_template("collector/review.html", survey=survey, sections=summary(survey, ref.answers),
-                           problems=problems), response_status
+    return render_template(
+        "collector/review.html",
+        survey=survey,
+        sections=summary(survey, ref.answers),
+        problems=problems,
+    ), response_status
 
 
 @bp.get("/svar/takk")
@@ -275,8 +304,12 @@ def saved():
     if ref is None:
         return no_draft()
     page = request.args.get("side", type=int) or 1
-    return render_template("collector/saved.html", with_code=ref.invitation_id is not None,
-                           page=page, closes_at=ref.closes_at)
+    return render_template(
+        "collector/saved.html",
+        with_code=ref.invitation_id is not None,
+        page=page,
+        closes_at=ref.closes_at,
+    )
 
 
 from collector import admin_routes  # noqa: E402,F401  (the round administration pages)

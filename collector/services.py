@@ -49,6 +49,7 @@ MAX_CODES_PER_BATCH = 20_000
 
 # --- what can go wrong ------------------------------------------------------------------------
 
+
 class CollectorError(Exception):
     """Base of the answering problems below; each has its own page."""
 
@@ -92,7 +93,9 @@ class CampaignError(HelhetError):
     """A round that cannot be created or changed like that (helhet.problems.HelhetError: message, field)."""
 
 
-def check_open(campaign_id: int, opens_at: datetime, closes_at: datetime, now: datetime | None = None) -> None:
+def check_open(
+    campaign_id: int, opens_at: datetime, closes_at: datetime, now: datetime | None = None
+) -> None:
     """Raise RoundNotOpenYet or RoundClosed unless opens_at <= now < closes_at."""
     now = now or utcnow()
     if now < opens_at:
@@ -103,9 +106,19 @@ def check_open(campaign_id: int, opens_at: datetime, closes_at: datetime, now: d
 
 # --- rounds -----------------------------------------------------------------------------------
 
-def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgUnit],
-                    opens_at: datetime, closes_at: datetime, open_link: bool, use_codes: bool,
-                    min_group: int = 5, period: int | None = None) -> Campaign:
+
+def create_campaign(
+    *,
+    name: str,
+    questionnaire: Questionnaire,
+    units: list[OrgUnit],
+    opens_at: datetime,
+    closes_at: datetime,
+    open_link: bool,
+    use_codes: bool,
+    min_group: int = 5,
+    period: int | None = None,
+) -> Campaign:
     """Create a round for a published questionnaire version and some org units. Flushes.
 
     Times are naive UTC. `period` (the year whose headcounts give the response rate) defaults to
@@ -122,13 +135,20 @@ def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgU
     if not (open_link or use_codes):
         raise CampaignError(_("Choose open link, invitation codes or both."), "open_link")
     if min_group is None or min_group < MIN_GROUP_FLOOR:
-        raise CampaignError(_("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR), "min_group")
+        raise CampaignError(
+            _("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR), "min_group"
+        )
     name = (name or "").strip()
     if not name:
         name = f"{localized(questionnaire.title, 'nb') or questionnaire.key} {opens_at.year}"
     campaign = Campaign(
-        name=name[:200], questionnaire=questionnaire, period=period or opens_at.year,
-        opens_at=opens_at, closes_at=closes_at, open_link=open_link, use_codes=use_codes,
+        name=name[:200],
+        questionnaire=questionnaire,
+        period=period or opens_at.year,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        open_link=open_link,
+        use_codes=use_codes,
         min_group=min_group,
     )
     seen: set[int] = set()
@@ -138,8 +158,13 @@ def create_campaign(*, name: str, questionnaire: Questionnaire, units: list[OrgU
             campaign.units.append(CampaignUnit(unit=unit, link_token=codes.new_link_path_token()))
     db.session.add(campaign)
     db.session.flush()
-    audit.record("round.created", _round_name(campaign), units=[cu.unit.code for cu in campaign.units],
-                 questionnaire=questionnaire.key, version=questionnaire.version)
+    audit.record(
+        "round.created",
+        _round_name(campaign),
+        units=[cu.unit.code for cu in campaign.units],
+        questionnaire=questionnaire.key,
+        version=questionnaire.version,
+    )
     return campaign
 
 
@@ -151,13 +176,19 @@ def extend(campaign: Campaign, closes_at: datetime) -> None:
     """Move the closing time later. The questionnaire and units of a round never change."""
     if closes_at <= campaign.closes_at:
         raise CampaignError(
-            _("Choose a closing time after the current one; to stop the round now, use «Close now»."), "closes")
+            _(
+                "Choose a closing time after the current one; to stop the round now, use «Close now»."
+            ),
+            "closes",
+        )
     if closes_at <= utcnow():
         raise CampaignError(_("The closing time has already passed."), "closes")
     campaign.closes_at = closes_at
     campaign.sealed_at = None  # it takes answers again; the next close seals it again
     db.session.flush()
-    audit.record("round.extended", _round_name(campaign), closes_at=closes_at.isoformat(timespec="minutes"))
+    audit.record(
+        "round.extended", _round_name(campaign), closes_at=closes_at.isoformat(timespec="minutes")
+    )
 
 
 def close_now(campaign: Campaign) -> int:
@@ -178,18 +209,27 @@ def close_now(campaign: Campaign) -> int:
 def seal_closed_rounds() -> list[tuple[Campaign, mixing.Sealed]]:
     """Seal every round whose closing time has passed and that is not sealed yet (run daily with
     `helhet campaign purge-drafts`). Returns them; the caller commits and scrubs."""
-    due = list(db.session.scalars(
-        select(Campaign).where(Campaign.closes_at <= utcnow(), Campaign.sealed_at.is_(None))
-    ))
+    due = list(
+        db.session.scalars(
+            select(Campaign).where(Campaign.closes_at <= utcnow(), Campaign.sealed_at.is_(None))
+        )
+    )
     sealed = []
     for campaign in due:
         result = mixing.seal(campaign)
-        audit.record("round.closed", _round_name(campaign), drafts_removed=result.drafts_removed, when_time_ran_out=True)
+        audit.record(
+            "round.closed",
+            _round_name(campaign),
+            drafts_removed=result.drafts_removed,
+            when_time_ran_out=True,
+        )
         sealed.append((campaign, result))
     return sealed
 
 
-def purge_open_link_drafts(campaign_id: int | None = None, idle_before: datetime | None = None) -> int:
+def purge_open_link_drafts(
+    campaign_id: int | None = None, idle_before: datetime | None = None
+) -> int:
     """Delete open-link drafts nobody can finish: those of closed rounds, and (with
     `idle_before`) those not touched since then. Code drafts stay: the code can still resume
     them if the round is extended. Returns the number removed."""
@@ -201,12 +241,15 @@ def purge_open_link_drafts(campaign_id: int | None = None, idle_before: datetime
     if idle_before is not None:
         condition = condition | (Draft.updated_at < idle_before)
     result = db.session.execute(
-        delete(Draft).where(Draft.invitation_id.is_(None), condition).execution_options(synchronize_session=False)
+        delete(Draft)
+        .where(Draft.invitation_id.is_(None), condition)
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 
 
 # --- codes ------------------------------------------------------------------------------------
+
 
 def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
     """Issue `count` new one-time codes for one unit of a round; returns them (normalised).
@@ -219,7 +262,9 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
     if unit.id not in {cu.unit_id for cu in campaign.units}:
         raise CampaignError(_("%(unit)s is not part of this round.", unit=unit.name), "unit")
     if count < 1 or count > MAX_CODES_PER_BATCH:
-        raise CampaignError(_("Choose from 1 to %(n)s codes at a time.", n=MAX_CODES_PER_BATCH), "count")
+        raise CampaignError(
+            _("Choose from 1 to %(n)s codes at a time.", n=MAX_CODES_PER_BATCH), "count"
+        )
     issued: list[str] = []
     while len(issued) < count:
         candidates = [c for c in codes.generate_many(count - len(issued)) if c not in issued]
@@ -227,14 +272,25 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
         taken = set()
         keys = list(hashes)
         for start in range(0, len(keys), 500):
-            taken.update(db.session.scalars(
-                select(Invitation.code_hash).where(Invitation.code_hash.in_(keys[start:start + 500]))
-            ))
+            taken.update(
+                db.session.scalars(
+                    select(Invitation.code_hash).where(
+                        Invitation.code_hash.in_(keys[start : start + 500])
+                    )
+                )
+            )
         issued.extend(c for h, c in hashes.items() if h not in taken)
     db.session.execute(
         insert(Invitation.__table__),
-        [{"campaign_id": campaign.id, "unit_id": unit.id, "code_hash": codes.code_hash(c),
-          "status": InvitationStatus.UNUSED.value} for c in issued],
+        [
+            {
+                "campaign_id": campaign.id,
+                "unit_id": unit.id,
+                "code_hash": codes.code_hash(c),
+                "status": InvitationStatus.UNUSED.value,
+            }
+            for c in issued
+        ],
     )
     audit.record("round.codes_issued", _round_name(campaign), unit=unit.code, count=len(issued))
     return issued
@@ -244,19 +300,31 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
 
 # Statements of the answering path, built once; table-level (core) so no ORM objects are made.
 _draft, _invitation, _response = Draft.__table__, Invitation.__table__, Response.__table__
-SAVE_DRAFT = (update(_draft).where(_draft.c.id == bindparam("draft_id"))
-              .values(answers=bindparam("answers"), updated_at=bindparam("now")))
-CLAIM_CODE = (update(_invitation)
-              .where(_invitation.c.id == bindparam("invitation_id"),
-                     _invitation.c.status != InvitationStatus.COMPLETED.value)
-              .values(status=InvitationStatus.COMPLETED.value))
-MARK_STARTED = (update(_invitation)
-                .where(_invitation.c.id == bindparam("invitation_id"),
-                       _invitation.c.status == InvitationStatus.UNUSED.value)
-                .values(status=InvitationStatus.IN_PROGRESS.value))
+SAVE_DRAFT = (
+    update(_draft)
+    .where(_draft.c.id == bindparam("draft_id"))
+    .values(answers=bindparam("answers"), updated_at=bindparam("now"))
+)
+CLAIM_CODE = (
+    update(_invitation)
+    .where(
+        _invitation.c.id == bindparam("invitation_id"),
+        _invitation.c.status != InvitationStatus.COMPLETED.value,
+    )
+    .values(status=InvitationStatus.COMPLETED.value)
+)
+MARK_STARTED = (
+    update(_invitation)
+    .where(
+        _invitation.c.id == bindparam("invitation_id"),
+        _invitation.c.status == InvitationStatus.UNUSED.value,
+    )
+    .values(status=InvitationStatus.IN_PROGRESS.value)
+)
 DELETE_DRAFT = delete(_draft).where(_draft.c.id == bindparam("draft_id"))
 INSERT_RESPONSE = insert(_response).returning(_response.c.id)
 INSERT_ANSWERS = insert(Answer.__table__)
+
 
 def _insert_draft_if_missing(values: dict) -> None:
     """INSERT ... ON CONFLICT DO NOTHING: two browsers entering one code at once make one draft."""
@@ -287,10 +355,14 @@ def start_with_code(typed: str) -> str:
         raise CodeAlreadyUsed()
     check_open(found.campaign_id, found.opens_at, found.closes_at)
     token = codes.draft_token(code)
-    _insert_draft_if_missing({
-        "token_hash": codes.token_hash(token), "campaign_id": found.campaign_id,
-        "unit_id": found.unit_id, "invitation_id": found.invitation_id,
-    })
+    _insert_draft_if_missing(
+        {
+            "token_hash": codes.token_hash(token),
+            "campaign_id": found.campaign_id,
+            "unit_id": found.unit_id,
+            "invitation_id": found.invitation_id,
+        }
+    )
     if found.status == InvitationStatus.UNUSED:
         db.session.execute(MARK_STARTED, {"invitation_id": found.invitation_id})
     return token
@@ -301,14 +373,22 @@ def start_open_link(link: CampaignUnit, campaign: Campaign, token: str | None = 
     check_open(campaign.id, campaign.opens_at, campaign.closes_at)
     if token:
         ref = queries.draft_ref(token)
-        if ref is not None and ref.campaign_id == campaign.id and ref.unit_id == link.unit_id \
-                and ref.invitation_id is None:
+        if (
+            ref is not None
+            and ref.campaign_id == campaign.id
+            and ref.unit_id == link.unit_id
+            and ref.invitation_id is None
+        ):
             return token
     token = codes.new_link_token()
-    _insert_draft_if_missing({
-        "token_hash": codes.token_hash(token), "campaign_id": campaign.id, "unit_id": link.unit_id,
-        "invitation_id": None,
-    })
+    _insert_draft_if_missing(
+        {
+            "token_hash": codes.token_hash(token),
+            "campaign_id": campaign.id,
+            "unit_id": link.unit_id,
+            "invitation_id": None,
+        }
+    )
     return token
 
 
@@ -329,7 +409,9 @@ def save_answers(ref: DraftRef, page_answers: dict) -> dict:
     answers = merged(ref.answers, page_answers)
     if answers == ref.answers:
         return answers
-    changed = db.session.execute(SAVE_DRAFT, {"draft_id": ref.id, "answers": answers, "now": utcnow()}).rowcount
+    changed = db.session.execute(
+        SAVE_DRAFT, {"draft_id": ref.id, "answers": answers, "now": utcnow()}
+    ).rowcount
     if not changed:
         raise AlreadySent()
     ref.answers = answers
@@ -362,10 +444,17 @@ def submit(ref: DraftRef, survey: Survey, client: str | None = None) -> None:
         source = ResponseSource.OPEN_LINK
         hold = hold_reason(ref, client, current_app.config.get("OPEN_LINK_BURST", ""))
     state = ResponseState.HELD if hold else ResponseState.RECEIVED
-    response_id = db.session.execute(INSERT_RESPONSE, {
-        "campaign_id": ref.campaign_id, "unit_id": ref.unit_id, "submitted_on": today(),
-        "source": source.value, "state": state.value, "held_reason": hold.value if hold else None,
-    }).scalar_one()
+    response_id = db.session.execute(
+        INSERT_RESPONSE,
+        {
+            "campaign_id": ref.campaign_id,
+            "unit_id": ref.unit_id,
+            "submitted_on": today(),
+            "source": source.value,
+            "state": state.value,
+            "held_reason": hold.value if hold else None,
+        },
+    ).scalar_one()
     rows = survey.answer_dicts(ref.answers, response_id)
     if rows:
         db.session.execute(INSERT_ANSWERS, rows)
@@ -404,17 +493,29 @@ def limiter_hit(limit: str, scope: str, client: str) -> bool:
 def accept_held(campaign: Campaign, unit_id: int) -> int:
     """Count a unit's held open-link responses after all: they become received and are mixed
     like any other. Returns how many."""
-    accepted = db.session.execute(
-        update(Response).where(Response.campaign_id == campaign.id, Response.unit_id == unit_id,
-                               Response.state == ResponseState.HELD)
-        .values(state=ResponseState.RECEIVED, held_reason=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount or 0
+    accepted = (
+        db.session.execute(
+            update(Response)
+            .where(
+                Response.campaign_id == campaign.id,
+                Response.unit_id == unit_id,
+                Response.state == ResponseState.HELD,
+            )
+            .values(state=ResponseState.RECEIVED, held_reason=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
     if campaign.sealed_at is not None or campaign.state() == CampaignState.CLOSED:
         mixing.mix(campaign.id, unit_id, mixing.MIXED)
     else:
         mixing.release_if_ready(campaign.id, unit_id, campaign.min_group)
-    audit.record("round.held_accepted", _round_name(campaign), unit=_unit_code(campaign, unit_id), count=accepted)
+    audit.record(
+        "round.held_accepted",
+        _round_name(campaign),
+        unit=_unit_code(campaign, unit_id),
+        count=accepted,
+    )
     return accepted
 
 
@@ -424,15 +525,30 @@ def _unit_code(campaign: Campaign, unit_id: int) -> str:
 
 def discard_held(campaign: Campaign, unit_id: int) -> int:
     """Delete a unit's held open-link responses and their answers. Returns how many."""
-    held = select(Response.id).where(Response.campaign_id == campaign.id, Response.unit_id == unit_id,
-                                     Response.state == ResponseState.HELD)
-    db.session.execute(delete(Answer).where(Answer.response_id.in_(held))
-                       .execution_options(synchronize_session=False))
-    discarded = db.session.execute(
-        delete(Response).where(Response.id.in_(held))
+    held = select(Response.id).where(
+        Response.campaign_id == campaign.id,
+        Response.unit_id == unit_id,
+        Response.state == ResponseState.HELD,
+    )
+    db.session.execute(
+        delete(Answer)
+        .where(Answer.response_id.in_(held))
         .execution_options(synchronize_session=False)
-    ).rowcount or 0
-    audit.record("round.held_discarded", _round_name(campaign), unit=_unit_code(campaign, unit_id), count=discarded)
+    )
+    discarded = (
+        db.session.execute(
+            delete(Response)
+            .where(Response.id.in_(held))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        or 0
+    )
+    audit.record(
+        "round.held_discarded",
+        _round_name(campaign),
+        unit=_unit_code(campaign, unit_id),
+        count=discarded,
+    )
     return discarded
 
 
@@ -472,8 +588,17 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
         if not unit_code:
             problems.append(Problem(_("The unit is missing."), line=line, column="unit"))
         elif unit_id is None:
-            problems.append(Problem(_("%(code)s is not a unit of this round (%(codes)s).",
-                                      code=unit_code, codes=", ".join(sorted(units))), line=line, column="unit"))
+            problems.append(
+                Problem(
+                    _(
+                        "%(code)s is not a unit of this round (%(codes)s).",
+                        code=unit_code,
+                        codes=", ".join(sorted(units)),
+                    ),
+                    line=line,
+                    column="unit",
+                )
+            )
         answers: dict = {}
         written = False
         for column, question in questions.items():
@@ -494,36 +619,72 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
             try:
                 background["submitted_on"] = _parse_day(day)
             except ValueError:
-                problems.append(Problem(_("Write the date as YYYY-MM-DD, for example 2026-03-14."),
-                                        line=line, column="submitted_on"))
+                problems.append(
+                    Problem(
+                        _("Write the date as YYYY-MM-DD, for example 2026-03-14."),
+                        line=line,
+                        column="submitted_on",
+                    )
+                )
             else:
-                first, last = to_local(campaign.opens_at).date(), min(today(), to_local(campaign.closes_at).date())
+                first, last = (
+                    to_local(campaign.opens_at).date(),
+                    min(today(), to_local(campaign.closes_at).date()),
+                )
                 if background["submitted_on"] > today():
-                    problems.append(Problem(_("The date is in the future."), line=line, column="submitted_on"))
+                    problems.append(
+                        Problem(_("The date is in the future."), line=line, column="submitted_on")
+                    )
                 elif not first <= background["submitted_on"] <= last:
-                    problems.append(Problem(_(
-                        "The date is outside the round (%(first)s to %(last)s).",
-                        first=first.isoformat(), last=last.isoformat()), line=line, column="submitted_on"))
+                    problems.append(
+                        Problem(
+                            _(
+                                "The date is outside the round (%(first)s to %(last)s).",
+                                first=first.isoformat(),
+                                last=last.isoformat(),
+                            ),
+                            line=line,
+                            column="submitted_on",
+                        )
+                    )
         for column in ("age_group", "gender"):
             value = cells.get(column, "")
             if len(value) > 20:
-                problems.append(Problem(_("Write at most %(n)s characters.", n=20), line=line, column=column))
+                problems.append(
+                    Problem(_("Write at most %(n)s characters.", n=20), line=line, column=column)
+                )
             background[column] = value or None
         if not written:
             problems.append(Problem(_("The line has no answers."), line=line))
-        parsed.append(({"campaign_id": campaign.id, "unit_id": unit_id,
-                        "source": ResponseSource.PAPER.value, **background}, answers))
+        parsed.append(
+            (
+                {
+                    "campaign_id": campaign.id,
+                    "unit_id": unit_id,
+                    "source": ResponseSource.PAPER.value,
+                    **background,
+                },
+                answers,
+            )
+        )
     if not parsed and not problems:
         problems.append(Problem(_("The file has no lines with answers.")))
     if problems:
         raise ImportFailed(problems)
     response = Response.__table__
-    ids = db.session.execute(
-        insert(response).returning(response.c.id, sort_by_parameter_order=True),
-        [row for row, _answers in parsed],
-    ).scalars().all()
-    rows = [r for response_id, (_row, answers) in zip(ids, parsed, strict=True)
-            for r in survey.answer_dicts(answers, response_id)]
+    ids = (
+        db.session.execute(
+            insert(response).returning(response.c.id, sort_by_parameter_order=True),
+            [row for row, _answers in parsed],
+        )
+        .scalars()
+        .all()
+    )
+    rows = [
+        r
+        for response_id, (_row, answers) in zip(ids, parsed, strict=True)
+        for r in survey.answer_dicts(answers, response_id)
+    ]
     if rows:
         db.session.execute(insert(Answer.__table__), rows)
     audit.record("round.paper_imported", _round_name(campaign), count=len(ids))

@@ -57,12 +57,19 @@ class QuestionView:
     @classmethod
     def of(cls, question: Question, number: int | None) -> QuestionView:
         return cls(
-            key=question.key, type=QuestionType(question.type), text=dict(question.text or {}),
-            help=dict(question.help or {}), required=bool(question.required),
-            scale_min=question.scale_min, scale_max=question.scale_max,
-            low_label=dict(question.low_label or {}), high_label=dict(question.high_label or {}),
-            dont_know=bool(question.dont_know), min_value=question.min_value,
-            max_value=question.max_value, integer_only=bool(question.integer_only),
+            key=question.key,
+            type=QuestionType(question.type),
+            text=dict(question.text or {}),
+            help=dict(question.help or {}),
+            required=bool(question.required),
+            scale_min=question.scale_min,
+            scale_max=question.scale_max,
+            low_label=dict(question.low_label or {}),
+            high_label=dict(question.high_label or {}),
+            dont_know=bool(question.dont_know),
+            min_value=question.min_value,
+            max_value=question.max_value,
+            integer_only=bool(question.integer_only),
             max_length=question.max_length,
             choices=tuple(ChoiceView(c.value, dict(c.label or {})) for c in question.choices),
             number=number,
@@ -137,14 +144,18 @@ class Survey:
                 stored = answers.get(question.key)
                 if stored is None:
                     if question.required:
-                        found.append(AnswerProblem.at(page, question, kind.required_message(question)))
+                        found.append(
+                            AnswerProblem.at(page, question, kind.required_message(question))
+                        )
                     continue
                 try:
                     kind.check(question, stored)
                 except AnswerError as error:
                     found.append(AnswerProblem.at(page, question, str(error)))
                 except (TypeError, ValueError):
-                    found.append(AnswerProblem.at(page, question, _("The answer could not be read.")))
+                    found.append(
+                        AnswerProblem.at(page, question, _("The answer could not be read."))
+                    )
         return found
 
     def answer_dicts(self, answers: dict, response_id: int) -> list[dict]:
@@ -162,10 +173,14 @@ def _snapshot(questionnaire: Questionnaire) -> Survey:
                 number += 1
                 shown = number
             views.append(QuestionView.of(question, shown))
-        pages.append(Page(position, dict(section.title or {}), dict(section.intro or {}), tuple(views)))
+        pages.append(
+            Page(position, dict(section.title or {}), dict(section.intro or {}), tuple(views))
+        )
     return Survey(
-        questionnaire_id=questionnaire.id, key=questionnaire.key,
-        title=dict(questionnaire.title or {}), description=dict(questionnaire.description or {}),
+        questionnaire_id=questionnaire.id,
+        key=questionnaire.key,
+        title=dict(questionnaire.title or {}),
+        description=dict(questionnaire.description or {}),
         pages=tuple(pages),
     )
 
@@ -180,8 +195,11 @@ def load(questionnaire_id: int, published_at: datetime | None = None) -> Survey:
     questionnaire = db.session.scalar(
         select(Questionnaire)
         .where(Questionnaire.id == questionnaire_id)
-        .options(selectinload(Questionnaire.sections).selectinload(Section.questions)
-                 .selectinload(Question.choices))
+        .options(
+            selectinload(Questionnaire.sections)
+            .selectinload(Section.questions)
+            .selectinload(Question.choices)
+        )
     )
     if questionnaire is None:
         raise LookupError(f"no questionnaire {questionnaire_id}")

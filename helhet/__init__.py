@@ -1,8 +1,8 @@
 """Helhet: the Flask application factory.
 
-    from helhet import create_app
-    app = create_app()                      # configuration from instance/ and the environment
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})   # overrides win
+from helhet import create_app
+app = create_app()                      # configuration from instance/ and the environment
+app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})   # overrides win
 """
 
 from __future__ import annotations

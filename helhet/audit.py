@@ -59,8 +59,11 @@ def record(action: str, target: str = "", **detail) -> None:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     user_id, actor = _actor()
-    db.session.add(AuditEvent(user_id=user_id, actor=actor[:254], action=action, target=target[:300],
-                              detail=detail))
+    db.session.add(
+        AuditEvent(
+            user_id=user_id, actor=actor[:254], action=action, target=target[:300], detail=detail
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,28 @@ def recent(page: int = 1, per_page: int = 100, action: str | None = None) -> Pag
     query = select(AuditEvent)
     count = select(func.count()).select_from(AuditEvent)
     if action:
-        query, count = query.where(AuditEvent.action == action), count.where(AuditEvent.action == action)
+        query, count = (
+            query.where(AuditEvent.action == action),
+            count.where(AuditEvent.action == action),
+        )
     total = db.session.scalar(count)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    events = list(db.session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ))
+    events = list(
+        db.session.scalars(
+            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
     return Page(events, page, pages)
 
 
 def as_dict(event: AuditEvent) -> dict:
-    return {"at": event.at.isoformat(timespec="seconds") + "Z", "actor": event.actor, "action": event.action,
-            "target": event.target, "detail": event.detail}
+    return {
+        "at": event.at.isoformat(timespec="seconds") + "Z",
+        "actor": event.actor,
+        "action": event.action,
+        "target": event.target,
+        "detail": event.detail,
+    }

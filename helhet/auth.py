@@ -39,7 +39,9 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(HelhetForm):
-    email = EmailField(_l("Email"), validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    email = EmailField(
+        _l("Email"), validators=[DataRequired()], render_kw={"autocomplete": "username"}
+    )
     password = PasswordField(
         _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
     )

@@ -66,6 +66,7 @@ def demo_logins() -> None:
 
 # --- users -----------------------------------------------------------------------------------
 
+
 @click.group("user")
 def user_cli() -> None:
     """Users who may sign in."""
@@ -119,9 +120,13 @@ def user_set_password(email: str) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), help="Default: unchanged.")
 @click.option("--unit", "unit_code", help="Org unit code (leaders). Default: unchanged.")
 @click.option("--name", help="Default: unchanged.")
-@click.option("--active/--inactive", default=None, help="Whether the user may sign in. Default: unchanged.")
+@click.option(
+    "--active/--inactive", default=None, help="Whether the user may sign in. Default: unchanged."
+)
 @with_appcontext
-def user_update(email: str, role: str | None, unit_code: str | None, name: str | None, active: bool | None) -> None:
+def user_update(
+    email: str, role: str | None, unit_code: str | None, name: str | None, active: bool | None
+) -> None:
     """Change a user's role, org unit, name or whether they may sign in.
 
     A change of role, unit or active ends every session of the user. The last active
@@ -131,12 +136,17 @@ def user_update(email: str, role: str | None, unit_code: str | None, name: str |
     unit = org_unit(unit_code) if unit_code else user.unit
     with refused(users.UserError):
         users.update_user(
-            user, Role(role) if role else user.role, unit,
-            user.name if name is None else name, user.active if active is None else active,
+            user,
+            Role(role) if role else user.role,
+            unit,
+            user.name if name is None else name,
+            user.active if active is None else active,
         )
     db.session.commit()
     unit_text = f" of {user.unit.code}" if user.unit else ""
-    click.echo(f"{user.email}: {user.role.value}{unit_text}, {'active' if user.active else 'deactivated'}.")
+    click.echo(
+        f"{user.email}: {user.role.value}{unit_text}, {'active' if user.active else 'deactivated'}."
+    )
 
 
 @user_cli.command("list")
@@ -145,15 +155,27 @@ def user_update(email: str, role: str | None, unit_code: str | None, name: str |
 def user_list(fmt: str) -> None:
     """List users."""
     rows = [
-        {"email": u.email, "name": u.name, "role": u.role.value,
-         "unit": u.unit.code if u.unit else None, "active": u.active}
+        {
+            "email": u.email,
+            "name": u.name,
+            "role": u.role.value,
+            "unit": u.unit.code if u.unit else None,
+            "active": u.active,
+        }
         for u in queries.all_users()
     ]
-    echo_rows(fmt, rows, lambda r: f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}"
-                                   f"{'' if r['active'] else ' (deactivated)'}")
+    echo_rows(
+        fmt,
+        rows,
+        lambda r: (
+            f"{r['email']:<32} {r['role']:<8} {r['unit'] or '-'}"
+            f"{'' if r['active'] else ' (deactivated)'}"
+        ),
+    )
 
 
 # --- org units -------------------------------------------------------------------------------
+
 
 @click.group("orgunits")
 def orgunits_cli() -> None:
@@ -188,6 +210,7 @@ def orgunits_list(fmt: str) -> None:
 
 # --- translations ----------------------------------------------------------------------------
 
+
 @click.group("translate")
 def translate_cli() -> None:
     """Message catalogues (nb, nn, en): extract, update, compile."""
@@ -204,8 +227,18 @@ TRANSLATIONS = str(REPO_ROOT / "translations")
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect translatable strings into translations/messages.pot."""
-    _pybabel("extract", "-F", str(REPO_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
-             "--sort-output", "-o", POT, str(REPO_ROOT))
+    _pybabel(
+        "extract",
+        "-F",
+        str(REPO_ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        POT,
+        str(REPO_ROOT),
+    )
 
 
 @translate_cli.command("update")
@@ -222,6 +255,7 @@ def translate_compile() -> None:
 
 
 # --- audit log -------------------------------------------------------------------------------
+
 
 @click.group("audit")
 def audit_cli() -> None:

@@ -43,8 +43,12 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    WTF_CSRF_TIME_LIMIT = None  # a respondent may take hours over a survey; the token is per session
-    RATELIMIT_STORAGE_URI = "memory://"  # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
+    WTF_CSRF_TIME_LIMIT = (
+        None  # a respondent may take hours over a survey; the token is per session
+    )
+    RATELIMIT_STORAGE_URI = (
+        "memory://"  # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
+    )
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
@@ -85,7 +89,7 @@ def normalise_database_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

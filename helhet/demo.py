@@ -47,7 +47,9 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
     year = year or date.today().year
     units: dict[str, OrgUnit] = {}
     for code, name, level, parent, headcount in TREE:
-        unit = orgunits.save_unit(OrgUnit(), code, name, level, units.get(parent) if parent else None)
+        unit = orgunits.save_unit(
+            OrgUnit(), code, name, level, units.get(parent) if parent else None
+        )
         orgunits.set_population(unit, year, headcount)
         units[code] = unit
     library.install_standard(publish=True)
@@ -55,7 +57,9 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
     for role, email, password in LOGINS:
         if queries.user_by_email(email) is None:
             users.create_user(
-                email, password, Role(role),
+                email,
+                password,
+                Role(role),
                 units["4699-helse"] if role == "leader" else None,
                 "Demo-administrator" if role == "admin" else "Demo-leder helse og omsorg",
             )
@@ -70,9 +74,20 @@ def _demo_round(units: dict[str, OrgUnit]) -> None:
         return
     now = utcnow()
     round_services.create_campaign(
-        name=f"Medarbeiderundersøkelse {now.year} (demo)", questionnaire=questionnaire,
-        units=[units[code] for code in ("4699-helse-hjemme", "4699-helse-sykehjem",
-                                         "4699-helse-psykisk", "4699-helse-legevakt")],
-        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
-        open_link=True, use_codes=True, min_group=5,
+        name=f"Medarbeiderundersøkelse {now.year} (demo)",
+        questionnaire=questionnaire,
+        units=[
+            units[code]
+            for code in (
+                "4699-helse-hjemme",
+                "4699-helse-sykehjem",
+                "4699-helse-psykisk",
+                "4699-helse-legevakt",
+            )
+        ],
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        open_link=True,
+        use_codes=True,
+        min_group=5,
     )

@@ -10,13 +10,35 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from helhet.extensions import db
 
 EXPLANATIONS = {
-    400: (_l("Something in the request was wrong"), _l("Go back, check what you filled in and try again.")),
-    403: (_l("You do not have access to this page"), _l("If you think you should have access, contact your administrator.")),
-    404: (_l("We could not find the page"), _l("Check the address, or start again from the front page.")),
-    405: (_l("That did not work"), _l("The page was opened in a way it does not support. Go back and use the buttons on the page.")),
-    413: (_l("The file is too large"), _l("Files can be at most 16 MB. Split the file or remove what is not needed.")),
+    400: (
+        _l("Something in the request was wrong"),
+        _l("Go back, check what you filled in and try again."),
+    ),
+    403: (
+        _l("You do not have access to this page"),
+        _l("If you think you should have access, contact your administrator."),
+    ),
+    404: (
+        _l("We could not find the page"),
+        _l("Check the address, or start again from the front page."),
+    ),
+    405: (
+        _l("That did not work"),
+        _l(
+            "The page was opened in a way it does not support. Go back and use the buttons on the page."
+        ),
+    ),
+    413: (
+        _l("The file is too large"),
+        _l("Files can be at most 16 MB. Split the file or remove what is not needed."),
+    ),
     429: (_l("Too many attempts"), _l("Wait a minute and try again.")),
-    500: (_l("Something went wrong on our side"), _l("Nothing you did caused this. Try again in a moment; if it happens again, contact your administrator.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l(
+            "Nothing you did caused this. Try again in a moment; if it happens again, contact your administrator."
+        ),
+    ),
 }
 
 

@@ -33,7 +33,12 @@ class Base(DeclarativeBase):
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={
-            enum.Enum: Enum(enum.Enum, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+            enum.Enum: Enum(
+                enum.Enum,
+                native_enum=False,
+                length=20,
+                values_callable=lambda e: [m.value for m in e],
+            ),
         },
     )
 
@@ -42,6 +47,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(directory=str(REPO_ROOT / "migrations"), render_as_batch=True)
 babel = Babel()
 csrf = CSRFProtect()
+
+
 class SignInManager(LoginManager):
     """Flask-Login, with session protection only where someone is signed in.
 
@@ -68,7 +75,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: commits survive a killed process
+        cursor.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # WAL + NORMAL: commits survive a killed process
         cursor.execute("PRAGMA busy_timeout=10000")
         # Anonymity (collector/mixing.py): deleted rows (sent drafts, mixed responses) are zeroed
         # in the file, and the WAL is cut back to nothing whenever a checkpoint restarts it.

@@ -103,7 +103,9 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # UTC
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    actor: Mapped[str] = mapped_column(String(254))  # the user's email then, or "command line (os user)"
+    actor: Mapped[str] = mapped_column(
+        String(254)
+    )  # the user's email then, or "command line (os user)"
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(300), default="")
     detail: Mapped[dict] = mapped_column(db.JSON, default=dict)

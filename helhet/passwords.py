@@ -33,7 +33,9 @@ def problems(password: str, email: str = "") -> list[str]:
     if not plain:
         found.append(_("The password cannot be only spaces."))
     elif plain in common_passwords():
-        found.append(_("This password is among the most used ones and is easy to guess. Choose another."))
+        found.append(
+            _("This password is among the most used ones and is easy to guess. Choose another.")
+        )
     email = email.strip().lower()
     if plain and email and plain in {email, email.partition("@")[0]}:
         found.append(_("The password cannot be the email address or the part of it before @."))

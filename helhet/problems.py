@@ -64,7 +64,13 @@ class Problem:
         return f"{place}: {self.message}" if place else self.message
 
     def as_dict(self) -> dict:
-        places = {"path": self.path, "sheet": self.sheet, "row": self.row, "line": self.line, "column": self.column}
+        places = {
+            "path": self.path,
+            "sheet": self.sheet,
+            "row": self.row,
+            "line": self.line,
+            "column": self.column,
+        }
         return {**{k: v for k, v in places.items() if v is not None}, "message": self.message}
 
 
@@ -82,7 +88,9 @@ def attach(form, error: HelhetError) -> None:
     path = _field_path(form, error.field) if error.field else []
     if path:
         path[-1].errors = [*path[-1].errors, error.message]
-        for outer in reversed(path[:-1]):  # the lists that hold it show it too (form.errors, status())
+        for outer in reversed(
+            path[:-1]
+        ):  # the lists that hold it show it too (form.errors, status())
             outer.errors = [entry.errors for entry in outer.entries]
     else:
         form.form_errors.append(error.message)

@@ -35,10 +35,13 @@ def all_users() -> list[User]:
 def all_units() -> list[OrgUnit]:
     """Every unit, with its children and populations loaded in the same few queries, so that
     walking the tree (flattened, descendants, subtree_ids) asks the database nothing more."""
-    return list(db.session.scalars(
-        select(OrgUnit).order_by(OrgUnit.code)
-        .options(selectinload(OrgUnit.children), selectinload(OrgUnit.populations))
-    ))
+    return list(
+        db.session.scalars(
+            select(OrgUnit)
+            .order_by(OrgUnit.code)
+            .options(selectinload(OrgUnit.children), selectinload(OrgUnit.populations))
+        )
+    )
 
 
 def unit_by_code(code: str) -> OrgUnit | None:

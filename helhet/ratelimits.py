@@ -56,10 +56,12 @@ def counts_per_process(app: Flask) -> bool:
 
 
 def refusal(who: str) -> str:
-    return (f"Rate limits are kept in memory (RATELIMIT_STORAGE_URI=memory://), separately in every process, "
-            f"but {who}: each client would get every limit once per process. Set "
-            f"RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server every process reaches), "
-            f"or serve with one process (gunicorn -w 1).")
+    return (
+        f"Rate limits are kept in memory (RATELIMIT_STORAGE_URI=memory://), separately in every process, "
+        f"but {who}: each client would get every limit once per process. Set "
+        f"RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server every process reaches), "
+        f"or serve with one process (gunicorn -w 1)."
+    )
 
 
 def gunicorn_workers() -> int | None:
@@ -84,4 +86,6 @@ def gunicorn_workers() -> int | None:
 def _refuse_multiprocess_server() -> None:
     if request.environ.get("wsgi.multiprocess"):
         server = request.environ.get("SERVER_SOFTWARE") or "the WSGI server"
-        raise SharedStorageRequired(refusal(f"{server} serves this app from several processes (wsgi.multiprocess)"))
+        raise SharedStorageRequired(
+            refusal(f"{server} serves this app from several processes (wsgi.multiprocess)")
+        )

@@ -53,7 +53,9 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], title: str = "Helhet") -> bytes:
     sheet = workbook.create_sheet(title[:31])
     for row in rows:
         # first drop the control characters XLSX cannot hold, so that none hides a formula
-        sheet.append(safe_row(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row))
+        sheet.append(
+            safe_row(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row)
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -41,8 +41,12 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv(data: bytes | str, required: list[str], optional: list[str] | None = None,
-             extra_prefixes: tuple[str, ...] = ()) -> Table:
+def read_csv(
+    data: bytes | str,
+    required: list[str],
+    optional: list[str] | None = None,
+    extra_prefixes: tuple[str, ...] = (),
+) -> Table:
     """Parse a CSV file whose first line names the columns.
 
     Column names are matched without regard to case or surrounding space. Raises ImportFailed for
@@ -58,8 +62,13 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
     except csv.Error:
         sniffed = csv.excel
     stream = io.StringIO(text)
-    reader = csv.reader(stream, csv.excel, delimiter=sniffed.delimiter, skipinitialspace=sniffed.skipinitialspace,
-                        strict=True)
+    reader = csv.reader(
+        stream,
+        csv.excel,
+        delimiter=sniffed.delimiter,
+        skipinitialspace=sniffed.skipinitialspace,
+        strict=True,
+    )
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error):
@@ -68,9 +77,16 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
         raise ImportFailed([Problem(control_character_message(character), line=1)])
     known = set(required) | set(optional or [])
     problems = [
-        Problem(_("Missing column. The file needs the columns: %(columns)s.", columns=", ".join(required)),
-                line=1, column=name)
-        for name in required if name not in header
+        Problem(
+            _(
+                "Missing column. The file needs the columns: %(columns)s.",
+                columns=", ".join(required),
+            ),
+            line=1,
+            column=name,
+        )
+        for name in required
+        if name not in header
     ]
     for name in header:
         if name not in known and not name.startswith(extra_prefixes):
@@ -93,13 +109,23 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > len(header):
-            problems.append(Problem(_("The line has %(found)s cells but the header has %(expected)s.",
-                                      found=len(cells), expected=len(header)), line=line))
+            problems.append(
+                Problem(
+                    _(
+                        "The line has %(found)s cells but the header has %(expected)s.",
+                        found=len(cells),
+                        expected=len(header),
+                    ),
+                    line=line,
+                )
+            )
             continue
         cells = cells + [""] * (len(header) - len(cells))
         for name, cell in zip(header, cells, strict=True):
             if character := first_control(cell):
-                problems.append(Problem(control_character_message(character), line=line, column=name))
+                problems.append(
+                    Problem(control_character_message(character), line=line, column=name)
+                )
         rows.append((line, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
     if not rows and not problems:
         problems.append(Problem(_("The file has column names but no rows below them.")))
@@ -109,13 +135,24 @@ def read_csv(data: bytes | str, required: list[str], optional: list[str] | None 
 
 
 def control_character_message(character: str) -> str:
-    return _("The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
-             character=describe(character))
+    return _(
+        "The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+        character=describe(character),
+    )
 
 
 def _broken_line(line: int, error: csv.Error, at_end: bool) -> Problem:
     if at_end:  # the reader ran to the end of the file inside a quoted cell
-        return Problem(_("A quote (\") on this line is never closed, so the rest of the file would be one cell."),
-                       line=line)
-    return Problem(_("The line could not be read as CSV (%(detail)s). Check its quotes (\").", detail=str(error)),
-                   line=line)
+        return Problem(
+            _(
+                'A quote (") on this line is never closed, so the rest of the file would be one cell.'
+            ),
+            line=line,
+        )
+    return Problem(
+        _(
+            'The line could not be read as CSV (%(detail)s). Check its quotes (").',
+            detail=str(error),
+        ),
+        line=line,
+    )

@@ -30,7 +30,9 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise UserError(_("%(email)s is not a valid email address.", email=email), "email") from None
+        raise UserError(
+            _("%(email)s is not a valid email address.", email=email), "email"
+        ) from None
 
 
 def check_password_strength(password: str, email: str) -> None:
@@ -59,7 +61,9 @@ def _dummy_hash() -> str:
     return f"{passwords.hash_method()}${secrets.token_hex(8)}$not-a-digest"
 
 
-def create_user(email: str, password: str, role: Role, unit: OrgUnit | None = None, name: str = "") -> User:
+def create_user(
+    email: str, password: str, role: Role, unit: OrgUnit | None = None, name: str = ""
+) -> User:
     email = normalise_email(email)
     if queries.user_by_email(email) is not None:
         raise UserError(_("A user with the email %(email)s already exists.", email=email), "email")
@@ -81,15 +85,27 @@ def update_user(user: User, role: Role, unit: OrgUnit | None, name: str, active:
     unit = unit if role == Role.LEADER else None
     if not (role == Role.ADMIN and active):
         _check_not_last_admin(user, "role" if role != Role.ADMIN else "active")
-    before = {"role": user.role.value, "unit": user.unit.code if user.unit else None, "active": user.active,
-              "name": user.name}
-    access_changes = (role, unit.id if unit else None, active) != (user.role, user.unit_id, user.active)
+    before = {
+        "role": user.role.value,
+        "unit": user.unit.code if user.unit else None,
+        "active": user.active,
+        "name": user.name,
+    }
+    access_changes = (role, unit.id if unit else None, active) != (
+        user.role,
+        user.unit_id,
+        user.active,
+    )
     user.role, user.name, user.active, user.unit = role, (name or "").strip(), active, unit
     if access_changes:
         end_sessions(user)
     db.session.flush()
-    after = {"role": user.role.value, "unit": user.unit.code if user.unit else None, "active": user.active,
-             "name": user.name}
+    after = {
+        "role": user.role.value,
+        "unit": user.unit.code if user.unit else None,
+        "active": user.active,
+        "name": user.name,
+    }
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
         audit.record("user.changed", user.email, **changed)
@@ -126,14 +142,25 @@ def _check_not_last_admin(user: User, field: str) -> None:
             update(User).where(User.id == user.id).values(session_version=User.session_version)
         )
     admins = db.session.scalars(
-        select(User.id).where(User.role == Role.ADMIN, User.active).order_by(User.id).with_for_update()
+        select(User.id)
+        .where(User.role == Role.ADMIN, User.active)
+        .order_by(User.id)
+        .with_for_update()
     ).all()
     if user.id in admins and len(admins) == 1:
-        raise UserError(_(
-            "%(email)s is the only active administrator. Make another user an administrator first, "
-            "so that someone can still manage Helhet.", email=user.email), field)
+        raise UserError(
+            _(
+                "%(email)s is the only active administrator. Make another user an administrator first, "
+                "so that someone can still manage Helhet.",
+                email=user.email,
+            ),
+            field,
+        )
 
 
 def _check_unit(role: Role, unit: OrgUnit | None) -> None:
     if role == Role.LEADER and unit is None:
-        raise UserError(_("A leader must belong to an org unit: the part of the organisation they may read."), "unit")
+        raise UserError(
+            _("A leader must belong to an org unit: the part of the organisation they may read."),
+            "unit",
+        )

@@ -32,9 +32,17 @@ LONGEST_CODE = 64  # OrgUnit.code
 
 @click.command("results")
 @click.argument("round_id", metavar="ROUND", type=int)
-@click.option("--unit", "unit_code", metavar="CODE", help="Only this org unit and the units below it.")
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (default: standard output).")
+@click.option(
+    "--unit", "unit_code", metavar="CODE", help="Only this org unit and the units below it."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="json", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (default: standard output).",
+)
 @with_appcontext
 def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | None) -> None:
     """A round's results per org unit, indicator and item (suppressed cells have no numbers)."""
@@ -44,14 +52,20 @@ def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | 
     tree = queries.round_tree(campaign)
     units = list(tree.nodes)
     if unit_code is not None:
-        if not unit_code or len(unit_code) > LONGEST_CODE or first_control(unit_code, newlines=False):
+        if (
+            not unit_code
+            or len(unit_code) > LONGEST_CODE
+            or first_control(unit_code, newlines=False)
+        ):
             fail(f"No org unit has the code {unit_code!r}.")
         unit = core_queries.unit_by_code(unit_code)
         if unit is None:
             fail(f"No org unit has the code {unit_code}.")
         if unit.code not in tree:
-            fail(f"{unit.code} is not part of round {campaign.id}; its units are "
-                 f"{', '.join(sorted(tree.round_units))} and the units above them.")
+            fail(
+                f"{unit.code} is not part of round {campaign.id}; its units are "
+                f"{', '.join(sorted(tree.round_units))} and the units above them."
+            )
         below = {code for code in tree.depth if unit.code in tree.ancestors(code)}
         units = [node for node in tree.nodes if node.code in below]
     export = FORMATS[fmt]
@@ -59,8 +73,10 @@ def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | 
         fail(f"An {fmt.upper()} file is not for the terminal: give --out FILE.")
     body = export.render(export_rows(services.round_results(campaign, units)))
     if campaign.state() != CampaignState.CLOSED:
-        click.echo(f"Round {campaign.id} is still {campaign.state().value}: these results are preliminary.",
-                   err=True)
+        click.echo(
+            f"Round {campaign.id} is still {campaign.state().value}: these results are preliminary.",
+            err=True,
+        )
     if out is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(body)

@@ -35,8 +35,20 @@ from helhet.spreadsheets import csv_bytes, xlsx_bytes
 from results.services import RoundResults
 
 EXPORT_COLUMNS = (
-    "unit", "level", "indicator", "item", "n", "estimate", "se", "ci_low", "ci_high",
-    "score_0_100", "favourable_share", "dont_know_share", "suppressed", "reason",
+    "unit",
+    "level",
+    "indicator",
+    "item",
+    "n",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "score_0_100",
+    "favourable_share",
+    "dont_know_share",
+    "suppressed",
+    "reason",
 )
 
 
@@ -65,7 +77,9 @@ class JsonFormat(ExportFormat):
 
 
 def _table(rows: list[dict[str, Any]], cell) -> list[list[Any]]:
-    return [list(EXPORT_COLUMNS)] + [[cell(row[column]) for column in EXPORT_COLUMNS] for row in rows]
+    return [list(EXPORT_COLUMNS)] + [
+        [cell(row[column]) for column in EXPORT_COLUMNS] for row in rows
+    ]
 
 
 def _csv_cell(value: Any) -> Any:
@@ -95,7 +109,11 @@ FORMATS: dict[str, ExportFormat] = {
     for f in (
         JsonFormat("json", "json", "application/json", binary=False),
         CsvFormat("csv", "csv", "text/csv; charset=utf-8", binary=False),
-        XlsxFormat("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   binary=True),
+        XlsxFormat(
+            "xlsx",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            binary=True,
+        ),
     )
 }

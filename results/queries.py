@@ -1,10 +1,10 @@
 """Reads for results: the org units a round's results cover.
 
-    tree = round_tree(campaign)
-    tree.nodes          the round's units and every ancestor up to the municipality, in tree order
-    tree.parent[code]   the parent's code within the tree (None at the top)
-    tree.strata[code]   the round's units in the subtree of `code` (itself included if it is one):
-                        the strata whose respondents make up the figures of `code`
+tree = round_tree(campaign)
+tree.nodes          the round's units and every ancestor up to the municipality, in tree order
+tree.parent[code]   the parent's code within the tree (None at the top)
+tree.strata[code]   the round's units in the subtree of `code` (itself included if it is one):
+                    the strata whose respondents make up the figures of `code`
 """
 
 from __future__ import annotations

@@ -135,7 +135,9 @@ class Cell:
 
 CELL_COLUMNS = tuple(f.name for f in fields(Cell))
 NUMBER_FIELDS = tuple(
-    name for name in CELL_COLUMNS if name not in ("unit", "level", "indicator", "item", "suppressed", "reason")
+    name
+    for name in CELL_COLUMNS
+    if name not in ("unit", "level", "indicator", "item", "suppressed", "reason")
 )
 
 
@@ -194,19 +196,28 @@ class RoundResults:
 
     def frame(self) -> pd.DataFrame:
         """The cells as a DataFrame with the columns CELL_COLUMNS (None where a Cell has None)."""
-        return pd.DataFrame([[getattr(c, name) for name in CELL_COLUMNS] for c in self.cells],
-                            columns=list(CELL_COLUMNS))
+        return pd.DataFrame(
+            [[getattr(c, name) for name in CELL_COLUMNS] for c in self.cells],
+            columns=list(CELL_COLUMNS),
+        )
 
     def cell(self, unit: str, indicator: str | None, item: str | None = None) -> Cell | None:
         """The cell of an org unit (code) and an indicator (key) or one of its items."""
-        return next((c for c in self.cells
-                     if c.unit == unit and c.indicator == indicator and c.item == item), None)
+        return next(
+            (
+                c
+                for c in self.cells
+                if c.unit == unit and c.indicator == indicator and c.item == item
+            ),
+            None,
+        )
 
     def unit(self, code: str) -> UnitResult | None:
         return next((u for u in self.units if u.unit == code), None)
 
 
 # --- what the questionnaire asks for -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Indicator:
@@ -236,19 +247,30 @@ def _scale(question) -> tuple[float, float]:
     return float(question.scale_min or 1), float(question.scale_max or 5)
 
 
-def _specs(campaign: Campaign) -> tuple[list[_Indicator], dict[str, tuple[float, float]], list[_CellSpec]]:
+def _specs(
+    campaign: Campaign,
+) -> tuple[list[_Indicator], dict[str, tuple[float, float]], list[_CellSpec]]:
     questionnaire = campaign.questionnaire
     scales = {q.key: _scale(q) for q in survey_queries.scale_questions(questionnaire)}
     indicators = []
     for indicator in survey_queries.indicators(questionnaire):
         items = tuple(q.key for q in survey_queries.indicator_items(indicator) if q.key in scales)
         if items:
-            indicators.append(_Indicator(indicator.key, items, scales[items[0]],
-                                         float(indicator.min_share or 0.5), indicator.favourable_from))
+            indicators.append(
+                _Indicator(
+                    indicator.key,
+                    items,
+                    scales[items[0]],
+                    float(indicator.min_share or 0.5),
+                    indicator.favourable_from,
+                )
+            )
     specs = []
     grouped: set[str] = set()
     for ind in indicators:
-        specs.append(_CellSpec(ind.key, None, ind.column, ind.scale, ind.favourable_from, ind.items))
+        specs.append(
+            _CellSpec(ind.key, None, ind.column, ind.scale, ind.favourable_from, ind.items)
+        )
         for item in ind.items:
             specs.append(_CellSpec(ind.key, item, item, scales[item], ind.favourable_from, (item,)))
             grouped.add(item)
@@ -260,7 +282,14 @@ def _specs(campaign: Campaign) -> tuple[list[_Indicator], dict[str, tuple[float,
 
 # --- the estimates, before suppression ------------------------------------------------------------
 
-_EMPTY = {"estimate": math.nan, "se": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0, "df": 0}
+_EMPTY = {
+    "estimate": math.nan,
+    "se": math.nan,
+    "ci_low": math.nan,
+    "ci_high": math.nan,
+    "n": 0,
+    "df": 0,
+}
 
 
 @dataclass
@@ -280,32 +309,51 @@ def _design_choice(tree: RoundTree, campaign: Campaign, respondents: dict[str, i
     for code in sorted(respondents):
         population = core_queries.population(units[code], campaign.period)
         if population is None:
-            return Design("unit", False, None,
-                          f"{code} has no population for {campaign.period}: no finite population correction")
+            return Design(
+                "unit",
+                False,
+                None,
+                f"{code} has no population for {campaign.period}: no finite population correction",
+            )
         if population < respondents[code]:
-            return Design("unit", False, None,
-                          f"{code} has more responses ({respondents[code]}) than its population "
-                          f"({population}): no finite population correction")
+            return Design(
+                "unit",
+                False,
+                None,
+                f"{code} has more responses ({respondents[code]}) than its population "
+                f"({population}): no finite population correction",
+            )
     return Design("unit", True, None, "")
 
 
-def _records(table: pd.DataFrame, by: str, variable_column: str | None = None, variable: str | None = None):
+def _records(
+    table: pd.DataFrame, by: str, variable_column: str | None = None, variable: str | None = None
+):
     for row in table.to_dict("records"):
         yield row[by], (row[variable_column] if variable_column else variable), row
 
 
-def _raw(campaign: Campaign, tree: RoundTree, indicators: list[_Indicator],
-         scales: dict[str, tuple[float, float]], specs: list[_CellSpec]) -> _Raw:
+def _raw(
+    campaign: Campaign,
+    tree: RoundTree,
+    indicators: list[_Indicator],
+    scales: dict[str, tuple[float, float]],
+    specs: list[_CellSpec],
+) -> _Raw:
     units = {unit.code: unit for unit in tree.nodes}
     frame = dataset.answers_frame(campaign)
     respondents = {str(k): int(v) for k, v in frame["unit"].value_counts().items()}
     design_info = _design_choice(tree, campaign, respondents)
-    unit_population = {code: core_queries.population(units[code], campaign.period) for code in tree.round_units}
+    unit_population = {
+        code: core_queries.population(units[code], campaign.period) for code in tree.round_units
+    }
     population = {}
     for code in tree.depth:
         counts = [unit_population[u] for u in tree.strata[code]]
         population[code] = None if any(c is None for c in counts) else int(sum(counts))
-    subtree_respondents = {code: sum(respondents.get(u, 0) for u in tree.strata[code]) for code in tree.depth}
+    subtree_respondents = {
+        code: sum(respondents.get(u, 0) for u in tree.strata[code]) for code in tree.depth
+    }
 
     estimates: dict[tuple[str, str], dict] = {}
     favourable: dict[tuple[str, str, float], dict] = {}
@@ -315,18 +363,26 @@ def _raw(campaign: Campaign, tree: RoundTree, indicators: list[_Indicator],
     # the database path: per unit and question sums, for items and "vet ikke"
     sums = dataset.item_sums(campaign, question_keys=item_keys) if item_keys else None
     if sums is not None and len(sums):
-        per_stratum = {(r["unit"], r["item"]): (int(r["dont_know"]), int(r["n"])) for r in sums.to_dict("records")}
+        per_stratum = {
+            (r["unit"], r["item"]): (int(r["dont_know"]), int(r["n"]))
+            for r in sums.to_dict("records")
+        }
         for code in tree.depth:
             for item in item_keys:
                 parts = [per_stratum.get((u, item), (0, 0)) for u in tree.strata[code]]
                 dont_know[(code, item)] = (sum(p[0] for p in parts), sum(p[1] for p in parts))
-        leaves = [code for code in tree.depth if tree.is_single_stratum(code) and respondents.get(code)]
+        leaves = [
+            code for code in tree.depth if tree.is_single_stratum(code) and respondents.get(code)
+        ]
         leaf_sums = sums[sums["unit"].isin(leaves) & (sums["n"] > 0)]
         if len(leaf_sums):
             table = item_table_from_sums(
                 leaf_sums[["unit", "item", "n", "sum", "sumsq"]],
-                population=({u: unit_population[u] for u in leaf_sums["unit"].unique()}
-                            if design_info.fpc else None),
+                population=(
+                    {u: unit_population[u] for u in leaf_sums["unit"].unique()}
+                    if design_info.fpc
+                    else None
+                ),
                 respondents={u: respondents[u] for u in leaf_sums["unit"].unique()},
                 level=LEVEL,
             )
@@ -338,16 +394,20 @@ def _raw(campaign: Campaign, tree: RoundTree, indicators: list[_Indicator],
         depth_of = tree.depth
         columns: dict[str, pd.Series] = {}
         for d in sorted(set(depth_of.values())):
-            ancestor_at = {u: next((a for a in tree.ancestors(u) if depth_of[a] == d), None)
-                           for u in tree.round_units}
+            ancestor_at = {
+                u: next((a for a in tree.ancestors(u) if depth_of[a] == d), None)
+                for u in tree.round_units
+            }
             columns[f"_depth{d}"] = frame["unit"].map(ancestor_at)
         for ind in indicators:
-            columns[ind.column] = indicator_scores(frame, list(ind.items), scale=ind.scale,
-                                                   min_share=ind.min_share)
+            columns[ind.column] = indicator_scores(
+                frame, list(ind.items), scale=ind.scale, min_share=ind.min_share
+            )
         data = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
         design = SurveyDesign(data, strata="unit", fpc="headcount" if design_info.fpc else None)
-        wanted_thresholds = sorted({(s.variable, float(s.favourable_from)) for s in specs
-                                    if s.favourable_from is not None})
+        wanted_thresholds = sorted(
+            {(s.variable, float(s.favourable_from)) for s in specs if s.favourable_from is not None}
+        )
         for d in sorted(set(depth_of.values())):
             by = f"_depth{d}"
             at_depth = {code for code, dd in depth_of.items() if dd == d}
@@ -371,6 +431,7 @@ def _raw(campaign: Campaign, tree: RoundTree, indicators: list[_Indicator],
 
 # --- suppression and the cells --------------------------------------------------------------------
 
+
 def _number(value) -> float | None:
     if value is None:
         return None
@@ -384,8 +445,10 @@ def _hidden(table: pd.DataFrame, tree: RoundTree, min_group: int, by: list[str] 
         return {}
     plan = suppress(table, dict(tree.parent), min_group=min_group, unit="unit", n="n", by=by)
     keys = ["unit", *(by or [])]
-    return {tuple(row[k] for k in keys): row["reason"]
-            for row in plan[plan["hidden"]].to_dict("records")}
+    return {
+        tuple(row[k] for k in keys): row["reason"]
+        for row in plan[plan["hidden"]].to_dict("records")
+    }
 
 
 def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
@@ -404,12 +467,17 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
         return raw.estimates.get((code, spec.variable), _EMPTY)
 
     cell_table = pd.DataFrame(
-        [(code, spec.indicator or "", spec.item or "", int(estimate(code, spec)["n"]))
-         for code in tree.depth for spec in specs],
+        [
+            (code, spec.indicator or "", spec.item or "", int(estimate(code, spec)["n"]))
+            for code in tree.depth
+            for spec in specs
+        ],
         columns=["unit", "indicator", "item", "n"],
     )
     hidden_cells = _hidden(cell_table, tree, min_group, ["indicator", "item"])
-    count_table = pd.DataFrame([(code, raw.respondents[code]) for code in tree.depth], columns=["unit", "n"])
+    count_table = pd.DataFrame(
+        [(code, raw.respondents[code]) for code in tree.depth], columns=["unit", "n"]
+    )
     hidden_counts = _hidden(count_table, tree, min_group, None)
 
     wanted = {unit.code for unit in units}
@@ -424,18 +492,39 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
         population = raw.population[code]
         shown_count = None if reason else raw.respondents[code]
         rate = (shown_count / population) if shown_count is not None and population else None
-        unit_results.append(UnitResult(code, node.name, level, tree.parent[code], shown_count,
-                                       population, rate, reason is not None, reason))
+        unit_results.append(
+            UnitResult(
+                code,
+                node.name,
+                level,
+                tree.parent[code],
+                shown_count,
+                population,
+                rate,
+                reason is not None,
+                reason,
+            )
+        )
         for spec in specs:
             reason = hidden_cells.get((code, spec.indicator or "", spec.item or ""))
             if reason is not None:
-                cells.append(Cell(code, level, spec.indicator, spec.item,
-                                  **dict.fromkeys(NUMBER_FIELDS), suppressed=True, reason=reason))
+                cells.append(
+                    Cell(
+                        code,
+                        level,
+                        spec.indicator,
+                        spec.item,
+                        **dict.fromkeys(NUMBER_FIELDS),
+                        suppressed=True,
+                        reason=reason,
+                    )
+                )
                 continue
             # an indicator's "vet ikke" share pools its items: only where every item is shown,
             # else it would tell how many answered a hidden item
             pooled_ok = spec.item is not None or not any(
-                (code, spec.indicator, item) in hidden_cells for item in spec.dont_know_items)
+                (code, spec.indicator, item) in hidden_cells for item in spec.dont_know_items
+            )
             cells.append(_shown_cell(code, level, spec, estimate(code, spec), raw, pooled_ok))
     return RoundResults(
         campaign_id=campaign.id,
@@ -450,7 +539,9 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
     )
 
 
-def _shown_cell(code: str, level: str, spec: _CellSpec, row: dict, raw: _Raw, dont_know_ok: bool) -> Cell:
+def _shown_cell(
+    code: str, level: str, spec: _CellSpec, row: dict, raw: _Raw, dont_know_ok: bool
+) -> Cell:
     est, lo, hi = (_number(row[k]) for k in ("estimate", "ci_low", "ci_high"))
     score = [None if v is None else float(rescale_0_100(v, spec.scale)) for v in (est, lo, hi)]
     fav = {}
@@ -459,13 +550,23 @@ def _shown_cell(code: str, level: str, spec: _CellSpec, row: dict, raw: _Raw, do
     dk = sum(raw.dont_know.get((code, item), (0, 0))[0] for item in spec.dont_know_items)
     answered = sum(raw.dont_know.get((code, item), (0, 0))[1] for item in spec.dont_know_items)
     return Cell(
-        unit=code, level=level, indicator=spec.indicator, item=spec.item,
-        n=int(row["n"]), estimate=est, se=_number(row["se"]), ci_low=lo, ci_high=hi,
+        unit=code,
+        level=level,
+        indicator=spec.indicator,
+        item=spec.item,
+        n=int(row["n"]),
+        estimate=est,
+        se=_number(row["se"]),
+        ci_low=lo,
+        ci_high=hi,
         df=int(row["df"]),
-        score_0_100=score[0], score_ci_low=score[1], score_ci_high=score[2],
+        score_0_100=score[0],
+        score_ci_low=score[1],
+        score_ci_high=score[2],
         favourable_share=_number(fav.get("estimate")),
         favourable_ci_low=_number(fav.get("ci_low")),
         favourable_ci_high=_number(fav.get("ci_high")),
         dont_know_share=(dk / (dk + answered)) if dont_know_ok and dk + answered else None,
-        suppressed=False, reason=None,
+        suppressed=False,
+        reason=None,
     )

@@ -49,17 +49,25 @@ def questionnaire_cli() -> None:
 def list_command(fmt: str) -> None:
     """List questionnaires with their versions."""
     counts = queries.question_counts()
-    rows = [{
-        "key": item.key,
-        "kind": item.latest.kind.value,
-        "title": jsonformat.texts(item.latest.title),
-        "versions": [{
-            "version": q.version,
-            "status": q.status.value,
-            "published_at": q.published_at.isoformat(timespec="seconds") + "Z" if q.published_at else None,
-            "questions": counts.get(q.id, 0),
-        } for q in item.versions],
-    } for item in queries.overview()]
+    rows = [
+        {
+            "key": item.key,
+            "kind": item.latest.kind.value,
+            "title": jsonformat.texts(item.latest.title),
+            "versions": [
+                {
+                    "version": q.version,
+                    "status": q.status.value,
+                    "published_at": q.published_at.isoformat(timespec="seconds") + "Z"
+                    if q.published_at
+                    else None,
+                    "questions": counts.get(q.id, 0),
+                }
+                for q in item.versions
+            ],
+        }
+        for item in queries.overview()
+    ]
     if fmt == "json":
         echo_json(rows)
         return
@@ -67,14 +75,20 @@ def list_command(fmt: str) -> None:
         click.echo("No questionnaires yet. Import one with `helhet questionnaire import FILE`.")
     for row in rows:
         versions = ", ".join(f"v{v['version']} {v['status']}" for v in row["versions"])
-        click.echo(f"{row['key']:<28} {row['kind']:<13} {row['title'].get('nb', ''):<40} {versions}")
+        click.echo(
+            f"{row['key']:<28} {row['kind']:<13} {row['title'].get('nb', ''):<40} {versions}"
+        )
 
 
 @questionnaire_cli.command("export")
 @click.argument("key")
 @click.option("--version", type=int, help="Version number (default: the newest).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
 @with_appcontext
 def export_command(key: str, version: int | None, output: Path | None) -> None:
     """Write a questionnaire in Helhet's JSON format."""
@@ -89,8 +103,11 @@ def export_command(key: str, version: int | None, output: Path | None) -> None:
 
 @questionnaire_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--skip-unsupported", is_flag=True,
-              help="XLSForm: leave out what Helhet cannot represent (each item is listed) and import the rest.")
+@click.option(
+    "--skip-unsupported",
+    is_flag=True,
+    help="XLSForm: leave out what Helhet cannot represent (each item is listed) and import the rest.",
+)
 @with_appcontext
 def import_command(file: Path, skip_unsupported: bool) -> None:
     """Import a questionnaire (.json in Helhet's format, or an XLSForm .xlsx/.xls) as a draft.
@@ -99,24 +116,32 @@ def import_command(file: Path, skip_unsupported: bool) -> None:
     errors, or (without --skip-unsupported) content Helhet cannot represent.
     """
     try:
-        result = services.import_file(file.name, file.read_bytes(), skip_unsupported=skip_unsupported)
+        result = services.import_file(
+            file.name, file.read_bytes(), skip_unsupported=skip_unsupported
+        )
     except UnsupportedContent as unsupported:
         db.session.rollback()
         count = len(unsupported.problems)
-        fail(f"{file.name}: nothing was imported. Helhet cannot represent the {count} item{'s' if count != 1 else ''} "
-              "listed above; run again with --skip-unsupported to leave them out as each item says.",
-              unsupported.problems)
+        fail(
+            f"{file.name}: nothing was imported. Helhet cannot represent the {count} item{'s' if count != 1 else ''} "
+            "listed above; run again with --skip-unsupported to leave them out as each item says.",
+            unsupported.problems,
+        )
     except InvalidQuestionnaire as invalid:
         db.session.rollback()
         count = len(invalid.problems)
-        fail(f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''} listed above.",
-              invalid.problems)
+        fail(
+            f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''} listed above.",
+            invalid.problems,
+        )
     db.session.commit()
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     q = result.questionnaire
-    click.echo(f"Imported {q.key} version {q.version} as a draft ({len(q.questions)} questions, "
-               f"{len(q.indicators)} indicators).")
+    click.echo(
+        f"Imported {q.key} version {q.version} as a draft ({len(q.questions)} questions, "
+        f"{len(q.indicators)} indicators)."
+    )
 
 
 @questionnaire_cli.command("publish")
@@ -130,8 +155,10 @@ def publish_command(key: str, version: int | None) -> None:
         check = services.publish(questionnaire)
     except services.PublishRefused as refused:
         db.session.rollback()
-        fail(f"{key} version {questionnaire.version} was not published.",
-              [f"{c.place}: {c.message}" if c.place else c.message for c in refused.check.errors])
+        fail(
+            f"{key} version {questionnaire.version} was not published.",
+            [f"{c.place}: {c.message}" if c.place else c.message for c in refused.check.errors],
+        )
     except QuestionnaireError as error:
         db.session.rollback()
         fail(str(error))

@@ -37,13 +37,19 @@ from surveys.questiontypes import TYPES, QuestionKind, default_scale
 from surveys.services import IndicatorData, QuestionData
 from surveys.values import SHORT, fill_texts, form_texts, number, text_fields
 
-KEY_HINT = _l("Lowercase letters a–z, digits and _, starting with a letter. Results are compared across versions by this key.")
+KEY_HINT = _l(
+    "Lowercase letters a–z, digits and _, starting with a letter. Results are compared across versions by this key."
+)
 
 
 def key_field() -> StringField:
     """The key of a questionnaire, question or indicator (surveys.services says which keys are allowed)."""
-    return StringField(_l("Key"), validators=[InputRequired(), Length(max=64)], description=KEY_HINT,
-                       render_kw={"autocomplete": "off", "spellcheck": "false"})
+    return StringField(
+        _l("Key"),
+        validators=[InputRequired(), Length(max=64)],
+        description=KEY_HINT,
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
 
 
 def _optional_int(value):
@@ -85,8 +91,12 @@ class QuestionnaireForm(EditorForm):
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
     title_nb, title_nn, title_en = text_fields(_l("Title"))
     description_nb, description_nn, description_en = text_fields(
-        _l("Introduction for the respondent"), long=True,
-        description=_l("Shown before the first question. Say what the survey is about and that answers are anonymous."))
+        _l("Introduction for the respondent"),
+        long=True,
+        description=_l(
+            "Shown before the first question. Say what the survey is about and that answers are anonymous."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,14 +111,21 @@ class QuestionnaireForm(EditorForm):
 
     def settings(self) -> dict:
         """Keyword arguments for services.create_questionnaire and update_questionnaire."""
-        return {"key": self.key.data, "kind": self.kind.data, "title": form_texts(self, "title"),
-                "description": form_texts(self, "description")}
+        return {
+            "key": self.key.data,
+            "kind": self.kind.data,
+            "title": form_texts(self, "title"),
+            "description": form_texts(self, "description"),
+        }
 
 
 class SectionForm(EditorForm):
     title_nb, title_nn, title_en = text_fields(_l("Heading"))
-    intro_nb, intro_nn, intro_en = text_fields(_l("Introduction"), long=True,
-                                               description=_l("Optional text shown above the section's questions."))
+    intro_nb, intro_nn, intro_en = text_fields(
+        _l("Introduction"),
+        long=True,
+        description=_l("Optional text shown above the section's questions."),
+    )
 
     @classmethod
     def of(cls, section: Section | None) -> SectionForm:
@@ -131,8 +148,9 @@ class QuestionForm(EditorForm):
     key = key_field()
     section = SelectField(_l("Section"), coerce=_optional_int)
     text_nb, text_nn, text_en = text_fields(_l("Question text"), long=True)
-    help_nb, help_nn, help_en = text_fields(_l("Help text"), long=True,
-                                            description=_l("Optional explanation shown under the question."))
+    help_nb, help_nn, help_en = text_fields(
+        _l("Help text"), long=True, description=_l("Optional explanation shown under the question.")
+    )
     required = BooleanField(_l("The respondent must answer this question"))
 
     @classmethod
@@ -147,8 +165,13 @@ class QuestionForm(EditorForm):
     def question_data(self, action: str = "save") -> QuestionData:
         """What the form says (after validate()), with a choice row's action (up-N, down-N,
         remove-N) applied. An error the services raise about it goes through place()."""
-        data = QuestionData(key=self.key.data or "", type=self.kind.name, text=form_texts(self, "text"),
-                            help=form_texts(self, "help"), required=self.kind.answerable and bool(self.required.data))
+        data = QuestionData(
+            key=self.key.data or "",
+            type=self.kind.name,
+            text=form_texts(self, "text"),
+            help=form_texts(self, "help"),
+            required=self.kind.answerable and bool(self.required.data),
+        )
         self._renames = self.kind.read_form(self, data, action)
         return data
 
@@ -160,8 +183,12 @@ class QuestionForm(EditorForm):
     def offer_sections(self, sections: list[Section]) -> None:
         """Let the question move to any of `sections` (in order)."""
         self.section.choices = [
-            (s.id, _("Section %(n)s", n=n) + (f": {localized(s.title)}" if localized(s.title) else ""))
-            for n, s in enumerate(sections, start=1)]
+            (
+                s.id,
+                _("Section %(n)s", n=n) + (f": {localized(s.title)}" if localized(s.title) else ""),
+            )
+            for n, s in enumerate(sections, start=1)
+        ]
 
 
 _FORM_CLASSES: dict[QuestionType, type[QuestionForm]] = {}
@@ -173,12 +200,16 @@ def question_form(kind: QuestionKind) -> type[QuestionForm]:
         attributes = {"kind": kind, **kind.editor_fields()}
         if not kind.answerable:
             attributes["required"] = None  # information text is never answered
-        _FORM_CLASSES[kind.name] = type(f"{kind.name.title()}QuestionForm", (QuestionForm,), attributes)
+        _FORM_CLASSES[kind.name] = type(
+            f"{kind.name.title()}QuestionForm", (QuestionForm,), attributes
+        )
     return _FORM_CLASSES[kind.name]
 
 
 class ChangeTypeForm(HelhetForm):
-    type = SelectField(_l("New type"), choices=[(name.value, kind.label) for name, kind in TYPES.items()])
+    type = SelectField(
+        _l("New type"), choices=[(name.value, kind.label) for name, kind in TYPES.items()]
+    )
 
 
 class CheckboxesField(SelectMultipleField):
@@ -193,39 +224,77 @@ class IndicatorForm(EditorForm):
     key = key_field()
     name_nb, name_nn, name_en = text_fields(_l("Name"))
     dimension = SelectField(_l("Dimension"), choices=list(DIMENSION_LABELS.items()))
-    items = CheckboxesField(_l("Scale questions in the indicator"), coerce=int,
-                            description=_l("All on the same scale. The indicator score is the mean of the items a respondent answered."))
-    min_share = IntegerField(_l("Least share of the items answered (%)"),
-                             validators=[InputRequired(), NumberRange(min=1, max=100)],
-                             description=_l("A respondent who answered fewer items gets no score for this indicator. Usually 50."),
-                             render_kw={"inputmode": "numeric"})
-    favourable_from = DecimalField(_l("Favourable from"), places=None, validators=[Optional()],
-                                   description=_l("Answers at or above this point count as favourable, for example 5 on a 1–6 scale or 4 on 1–5."),
-                                   render_kw={"inputmode": "decimal"})
+    items = CheckboxesField(
+        _l("Scale questions in the indicator"),
+        coerce=int,
+        description=_l(
+            "All on the same scale. The indicator score is the mean of the items a respondent answered."
+        ),
+    )
+    min_share = IntegerField(
+        _l("Least share of the items answered (%)"),
+        validators=[InputRequired(), NumberRange(min=1, max=100)],
+        description=_l(
+            "A respondent who answered fewer items gets no score for this indicator. Usually 50."
+        ),
+        render_kw={"inputmode": "numeric"},
+    )
+    favourable_from = DecimalField(
+        _l("Favourable from"),
+        places=None,
+        validators=[Optional()],
+        description=_l(
+            "Answers at or above this point count as favourable, for example 5 on a 1–6 scale or 4 on 1–5."
+        ),
+        render_kw={"inputmode": "decimal"},
+    )
 
     @classmethod
-    def of(cls, questionnaire: Questionnaire, indicator: Indicator | None, items: list[Question]) -> IndicatorForm:
+    def of(
+        cls, questionnaire: Questionnaire, indicator: Indicator | None, items: list[Question]
+    ) -> IndicatorForm:
         """The form showing `indicator` (None: a new one), offering `items` to choose from."""
         if indicator is None:
-            dimension = Dimension.ORGANISATION if questionnaire.kind == QuestionnaireKind.EMPLOYEE else Dimension.SERVICE
-            data = {"key": "", "dimension": dimension.value, "items": [], "min_share": 50,
-                    "favourable_from": default_scale(questionnaire)[1] - 1}
+            dimension = (
+                Dimension.ORGANISATION
+                if questionnaire.kind == QuestionnaireKind.EMPLOYEE
+                else Dimension.SERVICE
+            )
+            data = {
+                "key": "",
+                "dimension": dimension.value,
+                "items": [],
+                "min_share": 50,
+                "favourable_from": default_scale(questionnaire)[1] - 1,
+            }
         else:
-            data = {"key": indicator.key, "dimension": indicator.dimension.value,
-                    "items": [x.id for x in indicator.questions], "min_share": round(indicator.min_share * 100),
-                    "favourable_from": number(indicator.favourable_from)}
+            data = {
+                "key": indicator.key,
+                "dimension": indicator.dimension.value,
+                "items": [x.id for x in indicator.questions],
+                "min_share": round(indicator.min_share * 100),
+                "favourable_from": number(indicator.favourable_from),
+            }
             fill_texts(data, "name", indicator.name)
         form = cls(data=data)
-        form.items.choices = [(x.id, f"{x.key} ({x.scale_min}–{x.scale_max}): {localized(x.text)}") for x in items]
+        form.items.choices = [
+            (x.id, f"{x.key} ({x.scale_min}–{x.scale_max}): {localized(x.text)}") for x in items
+        ]
         form._offered = {x.id: x for x in items}
         return form
 
     def indicator_data(self) -> IndicatorData:
         """What the form says (after validate()), as services.add_indicator and update_indicator take it."""
         return IndicatorData(
-            key=self.key.data or "", name=form_texts(self, "name"), dimension=Dimension(self.dimension.data),
-            items=[self._offered[i] for i in self.items.data if i in self._offered], min_share=self.min_share.data / 100,
-            favourable_from=None if self.favourable_from.data is None else float(self.favourable_from.data))
+            key=self.key.data or "",
+            name=form_texts(self, "name"),
+            dimension=Dimension(self.dimension.data),
+            items=[self._offered[i] for i in self.items.data if i in self._offered],
+            min_share=self.min_share.data / 100,
+            favourable_from=None
+            if self.favourable_from.data is None
+            else float(self.favourable_from.data),
+        )
 
 
 class MoveForm(HelhetForm):
@@ -242,8 +311,17 @@ class ConfirmForm(HelhetForm):
 
 
 class ImportForm(HelhetForm):
-    file = FileField(_l("File"), validators=[FileAllowed(["json", "xlsx", "xls"], _l("Choose a .json, .xlsx or .xls file."))],
-                     description=_l("A questionnaire in Helhet's JSON format, or an XLSForm workbook (.xlsx or .xls)."))
+    file = FileField(
+        _l("File"),
+        validators=[
+            FileAllowed(["json", "xlsx", "xls"], _l("Choose a .json, .xlsx or .xls file."))
+        ],
+        description=_l(
+            "A questionnaire in Helhet's JSON format, or an XLSForm workbook (.xlsx or .xls)."
+        ),
+    )
     skip_unsupported = BooleanField(_l("Skip what is listed above and import the rest"))
     upload_name = HiddenField()
-    upload_data = HiddenField()  # the file from the first attempt (base64), so it need not be chosen again
+    upload_data = (
+        HiddenField()
+    )  # the file from the first attempt (base64), so it need not be chosen again

@@ -66,10 +66,14 @@ def _validator() -> Draft202012Validator:
 
 # --- writing ---------------------------------------------------------------------------------
 
+
 def ordered_questions(questionnaire: Questionnaire) -> list[Question]:
     """The questions in the order the respondent meets them (section by section)."""
-    return [q for s in sorted(questionnaire.sections, key=lambda s: s.position)
-            for q in sorted(s.questions, key=lambda q: q.position)]
+    return [
+        q
+        for s in sorted(questionnaire.sections, key=lambda s: s.position)
+        for q in sorted(s.questions, key=lambda q: q.position)
+    ]
 
 
 def question_to_dict(question: Question) -> dict:
@@ -101,7 +105,9 @@ def to_dict(questionnaire: Questionnaire) -> dict:
             out["title"] = texts(section.title)
         if texts(section.intro):
             out["intro"] = texts(section.intro)
-        out["questions"] = [question_to_dict(q) for q in sorted(section.questions, key=lambda q: q.position)]
+        out["questions"] = [
+            question_to_dict(q) for q in sorted(section.questions, key=lambda q: q.position)
+        ]
         sections.append(out)
     data["sections"] = sections
     indicators = []
@@ -110,8 +116,12 @@ def to_dict(questionnaire: Questionnaire) -> dict:
             "key": indicator.key,
             "name": texts(indicator.name),
             "dimension": Dimension(indicator.dimension).value,
-            "items": sorted((q.key for q in indicator.questions), key=lambda k: order.get(k, len(order))),
-            "min_share": number(indicator.min_share if indicator.min_share is not None else DEFAULT_MIN_SHARE),
+            "items": sorted(
+                (q.key for q in indicator.questions), key=lambda k: order.get(k, len(order))
+            ),
+            "min_share": number(
+                indicator.min_share if indicator.min_share is not None else DEFAULT_MIN_SHARE
+            ),
         }
         if indicator.favourable_from is not None:
             out["favourable_from"] = number(indicator.favourable_from)
@@ -131,34 +141,69 @@ def dumps(questionnaire: Questionnaire) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
+
 def loads(raw: bytes | str) -> dict:
     """Parse JSON text; InvalidQuestionnaire names the line and column of a syntax error."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidQuestionnaire([Problem(
-                _("The file is not UTF-8 text (byte %(position)s). Save it as UTF-8 JSON.", position=exc.start + 1),
-                path="")]) from None
+            raise InvalidQuestionnaire(
+                [
+                    Problem(
+                        _(
+                            "The file is not UTF-8 text (byte %(position)s). Save it as UTF-8 JSON.",
+                            position=exc.start + 1,
+                        ),
+                        path="",
+                    )
+                ]
+            ) from None
     if not raw.strip():
         raise InvalidQuestionnaire([Problem(_("The file is empty."), path="")])
     try:
         data = json.loads(raw, parse_constant=Unusable, parse_int=_integer)
     except json.JSONDecodeError as exc:
-        raise InvalidQuestionnaire([Problem(
-            _("This is not valid JSON: %(detail)s at line %(line)s, column %(column)s.",
-              detail=exc.msg, line=exc.lineno, column=exc.colno),
-            path="")]) from None
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    _(
+                        "This is not valid JSON: %(detail)s at line %(line)s, column %(column)s.",
+                        detail=exc.msg,
+                        line=exc.lineno,
+                        column=exc.colno,
+                    ),
+                    path="",
+                )
+            ]
+        ) from None
     except RecursionError:
         line, column = _too_deep_at(raw)
-        raise InvalidQuestionnaire([Problem(
-            _("Lists and objects are nested more than %(n)s levels deep at line %(line)s, column %(column)s.",
-              n=MAX_DEPTH, line=line, column=column),
-            path="")]) from None
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    _(
+                        "Lists and objects are nested more than %(n)s levels deep at line %(line)s, column %(column)s.",
+                        n=MAX_DEPTH,
+                        line=line,
+                        column=column,
+                    ),
+                    path="",
+                )
+            ]
+        ) from None
     if not isinstance(data, dict):
-        raise InvalidQuestionnaire([Problem(
-            _("The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
-              kind=_json_kind(data)), path="")])
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    _(
+                        "The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
+                        kind=_json_kind(data),
+                    ),
+                    path="",
+                )
+            ]
+        )
     return data
 
 
@@ -190,7 +235,11 @@ def _too_deep_at(raw: str) -> tuple[int, int]:
 def _number_text(value) -> str:
     if isinstance(value, Unusable):
         return str(value)
-    return json.dumps(value) if isinstance(value, float) else str(value)[:20] + ("…" if len(str(value)) > 20 else "")
+    return (
+        json.dumps(value)
+        if isinstance(value, float)
+        else str(value)[:20] + ("…" if len(str(value)) > 20 else "")
+    )
 
 
 def hostile_values(data) -> list[Problem]:
@@ -201,8 +250,15 @@ def hostile_values(data) -> list[Problem]:
     while stack:
         value, path, depth = stack.pop()
         if isinstance(value, dict | list) and depth > MAX_DEPTH:
-            problems.append(Problem(_("Lists and objects are nested more than %(n)s levels deep here.", n=MAX_DEPTH),
-                                    path=format_path(path)))
+            problems.append(
+                Problem(
+                    _(
+                        "Lists and objects are nested more than %(n)s levels deep here.",
+                        n=MAX_DEPTH,
+                    ),
+                    path=format_path(path),
+                )
+            )
         elif isinstance(value, dict):
             for key, item in value.items():
                 if character := first_control(str(key)):
@@ -211,19 +267,32 @@ def hostile_values(data) -> list[Problem]:
                     stack.append((item, [*path, key], depth + 1))
         elif isinstance(value, list):
             stack.extend((item, [*path, i], depth + 1) for i, item in enumerate(value))
-        elif isinstance(value, Unusable) or (isinstance(value, int | float) and not isinstance(value, bool)
-                                             and not usable_number(value)):
-            problems.append(Problem(_("Must be a number from %(low)s to %(high)s; %(value)s is not.",
-                                      low="-" + largest, high=largest, value=_number_text(value)),
-                                    path=format_path(path)))
+        elif isinstance(value, Unusable) or (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not usable_number(value)
+        ):
+            problems.append(
+                Problem(
+                    _(
+                        "Must be a number from %(low)s to %(high)s; %(value)s is not.",
+                        low="-" + largest,
+                        high=largest,
+                        value=_number_text(value),
+                    ),
+                    path=format_path(path),
+                )
+            )
         elif isinstance(value, str) and (character := first_control(value)):
             problems.append(Problem(_control_message(character), path=format_path(path)))
     return sorted(problems, key=lambda p: p.path or "")
 
 
 def _control_message(character: str) -> str:
-    return _("The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
-             character=describe(character))
+    return _(
+        "The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+        character=describe(character),
+    )
 
 
 def format_path(parts) -> str:
@@ -247,7 +316,14 @@ TYPE_WORDS = {
 }
 """A JSON Schema type in words (translated when asked)."""
 
-PYTHON_TYPES = (("boolean", bool), ("object", dict), ("array", list), ("string", str), ("integer", int), ("number", float))
+PYTHON_TYPES = (
+    ("boolean", bool),
+    ("object", dict),
+    ("array", list),
+    ("string", str),
+    ("integer", int),
+    ("number", float),
+)
 
 
 def _json_kind(value) -> str:
@@ -296,7 +372,15 @@ def _schema_problems(data: dict) -> list[Problem]:
                 allowed = _allowed_properties(error.schema, error.instance)
                 names = [n for n in _quoted_names(error.message) if n not in allowed]
             for name in names:
-                problems.append((path + [name], _("Unknown property %(name)s: leave it out or check the spelling.", name=name)))
+                problems.append(
+                    (
+                        path + [name],
+                        _(
+                            "Unknown property %(name)s: leave it out or check the spelling.",
+                            name=name,
+                        ),
+                    )
+                )
             continue
         problems.append((path, _schema_message(error, path)))
     seen, out = set(), []
@@ -314,24 +398,39 @@ def _schema_message(error, path: list) -> str:
     if kind == "type":
         expected = error.validator_value
         expected = expected if isinstance(expected, str) else expected[0]
-        return _("Must be %(expected)s, not %(found)s.", expected=TYPE_WORDS[expected](), found=_json_kind(error.instance))
+        return _(
+            "Must be %(expected)s, not %(found)s.",
+            expected=TYPE_WORDS[expected](),
+            found=_json_kind(error.instance),
+        )
     if kind == "const" and last == "format_version":
-        return _("This file has format version %(found)s; this Helhet reads version %(version)s.",
-                 found=json.dumps(error.instance), version=FORMAT_VERSION)
+        return _(
+            "This file has format version %(found)s; this Helhet reads version %(version)s.",
+            found=json.dumps(error.instance),
+            version=FORMAT_VERSION,
+        )
     if kind == "const":
         return _("Must be %(value)s.", value=json.dumps(error.validator_value, ensure_ascii=False))
     if kind == "enum":
         options = ", ".join(str(v) for v in error.validator_value)
         if last == "type":
-            return _("Unknown question type %(value)s; use one of: %(options)s.",
-                     value=json.dumps(error.instance, ensure_ascii=False), options=options)
-        return _("Unknown value %(value)s; use one of: %(options)s.",
-                 value=json.dumps(error.instance, ensure_ascii=False), options=options)
+            return _(
+                "Unknown question type %(value)s; use one of: %(options)s.",
+                value=json.dumps(error.instance, ensure_ascii=False),
+                options=options,
+            )
+        return _(
+            "Unknown value %(value)s; use one of: %(options)s.",
+            value=json.dumps(error.instance, ensure_ascii=False),
+            options=options,
+        )
     if kind == "pattern":
         if last == "value":
             return _("A choice value is 1 to 64 characters without spaces, commas or semicolons.")
-        return _("A key starts with a lowercase letter, followed by lowercase letters, digits or _ (at most 64 characters): %(value)s does not.",
-                 value=json.dumps(error.instance, ensure_ascii=False))
+        return _(
+            "A key starts with a lowercase letter, followed by lowercase letters, digits or _ (at most 64 characters): %(value)s does not.",
+            value=json.dumps(error.instance, ensure_ascii=False),
+        )
     if kind == "maxLength":
         return _("At most %(n)s characters.", n=error.validator_value)
     if kind == "minimum":
@@ -359,15 +458,34 @@ def _normalise(data: dict) -> dict:
         questions = []
         for q in section["questions"]:
             kind = TYPES[q["type"]]
-            questions.append({"key": q["key"], "type": q["type"], "text": texts(q["text"]), "help": texts(q.get("help")),
-                              "required": kind.answerable and bool(q.get("required", False)), **kind.normalise(q)})
-        out["sections"].append({"title": texts(section.get("title")), "intro": texts(section.get("intro")),
-                                "questions": questions})
+            questions.append(
+                {
+                    "key": q["key"],
+                    "type": q["type"],
+                    "text": texts(q["text"]),
+                    "help": texts(q.get("help")),
+                    "required": kind.answerable and bool(q.get("required", False)),
+                    **kind.normalise(q),
+                }
+            )
+        out["sections"].append(
+            {
+                "title": texts(section.get("title")),
+                "intro": texts(section.get("intro")),
+                "questions": questions,
+            }
+        )
     for ind in data.get("indicators", []):
-        out["indicators"].append({
-            "key": ind["key"], "name": texts(ind["name"]), "dimension": ind["dimension"], "items": list(ind["items"]),
-            "min_share": ind.get("min_share", DEFAULT_MIN_SHARE), "favourable_from": ind.get("favourable_from"),
-        })
+        out["indicators"].append(
+            {
+                "key": ind["key"],
+                "name": texts(ind["name"]),
+                "dimension": ind["dimension"],
+                "items": list(ind["items"]),
+                "min_share": ind.get("min_share", DEFAULT_MIN_SHARE),
+                "favourable_from": ind.get("favourable_from"),
+            }
+        )
     return out
 
 
@@ -386,19 +504,36 @@ def semantic_problems(data: dict) -> list[Problem]:
         for j, q in enumerate(section["questions"]):
             here = f"sections[{i}].questions[{j}]"
             if q["key"] in questions:
-                add(f"{here}.key", _("The key %(key)s is already used by %(other)s; question keys must be unique.",
-                                     key=q["key"], other=questions[q["key"]][0]))
+                add(
+                    f"{here}.key",
+                    _(
+                        "The key %(key)s is already used by %(other)s; question keys must be unique.",
+                        key=q["key"],
+                        other=questions[q["key"]][0],
+                    ),
+                )
             else:
                 questions[q["key"]] = (here, q)
             if not q["text"]:
-                add(f"{here}.text", _("The question has no text in any language; give it at least the bokmål (nb) text."))
+                add(
+                    f"{here}.text",
+                    _(
+                        "The question has no text in any language; give it at least the bokmål (nb) text."
+                    ),
+                )
             problems.extend(TYPES[q["type"]].json_problems(q, here))
     indicator_keys: dict[str, int] = {}
     for i, ind in enumerate(data["indicators"]):
         here = f"indicators[{i}]"
         if ind["key"] in indicator_keys:
-            add(f"{here}.key", _("The key %(key)s is already used by indicators[%(other)s]; indicator keys must be unique.",
-                                 key=ind["key"], other=indicator_keys[ind["key"]]))
+            add(
+                f"{here}.key",
+                _(
+                    "The key %(key)s is already used by indicators[%(other)s]; indicator keys must be unique.",
+                    key=ind["key"],
+                    other=indicator_keys[ind["key"]],
+                ),
+            )
         else:
             indicator_keys[ind["key"]] = i
         if not ind["name"]:
@@ -411,20 +546,42 @@ def semantic_problems(data: dict) -> list[Problem]:
                 continue
             seen.add(item)
             if item not in questions:
-                add(f"{here}.items[{k}]", _("No question in this questionnaire has the key %(key)s.", key=item))
+                add(
+                    f"{here}.items[{k}]",
+                    _("No question in this questionnaire has the key %(key)s.", key=item),
+                )
                 continue
             q = questions[item][1]
             if not TYPES[q["type"]].for_indicators:
-                add(f"{here}.items[{k}]", _("%(key)s is not a scale question; an indicator is made of scale questions only.", key=item))
+                add(
+                    f"{here}.items[{k}]",
+                    _(
+                        "%(key)s is not a scale question; an indicator is made of scale questions only.",
+                        key=item,
+                    ),
+                )
                 continue
             scales.add((q["min"], q["max"]))
         if len(scales) > 1:
             ranges = ", ".join(f"{low}–{high}" for low, high in sorted(scales))
-            add(f"{here}.items", _("The items are on different scales (%(ranges)s); an indicator's items must share one scale.", ranges=ranges))
+            add(
+                f"{here}.items",
+                _(
+                    "The items are on different scales (%(ranges)s); an indicator's items must share one scale.",
+                    ranges=ranges,
+                ),
+            )
         if ind["favourable_from"] is not None and len(scales) == 1:
             low, high = next(iter(scales))
             if not low <= ind["favourable_from"] <= high:
-                add(f"{here}.favourable_from", _("Must be a point on the items' scale, from %(low)s to %(high)s.", low=low, high=high))
+                add(
+                    f"{here}.favourable_from",
+                    _(
+                        "Must be a point on the items' scale, from %(low)s to %(high)s.",
+                        low=low,
+                        high=high,
+                    ),
+                )
     return problems
 
 
@@ -434,9 +591,17 @@ def validate(data) -> dict:
     Raises InvalidQuestionnaire listing every problem with its JSON path.
     """
     if not isinstance(data, dict):
-        raise InvalidQuestionnaire([Problem(
-            _("The file must hold one JSON object {…} with the questionnaire, not %(kind)s.", kind=_json_kind(data)),
-            path="")])
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    _(
+                        "The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
+                        kind=_json_kind(data),
+                    ),
+                    path="",
+                )
+            ]
+        )
     problems = hostile_values(data)
     if problems:
         raise InvalidQuestionnaire(problems)
@@ -457,8 +622,11 @@ def from_dict(data) -> Questionnaire:
     """
     clean = validate(data)
     questionnaire = Questionnaire(
-        key=clean["key"], kind=QuestionnaireKind(clean["kind"]), status=QuestionnaireStatus.DRAFT,
-        title=clean["title"], description=clean["description"],
+        key=clean["key"],
+        kind=QuestionnaireKind(clean["kind"]),
+        status=QuestionnaireStatus.DRAFT,
+        title=clean["title"],
+        description=clean["description"],
     )
     by_key: dict[str, Question] = {}
     for i, s in enumerate(clean["sections"]):
@@ -471,20 +639,35 @@ def from_dict(data) -> Questionnaire:
             section.questions.append(question)
             by_key[question.key] = question
     for i, ind in enumerate(clean["indicators"]):
-        questionnaire.indicators.append(Indicator(
-            position=i, key=ind["key"], name=ind["name"], dimension=Dimension(ind["dimension"]),
-            min_share=float(ind["min_share"]),
-            favourable_from=None if ind["favourable_from"] is None else float(ind["favourable_from"]),
-            questions=[by_key[k] for k in ind["items"]],
-        ))
+        questionnaire.indicators.append(
+            Indicator(
+                position=i,
+                key=ind["key"],
+                name=ind["name"],
+                dimension=Dimension(ind["dimension"]),
+                min_share=float(ind["min_share"]),
+                favourable_from=None
+                if ind["favourable_from"] is None
+                else float(ind["favourable_from"]),
+                questions=[by_key[k] for k in ind["items"]],
+            )
+        )
     return questionnaire
 
 
 def build_question(q: dict) -> Question:
     """A Question (without section or position) from one normalised question of the format."""
     kind = TYPES[q["type"]]
-    question = Question(key=q["key"], type=kind.name, text=q["text"], help=q["help"],
-                        required=kind.answerable and bool(q["required"]),
-                        low_label={}, high_label={}, dont_know=False, integer_only=True)
+    question = Question(
+        key=q["key"],
+        type=kind.name,
+        text=q["text"],
+        help=q["help"],
+        required=kind.answerable and bool(q["required"]),
+        low_label={},
+        high_label={},
+        dont_know=False,
+        integer_only=True,
+    )
     kind.from_json(question, q)
     return question

@@ -107,7 +107,9 @@ class Question(db.Model):
     questionnaire_id: Mapped[int] = mapped_column(
         ForeignKey("questionnaire.id", ondelete="CASCADE"), index=True
     )
-    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("section.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     key: Mapped[str] = mapped_column(String(64))
     type: Mapped[QuestionType]
@@ -138,7 +140,9 @@ class Choice(db.Model):
     __table_args__ = (UniqueConstraint("question_id", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     value: Mapped[str] = mapped_column(String(64))
     label: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -171,8 +175,9 @@ class Indicator(db.Model):
     favourable_from: Mapped[float | None]  # e.g. 5 on a 1-6 scale: answers >= 5 are favourable
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="indicators")
-    questions: Mapped[list[Question]] = relationship(secondary=indicator_item, order_by="Question.position")
-
+    questions: Mapped[list[Question]] = relationship(
+        secondary=indicator_item, order_by="Question.position"
+    )
 
 
 @event.listens_for(Session, "before_flush")

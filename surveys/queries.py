@@ -37,31 +37,45 @@ def get(questionnaire_id: int) -> Questionnaire | None:
 
 def version(key: str, number: int) -> Questionnaire | None:
     """Version `number` of the questionnaire `key` (draft or published)."""
-    return db.session.scalar(select(Questionnaire).where(Questionnaire.key == key, Questionnaire.version == number))
+    return db.session.scalar(
+        select(Questionnaire).where(Questionnaire.key == key, Questionnaire.version == number)
+    )
 
 
 def versions(key: str) -> list[Questionnaire]:
     """Every version of `key`, oldest first."""
-    return list(db.session.scalars(select(Questionnaire).where(Questionnaire.key == key).order_by(Questionnaire.version)))
+    return list(
+        db.session.scalars(
+            select(Questionnaire).where(Questionnaire.key == key).order_by(Questionnaire.version)
+        )
+    )
 
 
 def latest(key: str) -> Questionnaire | None:
     """The newest version of `key`, whatever its status."""
     return db.session.scalar(
-        select(Questionnaire).where(Questionnaire.key == key).order_by(Questionnaire.version.desc()).limit(1))
+        select(Questionnaire)
+        .where(Questionnaire.key == key)
+        .order_by(Questionnaire.version.desc())
+        .limit(1)
+    )
 
 
 def draft(key: str) -> Questionnaire | None:
     """The draft of `key` (there is at most one), or None."""
-    return db.session.scalar(select(Questionnaire).where(
-        Questionnaire.key == key, Questionnaire.status == QuestionnaireStatus.DRAFT
-    ).order_by(Questionnaire.version.desc()).limit(1))
+    return db.session.scalar(
+        select(Questionnaire)
+        .where(Questionnaire.key == key, Questionnaire.status == QuestionnaireStatus.DRAFT)
+        .order_by(Questionnaire.version.desc())
+        .limit(1)
+    )
 
 
 def published(key: str, version: int | None = None) -> Questionnaire | None:
     """The newest published version of `key` (or the given version, if it is published)."""
     query = select(Questionnaire).where(
-        Questionnaire.key == key, Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+        Questionnaire.key == key, Questionnaire.status == QuestionnaireStatus.PUBLISHED
+    )
     if version is not None:
         query = query.where(Questionnaire.version == version)
     return db.session.scalar(query.order_by(Questionnaire.version.desc()).limit(1))
@@ -69,13 +83,19 @@ def published(key: str, version: int | None = None) -> Questionnaire | None:
 
 def all_published() -> list[Questionnaire]:
     """Every published version, by key and then newest version first (for choosing one for a round)."""
-    return list(db.session.scalars(
-        select(Questionnaire).where(Questionnaire.status == QuestionnaireStatus.PUBLISHED)
-        .order_by(Questionnaire.key, Questionnaire.version.desc())))
+    return list(
+        db.session.scalars(
+            select(Questionnaire)
+            .where(Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+            .order_by(Questionnaire.key, Questionnaire.version.desc())
+        )
+    )
 
 
 def next_version(key: str) -> int:
-    highest = db.session.scalar(select(func.max(Questionnaire.version)).where(Questionnaire.key == key))
+    highest = db.session.scalar(
+        select(func.max(Questionnaire.version)).where(Questionnaire.key == key)
+    )
     return (highest or 0) + 1
 
 
@@ -86,7 +106,9 @@ def sections(questionnaire: Questionnaire) -> list[Section]:
 
 def questions(questionnaire: Questionnaire) -> list[Question]:
     """All questions (information texts too) in the order the respondent meets them."""
-    return [q for s in sections(questionnaire) for q in sorted(s.questions, key=lambda q: q.position)]
+    return [
+        q for s in sections(questionnaire) for q in sorted(s.questions, key=lambda q: q.position)
+    ]
 
 
 def pages(questionnaire: Questionnaire) -> list[tuple[Section, list[Question]]]:
@@ -142,13 +164,16 @@ class KeyHistory:
 def published_history(key: str, before_version: int | None = None) -> dict[str, KeyHistory]:
     """Question key -> how the newest earlier published version of `key` asked it."""
     query = select(Questionnaire).where(
-        Questionnaire.key == key, Questionnaire.status == QuestionnaireStatus.PUBLISHED)
+        Questionnaire.key == key, Questionnaire.status == QuestionnaireStatus.PUBLISHED
+    )
     if before_version is not None:
         query = query.where(Questionnaire.version < before_version)
     history: dict[str, KeyHistory] = {}
     for questionnaire in db.session.scalars(query.order_by(Questionnaire.version)):
         for q in questionnaire.questions:
-            history[q.key] = KeyHistory(questionnaire.version, QuestionType(q.type), q.scale_min, q.scale_max)
+            history[q.key] = KeyHistory(
+                questionnaire.version, QuestionType(q.type), q.scale_min, q.scale_max
+            )
     return history
 
 
@@ -164,12 +189,16 @@ class Overview:
 def overview() -> list[Overview]:
     """Every questionnaire key with its versions, sorted by key."""
     by_key: dict[str, list[Questionnaire]] = {}
-    for q in db.session.scalars(select(Questionnaire).order_by(Questionnaire.key, Questionnaire.version)):
+    for q in db.session.scalars(
+        select(Questionnaire).order_by(Questionnaire.key, Questionnaire.version)
+    ):
         by_key.setdefault(q.key, []).append(q)
     return [Overview(key, found[-1], found) for key, found in by_key.items()]
 
 
 def question_counts() -> dict[int, int]:
     """Questionnaire id -> number of questions (one query for the list page)."""
-    rows = db.session.execute(select(Question.questionnaire_id, func.count()).group_by(Question.questionnaire_id))
+    rows = db.session.execute(
+        select(Question.questionnaire_id, func.count()).group_by(Question.questionnaire_id)
+    )
     return dict(rows.all())

@@ -90,8 +90,13 @@ class AnswerRow:
     dont_know: bool = False
 
     def as_dict(self, response_id: int) -> dict:
-        return {"response_id": response_id, "question_key": self.question_key, "value": self.value,
-                "text": self.text, "dont_know": self.dont_know}
+        return {
+            "response_id": response_id,
+            "question_key": self.question_key,
+            "value": self.value,
+            "text": self.text,
+            "dont_know": self.dont_know,
+        }
 
 
 def field_name(question: Question) -> str:
@@ -167,7 +172,9 @@ def parse_number(raw: str) -> float:
 
 def choice_label(question: Question, value: str, language: str) -> str:
     """The label of a choice value (the value itself if the choice is gone)."""
-    return next((localized(c.label, language) for c in question.choices if c.value == value), str(value))
+    return next(
+        (localized(c.label, language) for c in question.choices if c.value == value), str(value)
+    )
 
 
 def default_scale(questionnaire: Questionnaire) -> tuple[int, int]:
@@ -178,14 +185,26 @@ def default_scale(questionnaire: Questionnaire) -> tuple[int, int]:
 class ChoiceRowForm(Form):
     """One choice in the question form (no CSRF of its own: it lives inside the question form)."""
 
-    value = StringField(_l("Value"), validators=[Optional(), Length(max=64)],
-                        render_kw={"autocomplete": "off", "spellcheck": "false"})
-    label_nb = StringField(_l("Label – Bokmål"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nb"})
-    label_nn = StringField(_l("Label – Nynorsk"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nn"})
-    label_en = StringField(_l("Label – English"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "en"})
+    value = StringField(
+        _l("Value"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    label_nb = StringField(
+        _l("Label – Bokmål"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nb"}
+    )
+    label_nn = StringField(
+        _l("Label – Nynorsk"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "nn"}
+    )
+    label_en = StringField(
+        _l("Label – English"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "en"}
+    )
 
     def is_blank(self) -> bool:
-        return not any((f.data or "").strip() for f in (self.value, self.label_nb, self.label_nn, self.label_en))
+        return not any(
+            (f.data or "").strip()
+            for f in (self.value, self.label_nb, self.label_nn, self.label_en)
+        )
 
 
 class QuestionKind:
@@ -226,16 +245,25 @@ class QuestionKind:
 
     def choices_of(self, question: Question) -> list[tuple[str, dict]]:
         """The question's answers as choices (value, label per language), for a change of type."""
-        return [(c.value, dict(c.label or {})) for c in sorted(question.choices, key=lambda c: c.position)]
+        return [
+            (c.value, dict(c.label or {}))
+            for c in sorted(question.choices, key=lambda c: c.position)
+        ]
 
     def history_problem(self, key: str, earlier, data) -> QuestionnaireError | None:
         """Why `data` cannot have `key`, which an earlier published version asked as `earlier`
         (a queries.KeyHistory): results are compared by key. None when it can."""
         if earlier.type != self.name:
-            return QuestionnaireError(_(
-                "In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
-                "question of another type needs a new key.",
-                version=earlier.version, key=key, type=TYPES[earlier.type].label), field="type")
+            return QuestionnaireError(
+                _(
+                    "In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
+                    "question of another type needs a new key.",
+                    version=earlier.version,
+                    key=key,
+                    type=TYPES[earlier.type].label,
+                ),
+                field="type",
+            )
         return None
 
     def tags(self, question: Question) -> list[str]:
@@ -323,27 +351,42 @@ def _as_text(value) -> str:
 class Scale(QuestionKind):
     name = QuestionType.SCALE
     label = _l("Scale")
-    hint = _l("A point on a scale such as 1 to 6, with labels at the ends and an optional «Don't know». "
-              "Indicators are made of these.")
+    hint = _l(
+        "A point on a scale such as 1 to 6, with labels at the ends and an optional «Don't know». "
+        "Indicators are made of these."
+    )
     for_indicators = True
     panel = "scale"
     layout = "scale"
 
     def editor_fields(self):
         return {
-            "scale_min": IntegerField(_l("Lowest point"), validators=[InputRequired(), NumberRange(min=0, max=10)],
-                                      render_kw={"inputmode": "numeric"}),
-            "scale_max": IntegerField(_l("Highest point"), validators=[InputRequired(), NumberRange(min=1, max=11)],
-                                      render_kw={"inputmode": "numeric"}),
+            "scale_min": IntegerField(
+                _l("Lowest point"),
+                validators=[InputRequired(), NumberRange(min=0, max=10)],
+                render_kw={"inputmode": "numeric"},
+            ),
+            "scale_max": IntegerField(
+                _l("Highest point"),
+                validators=[InputRequired(), NumberRange(min=1, max=11)],
+                render_kw={"inputmode": "numeric"},
+            ),
             **text_field_dict("low_label", _l("Label of the lowest point")),
             **text_field_dict("high_label", _l("Label of the highest point")),
-            "dont_know": BooleanField(_l("Offer «Don't know / not relevant»"), description=_l(
-                "It is not a point on the scale: it counts neither for nor against.")),
+            "dont_know": BooleanField(
+                _l("Offer «Don't know / not relevant»"),
+                description=_l(
+                    "It is not a point on the scale: it counts neither for nor against."
+                ),
+            ),
         }
 
     def read_form(self, form, data, action):
         data.scale_min, data.scale_max = form.scale_min.data, form.scale_max.data
-        data.low_label, data.high_label = form_texts(form, "low_label"), form_texts(form, "high_label")
+        data.low_label, data.high_label = (
+            form_texts(form, "low_label"),
+            form_texts(form, "high_label"),
+        )
         data.dont_know = bool(form.dont_know.data)
         return {}
 
@@ -359,11 +402,17 @@ class Scale(QuestionKind):
     def clean_settings(self, data, clean):
         low, high = data.scale_min, data.scale_max
         if low is None or not 0 <= low <= 10:
-            raise QuestionnaireError(_("The lowest point is a whole number from 0 to 10."), field="scale_min")
+            raise QuestionnaireError(
+                _("The lowest point is a whole number from 0 to 10."), field="scale_min"
+            )
         if high is None or not 1 <= high <= 11:
-            raise QuestionnaireError(_("The highest point is a whole number from 1 to 11."), field="scale_max")
+            raise QuestionnaireError(
+                _("The highest point is a whole number from 1 to 11."), field="scale_max"
+            )
         if low >= high:
-            raise QuestionnaireError(_("The highest point must be above the lowest."), field="scale_max")
+            raise QuestionnaireError(
+                _("The highest point must be above the lowest."), field="scale_max"
+            )
         clean.scale_min, clean.scale_max = low, high
         clean.low_label = check_texts(data.low_label, "low_label")
         clean.high_label = check_texts(data.high_label, "high_label")
@@ -374,9 +423,13 @@ class Scale(QuestionKind):
         its end labels); otherwise the questionnaire's usual scale."""
         values = [v for v, _label in data.choices]
         numbers = [int(v) for v in values if v.lstrip("-").isdigit()]
-        if len(values) >= 2 and len(numbers) == len(values) \
-                and numbers == list(range(numbers[0], numbers[0] + len(numbers))) \
-                and 0 <= numbers[0] <= 10 and numbers[-1] <= 11:
+        if (
+            len(values) >= 2
+            and len(numbers) == len(values)
+            and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+            and 0 <= numbers[0] <= 10
+            and numbers[-1] <= 11
+        ):
             data.scale_min, data.scale_max = numbers[0], numbers[-1]
             data.low_label, data.high_label = data.choices[0][1], data.choices[-1][1]
         else:
@@ -389,7 +442,9 @@ class Scale(QuestionKind):
         choices = []
         for point in range(low, high + 1):
             label = {lang: str(point) for lang in LANGUAGES}
-            ends = question.low_label if point == low else question.high_label if point == high else {}
+            ends = (
+                question.low_label if point == low else question.high_label if point == high else {}
+            )
             for lang, text in texts(ends).items():
                 label[lang] = f"{point} – {text}"
             choices.append((str(point), label))
@@ -397,11 +452,21 @@ class Scale(QuestionKind):
 
     def history_problem(self, key, earlier, data):
         problem = super().history_problem(key, earlier, data)
-        if problem is None and (data.scale_min, data.scale_max) != (earlier.scale_min, earlier.scale_max):
-            return QuestionnaireError(_(
-                "In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
-                "key, so a question on another scale needs a new key.", version=earlier.version, key=key,
-                low=earlier.scale_min, high=earlier.scale_max), field="scale_min")
+        if problem is None and (data.scale_min, data.scale_max) != (
+            earlier.scale_min,
+            earlier.scale_max,
+        ):
+            return QuestionnaireError(
+                _(
+                    "In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
+                    "key, so a question on another scale needs a new key.",
+                    version=earlier.version,
+                    key=key,
+                    low=earlier.scale_min,
+                    high=earlier.scale_max,
+                ),
+                field="scale_min",
+            )
         return problem
 
     def short_label(self, question):
@@ -411,8 +476,10 @@ class Scale(QuestionKind):
         return [_("«don't know»")] if question.dont_know else []
 
     def to_json(self, question):
-        out: dict = {"min": question.scale_min if question.scale_min is not None else 1,
-                     "max": question.scale_max if question.scale_max is not None else 5}
+        out: dict = {
+            "min": question.scale_min if question.scale_min is not None else 1,
+            "max": question.scale_max if question.scale_max is not None else 5,
+        }
         if texts(question.low_label):
             out["low_label"] = texts(question.low_label)
         if texts(question.high_label):
@@ -421,13 +488,26 @@ class Scale(QuestionKind):
         return out
 
     def normalise(self, q):
-        return {"min": q["min"], "max": q["max"], "low_label": texts(q.get("low_label")),
-                "high_label": texts(q.get("high_label")), "dont_know": bool(q.get("dont_know", False))}
+        return {
+            "min": q["min"],
+            "max": q["max"],
+            "low_label": texts(q.get("low_label")),
+            "high_label": texts(q.get("high_label")),
+            "dont_know": bool(q.get("dont_know", False)),
+        }
 
     def json_problems(self, q, here):
         if q["min"] >= q["max"]:
-            return [Problem(_("The lowest scale point (%(low)s) must be below the highest (%(high)s).",
-                              low=q["min"], high=q["max"]), path=f"{here}.min")]
+            return [
+                Problem(
+                    _(
+                        "The lowest scale point (%(low)s) must be below the highest (%(high)s).",
+                        low=q["min"],
+                        high=q["max"],
+                    ),
+                    path=f"{here}.min",
+                )
+            ]
         return []
 
     def from_json(self, question, q):
@@ -436,14 +516,16 @@ class Scale(QuestionKind):
         question.dont_know = q["dont_know"]
 
     def named_texts(self, question):
-        return [(_("label of the lowest point"), question.low_label, False),
-                (_("label of the highest point"), question.high_label, False)]
+        return [
+            (_("label of the lowest point"), question.low_label, False),
+            (_("label of the highest point"), question.high_label, False),
+        ]
 
     def points(self, question: Question) -> range:
         return range(question.scale_min or 1, (question.scale_max or 5) + 1)
 
     def point_label(self, question, point: int, language: str) -> str:
-        """"1 – Svært misfornøyd" at the ends of the scale (where they have a label), else "3"."""
+        """ "1 – Svært misfornøyd" at the ends of the scale (where they have a label), else "3"."""
         end = None
         if point == question.scale_min:
             end = localized(question.low_label, language)
@@ -455,8 +537,11 @@ class Scale(QuestionKind):
         choices = [(str(p), self.point_label(question, p, language)) for p in self.points(question)]
         if question.dont_know:
             choices.append((DONT_KNOW, _("Don't know / not relevant")))
-        return ChoiceRadioField(localized(question.text, language), choices=choices,
-                                validators=self.validators(question))
+        return ChoiceRadioField(
+            localized(question.text, language),
+            choices=choices,
+            validators=self.validators(question),
+        )
 
     def required_message(self, question):
         if question.dont_know:
@@ -483,7 +568,10 @@ class Scale(QuestionKind):
 
     def parse(self, question, raw):
         raw = raw.strip()
-        if raw.lower() in {DONT_KNOW, "vet ikke", "veit ikkje", "don't know", "dont know"} and question.dont_know:
+        if (
+            raw.lower() in {DONT_KNOW, "vet ikke", "veit ikkje", "don't know", "dont know"}
+            and question.dont_know
+        ):
             return DONT_KNOW
         points = self.points(question)
         try:
@@ -492,9 +580,16 @@ class Scale(QuestionKind):
             value = None
         if value is None or not value.is_integer() or int(value) not in points:
             if question.dont_know:
-                raise AnswerError(_("Write a whole number from %(low)s to %(high)s, or dk for don't know.",
-                                    low=points[0], high=points[-1]))
-            raise AnswerError(_("Write a whole number from %(low)s to %(high)s.", low=points[0], high=points[-1]))
+                raise AnswerError(
+                    _(
+                        "Write a whole number from %(low)s to %(high)s, or dk for don't know.",
+                        low=points[0],
+                        high=points[-1],
+                    )
+                )
+            raise AnswerError(
+                _("Write a whole number from %(low)s to %(high)s.", low=points[0], high=points[-1])
+            )
         return int(value)
 
 
@@ -513,7 +608,11 @@ class ChoiceKind(QuestionKind):
     def read_form(self, form, data, action):
         """The filled-in choice rows in order, with a row action (up-N, down-N, remove-N) applied;
         the services count choices among these rows, so their row names map back to the form's."""
-        rows = [(n, entry.form) for n, entry in enumerate(form.choices.entries) if not entry.form.is_blank()]
+        rows = [
+            (n, entry.form)
+            for n, entry in enumerate(form.choices.entries)
+            if not entry.form.is_blank()
+        ]
         verb, _sep, index = action.partition("-")
         if verb in ("up", "down", "remove") and index.isdigit():
             position = next((i for i, (n, _f) in enumerate(rows) if n == int(index)), None)
@@ -525,8 +624,11 @@ class ChoiceKind(QuestionKind):
                     if 0 <= target < len(rows):
                         rows.insert(target, rows.pop(position))
         data.choices = [((f.value.data or "").strip(), form_texts(f, "label")) for _n, f in rows]
-        return {f"choices-{i}-{name}": f"choices-{n}-{name}"
-                for i, (n, _f) in enumerate(rows) for name in ("value", *(f"label_{lang}" for lang in LANGUAGES))}
+        return {
+            f"choices-{i}-{name}": f"choices-{n}-{name}"
+            for i, (n, _f) in enumerate(rows)
+            for name in ("value", *(f"label_{lang}" for lang in LANGUAGES))
+        }
 
     def fill_form(self, data, initial, blank_rows):
         rows = []
@@ -541,11 +643,18 @@ class ChoiceKind(QuestionKind):
         for i, (value, label) in enumerate(data.choices):
             value = (value or "").strip()
             if not CHOICE_VALUE_PATTERN.match(value):
-                raise QuestionnaireError(_("Write a value of 1 to 64 characters without spaces, commas or semicolons."),
-                                         field=f"choices-{i}-value")
+                raise QuestionnaireError(
+                    _("Write a value of 1 to 64 characters without spaces, commas or semicolons."),
+                    field=f"choices-{i}-value",
+                )
             if value in seen:
-                raise QuestionnaireError(_("Choice %(other)s has this value already; values must be unique.",
-                                           other=seen[value] + 1), field=f"choices-{i}-value")
+                raise QuestionnaireError(
+                    _(
+                        "Choice %(other)s has this value already; values must be unique.",
+                        other=seen[value] + 1,
+                    ),
+                    field=f"choices-{i}-value",
+                )
             seen[value] = i
             clean.choices.append((value, check_texts(label, f"choices-{i}-label", required=True)))
 
@@ -557,11 +666,17 @@ class ChoiceKind(QuestionKind):
         return [ngettext("%(num)s choice", "%(num)s choices", len(question.choices))]
 
     def to_json(self, question):
-        return {"choices": [{"value": c.value, "label": texts(c.label)}
-                            for c in sorted(question.choices, key=lambda c: c.position)]}
+        return {
+            "choices": [
+                {"value": c.value, "label": texts(c.label)}
+                for c in sorted(question.choices, key=lambda c: c.position)
+            ]
+        }
 
     def normalise(self, q):
-        return {"choices": [{"value": c["value"], "label": texts(c["label"])} for c in q["choices"]]}
+        return {
+            "choices": [{"value": c["value"], "label": texts(c["label"])} for c in q["choices"]]
+        }
 
     def json_problems(self, q, here):
         problems = []
@@ -569,17 +684,32 @@ class ChoiceKind(QuestionKind):
         for k, choice in enumerate(q["choices"]):
             if choice["value"] in values:
                 other = f"{here}.choices[{values[choice['value']]}]"
-                problems.append(Problem(_(
-                    "The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
-                    value=choice["value"], other=other), path=f"{here}.choices[{k}].value"))
+                problems.append(
+                    Problem(
+                        _(
+                            "The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
+                            value=choice["value"],
+                            other=other,
+                        ),
+                        path=f"{here}.choices[{k}].value",
+                    )
+                )
             else:
                 values[choice["value"]] = k
             if not choice["label"]:
-                problems.append(Problem(_("The choice has no label in any language."), path=f"{here}.choices[{k}].label"))
+                problems.append(
+                    Problem(
+                        _("The choice has no label in any language."),
+                        path=f"{here}.choices[{k}].label",
+                    )
+                )
         return problems
 
     def from_json(self, question, q):
-        question.choices = [Choice(position=k, value=c["value"], label=c["label"]) for k, c in enumerate(q["choices"])]
+        question.choices = [
+            Choice(position=k, value=c["value"], label=c["label"])
+            for k, c in enumerate(q["choices"])
+        ]
 
     def named_texts(self, question):
         return [(_("choice %(value)s", value=c.value), c.label, True) for c in question.choices]
@@ -589,8 +719,11 @@ class ChoiceKind(QuestionKind):
 
     def make_field(self, question, language):
         choices = [(c.value, localized(c.label, language)) for c in question.choices]
-        return self.answer_field(localized(question.text, language), choices=choices,
-                                 validators=self.validators(question))
+        return self.answer_field(
+            localized(question.text, language),
+            choices=choices,
+            validators=self.validators(question),
+        )
 
     def describe(self, question, stored, language):
         return choice_label(question, stored, language)
@@ -615,8 +748,13 @@ class Single(ChoiceKind):
         raw = raw.strip()
         values = [c.value for c in question.choices]
         if raw not in values:
-            raise AnswerError(_("%(value)s is not one of the options (%(options)s).",
-                                value=raw, options=", ".join(values)))
+            raise AnswerError(
+                _(
+                    "%(value)s is not one of the options (%(options)s).",
+                    value=raw,
+                    options=", ".join(values),
+                )
+            )
         return raw
 
 
@@ -645,14 +783,21 @@ class Multiple(ChoiceKind):
         values = [c.value for c in question.choices]
         wrong = [v for v in chosen if v not in values]
         if wrong:
-            raise AnswerError(_("%(value)s is not one of the options (%(options)s).",
-                                value=", ".join(wrong), options=", ".join(values)))
+            raise AnswerError(
+                _(
+                    "%(value)s is not one of the options (%(options)s).",
+                    value=", ".join(wrong),
+                    options=", ".join(values),
+                )
+            )
         if len(set(chosen)) != len(chosen):
             raise AnswerError(_("An option is given twice."))
         return chosen
 
     def check(self, question, stored):
-        if stored is not None and (not isinstance(stored, list) or not all(isinstance(v, str) for v in stored)):
+        if stored is not None and (
+            not isinstance(stored, list) or not all(isinstance(v, str) for v in stored)
+        ):
             raise AnswerError(_("Choose among the options shown."))
         super().check(question, stored)
 
@@ -665,10 +810,18 @@ class Number(QuestionKind):
 
     def editor_fields(self):
         return {
-            "min_value": DecimalField(_l("Smallest number allowed"), places=None, validators=[Optional()],
-                                      render_kw={"inputmode": "decimal"}),
-            "max_value": DecimalField(_l("Largest number allowed"), places=None, validators=[Optional()],
-                                      render_kw={"inputmode": "decimal"}),
+            "min_value": DecimalField(
+                _l("Smallest number allowed"),
+                places=None,
+                validators=[Optional()],
+                render_kw={"inputmode": "decimal"},
+            ),
+            "max_value": DecimalField(
+                _l("Largest number allowed"),
+                places=None,
+                validators=[Optional()],
+                render_kw={"inputmode": "decimal"},
+            ),
             "integer_only": BooleanField(_l("Whole numbers only")),
         }
 
@@ -679,12 +832,21 @@ class Number(QuestionKind):
         return {}
 
     def fill_form(self, data, initial, blank_rows):
-        initial.update(min_value=number(data.min_value), max_value=number(data.max_value),
-                       integer_only=data.integer_only)
+        initial.update(
+            min_value=number(data.min_value),
+            max_value=number(data.max_value),
+            integer_only=data.integer_only,
+        )
 
     def clean_settings(self, data, clean):
-        if data.min_value is not None and data.max_value is not None and data.min_value > data.max_value:
-            raise QuestionnaireError(_("The largest number must not be below the smallest."), field="max_value")
+        if (
+            data.min_value is not None
+            and data.max_value is not None
+            and data.min_value > data.max_value
+        ):
+            raise QuestionnaireError(
+                _("The largest number must not be below the smallest."), field="max_value"
+            )
         clean.min_value, clean.max_value = data.min_value, data.max_value
         clean.integer_only = bool(data.integer_only)
 
@@ -710,8 +872,16 @@ class Number(QuestionKind):
 
     def json_problems(self, q, here):
         if q["min"] is not None and q["max"] is not None and q["min"] > q["max"]:
-            return [Problem(_("The smallest number allowed (%(low)s) is larger than the largest (%(high)s).",
-                              low=number(q["min"]), high=number(q["max"])), path=f"{here}.min")]
+            return [
+                Problem(
+                    _(
+                        "The smallest number allowed (%(low)s) is larger than the largest (%(high)s).",
+                        low=number(q["min"]),
+                        high=number(q["max"]),
+                    ),
+                    path=f"{here}.min",
+                )
+            ]
         return []
 
     def from_json(self, question, q):
@@ -723,7 +893,10 @@ class Number(QuestionKind):
         return NumberInputField(
             localized(question.text, language),
             validators=[*self.validators(question), self._in_range(question)],
-            render_kw={"inputmode": "numeric" if question.integer_only else "decimal", "autocomplete": "off"},
+            render_kw={
+                "inputmode": "numeric" if question.integer_only else "decimal",
+                "autocomplete": "off",
+            },
         )
 
     def _in_range(self, question):
@@ -732,6 +905,7 @@ class Number(QuestionKind):
                 field.data = self.parse(question, field.data)
             except AnswerError as error:
                 raise ValidationError(str(error)) from None
+
         return validate
 
     def required_message(self, question):
@@ -778,9 +952,14 @@ class Text(QuestionKind):
     panel = "text"
 
     def editor_fields(self):
-        return {"max_length": IntegerField(
-            _l("Longest answer (characters)"), validators=[Optional(), NumberRange(min=1, max=10000)],
-            description=_l("Leave empty for 2000."), render_kw={"inputmode": "numeric"})}
+        return {
+            "max_length": IntegerField(
+                _l("Longest answer (characters)"),
+                validators=[Optional(), NumberRange(min=1, max=10000)],
+                description=_l("Leave empty for 2000."),
+                render_kw={"inputmode": "numeric"},
+            )
+        }
 
     def read_form(self, form, data, action):
         data.max_length = form.max_length.data
@@ -811,11 +990,19 @@ class Text(QuestionKind):
 
         def short_enough(form, field):
             if field.data and len(field.data) > limit:
-                raise ValidationError(_("Write at most %(n)s characters (you wrote %(m)s).", n=limit, m=len(field.data)))
+                raise ValidationError(
+                    _(
+                        "Write at most %(n)s characters (you wrote %(m)s).",
+                        n=limit,
+                        m=len(field.data),
+                    )
+                )
 
-        return TextAreaField(localized(question.text, language),
-                             validators=[*self.validators(question), short_enough],
-                             render_kw={"maxlength": limit, "rows": 5})
+        return TextAreaField(
+            localized(question.text, language),
+            validators=[*self.validators(question), short_enough],
+            render_kw={"maxlength": limit, "rows": 5},
+        )
 
     def clean(self, question, data):
         data = (data or "").strip()
@@ -830,7 +1017,13 @@ class Text(QuestionKind):
     def parse(self, question, raw):
         raw = raw.strip()
         if len(raw) > self.limit(question):
-            raise AnswerError(_("Write at most %(n)s characters (you wrote %(m)s).", n=self.limit(question), m=len(raw)))
+            raise AnswerError(
+                _(
+                    "Write at most %(n)s characters (you wrote %(m)s).",
+                    n=self.limit(question),
+                    m=len(raw),
+                )
+            )
         return raw
 
 
@@ -842,7 +1035,9 @@ class Info(QuestionKind):
     text_label = _l("Information text")
 
 
-TYPES: dict[QuestionType, QuestionKind] = {kind.name: kind for kind in (Scale(), Single(), Multiple(), Number(), Text(), Info())}
+TYPES: dict[QuestionType, QuestionKind] = {
+    kind.name: kind for kind in (Scale(), Single(), Multiple(), Number(), Text(), Info())
+}
 
 
 def kind_of(question: Question) -> QuestionKind:
@@ -861,9 +1056,7 @@ class AnswerForm(HelhetForm):
     def answers(self) -> dict:
         """The page's answers as draft values (after validate()); unanswered questions give None."""
         return {
-            q.key: kind_of(q).clean(q, field.data)
-            for q, field in self.items()
-            if field is not None
+            q.key: kind_of(q).clean(q, field.data) for q, field in self.items() if field is not None
         }
 
 

@@ -47,17 +47,29 @@ from surveys.values import number, texts
 BASE = "/admin/sporreskjema"
 QUESTION_TYPES = f"any({','.join(TYPES)})"
 BLANK_CHOICE_ROWS = 2
-CONFLICT = _l("Someone else changed this questionnaire at the same moment. Look at it again and retry.")
+CONFLICT = _l(
+    "Someone else changed this questionnaire at the same moment. Look at it again and retry."
+)
 
 
 @bp.context_processor
 def editor_context():
-    return {"kind_labels": KIND_LABELS, "question_types": TYPES, "dimension_labels": DIMENSION_LABELS,
-            "language_labels": LANGUAGE_LABELS, "editor_languages": LANGUAGES, "error_items": error_items,
-            "missing_languages": missing_languages, "number": number, "sample_form": sample_form}
+    return {
+        "kind_labels": KIND_LABELS,
+        "question_types": TYPES,
+        "dimension_labels": DIMENSION_LABELS,
+        "language_labels": LANGUAGE_LABELS,
+        "editor_languages": LANGUAGES,
+        "error_items": error_items,
+        "missing_languages": missing_languages,
+        "number": number,
+        "sample_form": sample_form,
+    }
 
 
-bp.add_app_template_global(kind_of, "question_kind")  # templates/surveys/_question.html, on every answer page
+bp.add_app_template_global(
+    kind_of, "question_kind"
+)  # templates/surveys/_question.html, on every answer page
 
 
 def missing_languages(question: Question) -> list[str]:
@@ -73,8 +85,11 @@ def sample_form(question: Question):
 
 # --- loading, and what every page does with a change -----------------------------------------
 
-PARTS = {"section_id": ("section", Section), "question_id": ("question", Question),
-         "indicator_id": ("indicator", Indicator)}
+PARTS = {
+    "section_id": ("section", Section),
+    "question_id": ("question", Question),
+    "indicator_id": ("indicator", Indicator),
+}
 
 
 def reads(view: Callable) -> Callable:
@@ -94,8 +109,13 @@ def _loading(view: Callable, guard: bool) -> Callable:
         if questionnaire is None:
             abort(404)
         if guard and questionnaire.is_published:
-            flash(_("Version %(version)s is published and cannot be changed. Make a new version to edit it.",
-                    version=questionnaire.version), "error")
+            flash(
+                _(
+                    "Version %(version)s is published and cannot be changed. Make a new version to edit it.",
+                    version=questionnaire.version,
+                ),
+                "error",
+            )
             return _overview(questionnaire)
         for id_name, (name, model) in PARTS.items():
             if id_name in args:
@@ -157,8 +177,17 @@ def _moved(questionnaire: Questionnaire, move: Callable[[int], object], anchor: 
     return _overview(questionnaire, anchor)
 
 
-def _deleted(questionnaire: Questionnaire, delete: Callable[[], object], done: str, *, title: str, message: str,
-             button: str, anchor: str | None = None, then=None):
+def _deleted(
+    questionnaire: Questionnaire,
+    delete: Callable[[], object],
+    done: str,
+    *,
+    title: str,
+    message: str,
+    button: str,
+    anchor: str | None = None,
+    then=None,
+):
     """A delete page: asking first (title, message, button), then delete(), saying `done`, and on to
     `then` (the overview at `anchor` if not given)."""
     form = ConfirmForm()
@@ -170,19 +199,31 @@ def _deleted(questionnaire: Questionnaire, delete: Callable[[], object], done: s
         db.session.commit()
         flash(done, "success")
         return then or _overview(questionnaire, anchor)
-    return render_template("surveys/confirm.html", questionnaire=questionnaire, form=form, title=title,
-                           message=message, button=button)
+    return render_template(
+        "surveys/confirm.html",
+        questionnaire=questionnaire,
+        form=form,
+        title=title,
+        message=message,
+        button=button,
+    )
 
 
 # --- list, create, import --------------------------------------------------------------------
+
 
 @bp.get(BASE)
 @admin_only
 def questionnaires():
     items = queries.overview()
     missing = [k for k in library.STANDARD_KEYS if not queries.versions(k)]
-    return render_template("surveys/list.html", items=items, counts=queries.question_counts(),
-                           missing_standard=missing, confirm_form=ConfirmForm())
+    return render_template(
+        "surveys/list.html",
+        items=items,
+        counts=queries.question_counts(),
+        missing_standard=missing,
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route(f"{BASE}/nytt", methods=["GET", "POST"])
@@ -190,11 +231,20 @@ def questionnaires():
 def new_questionnaire():
     form = QuestionnaireForm()
     if form.validate_on_submit():
-        taken = QuestionnaireError(_("A questionnaire with the key %(key)s exists already.", key=form.key.data), "key")
-        questionnaire = _saved(form, lambda: services.create_questionnaire(**form.settings()), conflict=taken)
+        taken = QuestionnaireError(
+            _("A questionnaire with the key %(key)s exists already.", key=form.key.data), "key"
+        )
+        questionnaire = _saved(
+            form, lambda: services.create_questionnaire(**form.settings()), conflict=taken
+        )
         if questionnaire is not None:
-            flash(_("The questionnaire %(key)s was created as a draft. Add sections and questions.",
-                    key=questionnaire.key), "success")
+            flash(
+                _(
+                    "The questionnaire %(key)s was created as a draft. Add sections and questions.",
+                    key=questionnaire.key,
+                ),
+                "success",
+            )
             return _overview(questionnaire)
     return render_template("surveys/settings.html", form=form, questionnaire=None), status(form)
 
@@ -207,9 +257,16 @@ def install_standard():
         abort(400)
     installed = library.install_standard(publish=True)
     db.session.commit()
-    flash(ngettext("Installed and published %(num)s standard questionnaire.",
-                   "Installed and published %(num)s standard questionnaires.", len(installed)) if installed
-          else _("The standard questionnaires are installed already."), "success")
+    flash(
+        ngettext(
+            "Installed and published %(num)s standard questionnaire.",
+            "Installed and published %(num)s standard questionnaires.",
+            len(installed),
+        )
+        if installed
+        else _("The standard questionnaires are installed already."),
+        "success",
+    )
     return redirect(url_for(".questionnaires"), 303)
 
 
@@ -238,11 +295,16 @@ def import_questionnaire():
             name, content = uploaded
             form.upload_name.data = form.upload_data.data = ""
             try:
-                result = services.import_file(name, content, skip_unsupported=form.skip_unsupported.data)
+                result = services.import_file(
+                    name, content, skip_unsupported=form.skip_unsupported.data
+                )
             except UnsupportedContent as error:
                 db.session.rollback()
                 unsupported = error.problems
-                form.upload_name.data, form.upload_data.data = name, base64.b64encode(content).decode()
+                form.upload_name.data, form.upload_data.data = (
+                    name,
+                    base64.b64encode(content).decode(),
+                )
             except InvalidQuestionnaire as error:
                 db.session.rollback()
                 problems = error.problems
@@ -252,15 +314,26 @@ def import_questionnaire():
                     flash(str(CONFLICT), "error")
                     return redirect(url_for(".questionnaires"), 303)
                 if result.notes:  # shown at once: they may be too many for a flash message
-                    return render_template("surveys/import_done.html", questionnaire=q, notes=result.notes)
-                flash(_("%(key)s was imported as version %(version)s, a draft.", key=q.key, version=q.version), "success")
+                    return render_template(
+                        "surveys/import_done.html", questionnaire=q, notes=result.notes
+                    )
+                flash(
+                    _(
+                        "%(key)s was imported as version %(version)s, a draft.",
+                        key=q.key,
+                        version=q.version,
+                    ),
+                    "success",
+                )
                 return _overview(q)
     form.skip_unsupported.data = False
-    return render_template("surveys/import.html", form=form, problems=problems, unsupported=unsupported), \
-        status(form, [*problems, *unsupported])
+    return render_template(
+        "surveys/import.html", form=form, problems=problems, unsupported=unsupported
+    ), status(form, [*problems, *unsupported])
 
 
 # --- one questionnaire -----------------------------------------------------------------------
+
 
 @bp.get(f"{BASE}/<int:questionnaire_id>")
 @admin_only
@@ -268,9 +341,16 @@ def import_questionnaire():
 def questionnaire(questionnaire: Questionnaire):
     q = questionnaire
     return render_template(
-        "surveys/questionnaire.html", questionnaire=q, pages=queries.pages(q), indicators=queries.indicators(q),
-        numbers=queries.question_numbers(q), versions=queries.versions(q.key), draft=queries.draft(q.key),
-        history=queries.published_history(q.key, q.version), move_form=MoveForm(), confirm_form=ConfirmForm(),
+        "surveys/questionnaire.html",
+        questionnaire=q,
+        pages=queries.pages(q),
+        indicators=queries.indicators(q),
+        numbers=queries.question_numbers(q),
+        versions=queries.versions(q.key),
+        draft=queries.draft(q.key),
+        history=queries.published_history(q.key, q.version),
+        move_form=MoveForm(),
+        confirm_form=ConfirmForm(),
         indicator_items={i.id: queries.indicator_items(i) for i in q.indicators},
     )
 
@@ -290,14 +370,18 @@ def edit_settings(questionnaire: Questionnaire):
     if form.validate_on_submit() and _saved(form, save) is not None:
         flash(_("The settings were saved."), "success")
         return _overview(questionnaire)
-    return render_template("surveys/settings.html", form=form, questionnaire=questionnaire), status(form)
+    return render_template("surveys/settings.html", form=form, questionnaire=questionnaire), status(
+        form
+    )
 
 
 def _delete_draft(questionnaire: Questionnaire) -> None:
     try:
         services.delete_draft(questionnaire)
     except IntegrityError:
-        raise QuestionnaireError(_("The draft is in use by a survey round and cannot be deleted.")) from None
+        raise QuestionnaireError(
+            _("The draft is in use by a survey round and cannot be deleted.")
+        ) from None
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/slett", methods=["GET", "POST"])
@@ -306,11 +390,19 @@ def _delete_draft(questionnaire: Questionnaire) -> None:
 def delete_questionnaire(questionnaire: Questionnaire):
     q = questionnaire
     return _deleted(
-        q, lambda: _delete_draft(q), _("The draft version %(version)s of %(key)s was deleted.", version=q.version, key=q.key),
+        q,
+        lambda: _delete_draft(q),
+        _("The draft version %(version)s of %(key)s was deleted.", version=q.version, key=q.key),
         title=_("Delete the draft?"),
-        message=_("Version %(version)s of %(key)s, with all its sections, questions and indicators, will be deleted. "
-                  "This cannot be undone.", version=q.version, key=q.key),
-        button=_("Delete the draft"), then=redirect(url_for(".questionnaires"), 303))
+        message=_(
+            "Version %(version)s of %(key)s, with all its sections, questions and indicators, will be deleted. "
+            "This cannot be undone.",
+            version=q.version,
+            key=q.key,
+        ),
+        button=_("Delete the draft"),
+        then=redirect(url_for(".questionnaires"), 303),
+    )
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/ny-versjon")
@@ -327,8 +419,14 @@ def new_version(questionnaire: Questionnaire):
     if not _committed():
         flash(str(CONFLICT), "error")
         return _overview(questionnaire)
-    flash(_("Version %(version)s was made as a draft copy of version %(old)s. The question keys are the same.",
-            version=copy.version, old=questionnaire.version), "success")
+    flash(
+        _(
+            "Version %(version)s was made as a draft copy of version %(old)s. The question keys are the same.",
+            version=copy.version,
+            old=questionnaire.version,
+        ),
+        "success",
+    )
     return _overview(copy)
 
 
@@ -349,10 +447,18 @@ def publish(questionnaire: Questionnaire):
             return _refused(questionnaire, error)
         else:
             db.session.commit()
-            flash(_("Version %(version)s of %(key)s is published. It can now be used in survey rounds, and it can no longer change.",
-                    version=questionnaire.version, key=questionnaire.key), "success")
+            flash(
+                _(
+                    "Version %(version)s of %(key)s is published. It can now be used in survey rounds, and it can no longer change.",
+                    version=questionnaire.version,
+                    key=questionnaire.key,
+                ),
+                "success",
+            )
             return _overview(questionnaire)
-    return render_template("surveys/publish.html", questionnaire=questionnaire, check=check, form=form), code
+    return render_template(
+        "surveys/publish.html", questionnaire=questionnaire, check=check, form=form
+    ), code
 
 
 @bp.get(f"{BASE}/<int:questionnaire_id>/eksport")
@@ -360,8 +466,11 @@ def publish(questionnaire: Questionnaire):
 @reads
 def export(questionnaire: Questionnaire):
     q = questionnaire
-    return Response(jsonformat.dumps(q), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{q.key}-v{q.version}.json"'})
+    return Response(
+        jsonformat.dumps(q),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{q.key}-v{q.version}.json"'},
+    )
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/forhandsvisning/<int:page>", methods=["GET", "POST"])
@@ -375,8 +484,15 @@ def preview(questionnaire: Questionnaire, page: int):
     if not 1 <= page <= len(pages) + 1:
         abort(404)
     if page == len(pages) + 1:
-        return render_template("surveys/preview.html", questionnaire=q, page=page, pages=pages, form=None,
-                               section=None, numbers={})
+        return render_template(
+            "surveys/preview.html",
+            questionnaire=q,
+            page=page,
+            pages=pages,
+            form=None,
+            section=None,
+            numbers={},
+        )
     section, questions = pages[page - 1]
     form = build_answer_form(questions, current_language())()
     code = 200
@@ -384,11 +500,19 @@ def preview(questionnaire: Questionnaire, page: int):
         if form.validate_on_submit():
             return redirect(url_for(".preview", questionnaire_id=q.id, page=page + 1), 303)
         code = 422
-    return render_template("surveys/preview.html", questionnaire=q, page=page, pages=pages, form=form,
-                           section=section, numbers=queries.question_numbers(q)), code
+    return render_template(
+        "surveys/preview.html",
+        questionnaire=q,
+        page=page,
+        pages=pages,
+        form=form,
+        section=section,
+        numbers=queries.question_numbers(q),
+    ), code
 
 
 # --- sections --------------------------------------------------------------------------------
+
 
 def _section_page(q: Questionnaire, section: Section | None):
     form = SectionForm.of(section)
@@ -402,7 +526,9 @@ def _section_page(q: Questionnaire, section: Section | None):
     if form.validate_on_submit() and (saved := _saved(form, save)) is not None:
         flash(_("The section was saved."), "success")
         return _overview(q, f"s-{saved.id}")
-    return render_template("surveys/section.html", form=form, questionnaire=q, section=section), status(form)
+    return render_template(
+        "surveys/section.html", form=form, questionnaire=q, section=section
+    ), status(form)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/deler/ny", methods=["GET", "POST"])
@@ -423,7 +549,9 @@ def edit_section(questionnaire: Questionnaire, section: Section):
 @admin_only
 @edits
 def move_section(questionnaire: Questionnaire, section: Section):
-    return _moved(questionnaire, lambda step: services.move_section(section, step), f"s-{section.id}")
+    return _moved(
+        questionnaire, lambda step: services.move_section(section, step), f"s-{section.id}"
+    )
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/slett", methods=["GET", "POST"])
@@ -432,30 +560,47 @@ def move_section(questionnaire: Questionnaire, section: Section):
 def delete_section(questionnaire: Questionnaire, section: Section):
     n = len(section.questions)
     return _deleted(
-        questionnaire, lambda: services.delete_section(section), _("The section was deleted."),
+        questionnaire,
+        lambda: services.delete_section(section),
+        _("The section was deleted."),
         title=_("Delete the section?"),
-        message=ngettext("The section and its %(num)s question will be deleted. A question used in an indicator "
-                         "leaves it.",
-                         "The section and its %(num)s questions will be deleted. Questions used in indicators "
-                         "leave them.", n),
-        button=_("Delete the section"))
+        message=ngettext(
+            "The section and its %(num)s question will be deleted. A question used in an indicator "
+            "leaves it.",
+            "The section and its %(num)s questions will be deleted. Questions used in indicators "
+            "leave them.",
+            n,
+        ),
+        button=_("Delete the section"),
+    )
 
 
 # --- questions -------------------------------------------------------------------------------
 
-def _question_page(q: Questionnaire, section: Section, question: Question | None, kind: QuestionKind):
+
+def _question_page(
+    q: Questionnaire, section: Section, question: Question | None, kind: QuestionKind
+):
     if question is None:
         start = services.QuestionData(key=services.suggest_key(q), type=kind.name, text={})
         kind.defaults(start, q)
         form = question_form(kind).of(start, section, blank_rows=4)
         del form.section
     else:
-        form = question_form(kind).of(services.QuestionData.of(question), section, BLANK_CHOICE_ROWS)
+        form = question_form(kind).of(
+            services.QuestionData.of(question), section, BLANK_CHOICE_ROWS
+        )
         form.offer_sections(queries.sections(q))
         history = queries.published_history(q.key, q.version)
         if question.key in history:
-            lock(form.key, _("Used in version %(version)s, which is published: results are compared by this key, so "
-                             "it cannot change.", version=history[question.key].version))
+            lock(
+                form.key,
+                _(
+                    "Used in version %(version)s, which is published: results are compared by this key, so "
+                    "it cannot change.",
+                    version=history[question.key].version,
+                ),
+            )
     action = request.form.get("action", "save")
 
     def save() -> Question:
@@ -471,15 +616,27 @@ def _question_page(q: Questionnaire, section: Section, question: Question | None
             flash(_("The question %(key)s was saved.", key=saved.key), "success")
             return _overview(q, f"q-{saved.id}")
         anchor = "choices" if action != "stay" else kind.stay_anchor
-        return redirect(url_for(".edit_question", questionnaire_id=q.id, question_id=saved.id)
-                        + (f"#{anchor}" if anchor else ""), 303)
+        return redirect(
+            url_for(".edit_question", questionnaire_id=q.id, question_id=saved.id)
+            + (f"#{anchor}" if anchor else ""),
+            303,
+        )
     type_form = ChangeTypeForm(type=kind.name.value) if question else None
-    return render_template("surveys/question.html", form=form, questionnaire=q, section=section, question=question,
-                           kind=kind, type_form=type_form), status(form)
+    return render_template(
+        "surveys/question.html",
+        form=form,
+        questionnaire=q,
+        section=section,
+        question=question,
+        kind=kind,
+        type_form=type_form,
+    ), status(form)
 
 
-@bp.route(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/sporsmal/ny/<{QUESTION_TYPES}:question_type>",
-          methods=["GET", "POST"])
+@bp.route(
+    f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/sporsmal/ny/<{QUESTION_TYPES}:question_type>",
+    methods=["GET", "POST"],
+)
 @admin_only
 @edits
 def new_question(questionnaire: Questionnaire, section: Section, question_type: str):
@@ -508,31 +665,51 @@ def change_question_type(questionnaire: Questionnaire, question: Question):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("%(key)s is now a %(type)s question. Check its settings.", key=question.key, type=kind.label), "success")
-    return redirect(url_for(".edit_question", questionnaire_id=questionnaire.id, question_id=question.id), 303)
+        flash(
+            _(
+                "%(key)s is now a %(type)s question. Check its settings.",
+                key=question.key,
+                type=kind.label,
+            ),
+            "success",
+        )
+    return redirect(
+        url_for(".edit_question", questionnaire_id=questionnaire.id, question_id=question.id), 303
+    )
 
 
 @bp.post(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/flytt")
 @admin_only
 @edits
 def move_question(questionnaire: Questionnaire, question: Question):
-    return _moved(questionnaire, lambda step: services.move_question(question, step), f"q-{question.id}")
+    return _moved(
+        questionnaire, lambda step: services.move_question(question, step), f"q-{question.id}"
+    )
 
 
-@bp.route(f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/slett", methods=["GET", "POST"])
+@bp.route(
+    f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/slett", methods=["GET", "POST"]
+)
 @admin_only
 @edits
 def delete_question(questionnaire: Questionnaire, question: Question):
     return _deleted(
-        questionnaire, lambda: services.delete_question(question),
-        _("The question %(key)s was deleted.", key=question.key), anchor=f"s-{question.section_id}",
+        questionnaire,
+        lambda: services.delete_question(question),
+        _("The question %(key)s was deleted.", key=question.key),
+        anchor=f"s-{question.section_id}",
         title=_("Delete the question?"),
-        message=_("The question %(key)s (%(text)s) will be deleted, and leaves the indicators that use it.",
-                  key=question.key, text=localized(question.text)),
-        button=_("Delete the question"))
+        message=_(
+            "The question %(key)s (%(text)s) will be deleted, and leaves the indicators that use it.",
+            key=question.key,
+            text=localized(question.text),
+        ),
+        button=_("Delete the question"),
+    )
 
 
 # --- indicators ------------------------------------------------------------------------------
+
 
 def _indicator_page(q: Questionnaire, indicator: Indicator | None):
     scale_questions = queries.scale_questions(q)
@@ -547,8 +724,13 @@ def _indicator_page(q: Questionnaire, indicator: Indicator | None):
     if form.validate_on_submit() and (saved := _saved(form, save)) is not None:
         flash(_("The indicator %(key)s was saved.", key=saved.key), "success")
         return _overview(q, f"i-{saved.id}")
-    return render_template("surveys/indicator.html", form=form, questionnaire=q, indicator=indicator,
-                           has_scale_questions=bool(scale_questions)), status(form)
+    return render_template(
+        "surveys/indicator.html",
+        form=form,
+        questionnaire=q,
+        indicator=indicator,
+        has_scale_questions=bool(scale_questions),
+    ), status(form)
 
 
 @bp.route(f"{BASE}/<int:questionnaire_id>/indikatorer/ny", methods=["GET", "POST"])
@@ -569,16 +751,23 @@ def edit_indicator(questionnaire: Questionnaire, indicator: Indicator):
 @admin_only
 @edits
 def move_indicator(questionnaire: Questionnaire, indicator: Indicator):
-    return _moved(questionnaire, lambda step: services.move_indicator(indicator, step), f"i-{indicator.id}")
+    return _moved(
+        questionnaire, lambda step: services.move_indicator(indicator, step), f"i-{indicator.id}"
+    )
 
 
-@bp.route(f"{BASE}/<int:questionnaire_id>/indikatorer/<int:indicator_id>/slett", methods=["GET", "POST"])
+@bp.route(
+    f"{BASE}/<int:questionnaire_id>/indikatorer/<int:indicator_id>/slett", methods=["GET", "POST"]
+)
 @admin_only
 @edits
 def delete_indicator(questionnaire: Questionnaire, indicator: Indicator):
     return _deleted(
-        questionnaire, lambda: services.delete_indicator(indicator),
-        _("The indicator %(key)s was deleted.", key=indicator.key), anchor="indicators",
+        questionnaire,
+        lambda: services.delete_indicator(indicator),
+        _("The indicator %(key)s was deleted.", key=indicator.key),
+        anchor="indicators",
         title=_("Delete the indicator?"),
         message=_("The indicator %(key)s will be deleted; its questions stay.", key=indicator.key),
-        button=_("Delete the indicator"))
+        button=_("Delete the indicator"),
+    )

@@ -45,11 +45,31 @@ from surveys.questiontypes import TYPES, QuestionKind, kind_of
 from surveys.values import LONG, check_texts, texts
 
 __all__ = [
-    "InvalidQuestionnaire", "QuestionnaireError", "UnsupportedContent", "create_questionnaire",
-    "update_questionnaire", "delete_draft", "new_version", "publish", "publish_check", "add_section",
-    "update_section", "move_section", "delete_section", "QuestionData", "add_question",
-    "update_question", "move_question", "delete_question", "IndicatorData", "add_indicator",
-    "update_indicator", "move_indicator", "delete_indicator", "import_data", "import_file",
+    "InvalidQuestionnaire",
+    "QuestionnaireError",
+    "UnsupportedContent",
+    "create_questionnaire",
+    "update_questionnaire",
+    "delete_draft",
+    "new_version",
+    "publish",
+    "publish_check",
+    "add_section",
+    "update_section",
+    "move_section",
+    "delete_section",
+    "QuestionData",
+    "add_question",
+    "update_question",
+    "move_question",
+    "delete_question",
+    "IndicatorData",
+    "add_indicator",
+    "update_indicator",
+    "move_indicator",
+    "delete_indicator",
+    "import_data",
+    "import_file",
 ]
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -57,19 +77,27 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 # --- helpers ---------------------------------------------------------------------------------
 
+
 def _require_draft(questionnaire: Questionnaire) -> None:
     if questionnaire.status != QuestionnaireStatus.DRAFT:
-        raise QuestionnaireError(_(
-            "Version %(version)s of %(key)s is published and cannot be changed. Make a new version to edit it.",
-            version=questionnaire.version, key=questionnaire.key))
+        raise QuestionnaireError(
+            _(
+                "Version %(version)s of %(key)s is published and cannot be changed. Make a new version to edit it.",
+                version=questionnaire.version,
+                key=questionnaire.key,
+            )
+        )
 
 
 def _check_key(key: str, field: str = "key") -> str:
     key = (key or "").strip()
     if not KEY_PATTERN.match(key):
-        raise QuestionnaireError(_(
-            "Start with a lowercase letter (a–z), then use lowercase letters, digits or _ (at most 64 characters)."),
-            field=field)
+        raise QuestionnaireError(
+            _(
+                "Start with a lowercase letter (a–z), then use lowercase letters, digits or _ (at most 64 characters)."
+            ),
+            field=field,
+        )
     return key
 
 
@@ -105,20 +133,31 @@ def _sorted_sections(questionnaire: Questionnaire) -> list[Section]:
 
 # --- questionnaires --------------------------------------------------------------------------
 
-def create_questionnaire(key: str, kind: QuestionnaireKind | str, title: dict,
-                         description: dict | None = None) -> Questionnaire:
+
+def create_questionnaire(
+    key: str, kind: QuestionnaireKind | str, title: dict, description: dict | None = None
+) -> Questionnaire:
     """A new questionnaire: version 1, a draft, with one empty section to start in. Flushes."""
     key = _check_key(key)
     if queries.latest(key) is not None:
-        raise QuestionnaireError(_(
-            "A questionnaire with the key %(key)s exists already. Open it and make a new version instead.", key=key),
-            field="key")
+        raise QuestionnaireError(
+            _(
+                "A questionnaire with the key %(key)s exists already. Open it and make a new version instead.",
+                key=key,
+            ),
+            field="key",
+        )
     title = check_texts(title, "title")
     if not title.get("nb"):
         raise QuestionnaireError(_("Write the title in bokmål."), field="title_nb")
     questionnaire = Questionnaire(
-        key=key, version=1, kind=QuestionnaireKind(kind), status=QuestionnaireStatus.DRAFT, title=title,
-        description=check_texts(description or {}, "description", LONG))
+        key=key,
+        version=1,
+        kind=QuestionnaireKind(kind),
+        status=QuestionnaireStatus.DRAFT,
+        title=title,
+        description=check_texts(description or {}, "description", LONG),
+    )
     questionnaire.sections.append(Section(position=0, title={}, intro={}))
     db.session.add(questionnaire)
     db.session.flush()
@@ -130,19 +169,30 @@ def _name(questionnaire: Questionnaire) -> str:
     return f"{questionnaire.key} v{questionnaire.version}"
 
 
-def update_questionnaire(questionnaire: Questionnaire, key: str, kind: QuestionnaireKind | str, title: dict,
-                         description: dict | None) -> None:
+def update_questionnaire(
+    questionnaire: Questionnaire,
+    key: str,
+    kind: QuestionnaireKind | str,
+    title: dict,
+    description: dict | None,
+) -> None:
     """Change key, kind, title and description of a draft. The key can change only while this is the
     only version. Flushes."""
     _require_draft(questionnaire)
     key = _check_key(key)
     if key != questionnaire.key:
         if len(queries.versions(questionnaire.key)) > 1:
-            raise QuestionnaireError(_(
-                "The key cannot change: other versions of %(key)s exist, and results are compared by key.",
-                key=questionnaire.key), field="key")
+            raise QuestionnaireError(
+                _(
+                    "The key cannot change: other versions of %(key)s exist, and results are compared by key.",
+                    key=questionnaire.key,
+                ),
+                field="key",
+            )
         if queries.latest(key) is not None:
-            raise QuestionnaireError(_("A questionnaire with the key %(key)s exists already.", key=key), field="key")
+            raise QuestionnaireError(
+                _("A questionnaire with the key %(key)s exists already.", key=key), field="key"
+            )
     title = check_texts(title, "title")
     if not title.get("nb"):
         raise QuestionnaireError(_("Write the title in bokmål."), field="title_nb")
@@ -156,9 +206,13 @@ def update_questionnaire(questionnaire: Questionnaire, key: str, kind: Questionn
 def delete_draft(questionnaire: Questionnaire) -> None:
     """Delete a draft version. Published versions stay (survey rounds and results refer to them)."""
     if questionnaire.status != QuestionnaireStatus.DRAFT:
-        raise QuestionnaireError(_(
-            "Version %(version)s of %(key)s is published and cannot be deleted: survey rounds and results may refer to it.",
-            version=questionnaire.version, key=questionnaire.key))
+        raise QuestionnaireError(
+            _(
+                "Version %(version)s of %(key)s is published and cannot be deleted: survey rounds and results may refer to it.",
+                version=questionnaire.version,
+                key=questionnaire.key,
+            )
+        )
     audit.record("questionnaire.deleted", _name(questionnaire))
     db.session.delete(questionnaire)
     db.session.flush()
@@ -170,10 +224,16 @@ def new_version(questionnaire: Questionnaire) -> Questionnaire:
         raise QuestionnaireError(_("This version is a draft; edit it directly."))
     existing = queries.draft(questionnaire.key)
     if existing is not None:
-        raise QuestionnaireError(_(
-            "%(key)s already has a draft (version %(version)s). Edit that one, or delete it first.",
-            key=questionnaire.key, version=existing.version))
-    return _add_next_version(jsonformat.from_dict(jsonformat.to_dict(questionnaire)), "questionnaire.new_version")
+        raise QuestionnaireError(
+            _(
+                "%(key)s already has a draft (version %(version)s). Edit that one, or delete it first.",
+                key=questionnaire.key,
+                version=existing.version,
+            )
+        )
+    return _add_next_version(
+        jsonformat.from_dict(jsonformat.to_dict(questionnaire)), "questionnaire.new_version"
+    )
 
 
 def _add_next_version(questionnaire: Questionnaire, event: str) -> Questionnaire:
@@ -199,7 +259,9 @@ class Check:
 @dataclass
 class PublishCheck:
     errors: list[Check] = field(default_factory=list)  # publishing is refused while there are any
-    warnings: list[Check] = field(default_factory=list)  # missing translations: the respondent sees bokmål
+    warnings: list[Check] = field(
+        default_factory=list
+    )  # missing translations: the respondent sees bokmål
 
     @property
     def ok(self) -> bool:
@@ -208,9 +270,13 @@ class PublishCheck:
 
 class PublishRefused(QuestionnaireError):
     def __init__(self, check: PublishCheck):
-        super().__init__(ngettext("The questionnaire cannot be published yet: %(num)s problem must be fixed first.",
-                                  "The questionnaire cannot be published yet: %(num)s problems must be fixed first.",
-                                  len(check.errors)))
+        super().__init__(
+            ngettext(
+                "The questionnaire cannot be published yet: %(num)s problem must be fixed first.",
+                "The questionnaire cannot be published yet: %(num)s problems must be fixed first.",
+                len(check.errors),
+            )
+        )
         self.check = check
 
 
@@ -225,46 +291,110 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
     err, warn = check.errors.append, check.warnings.append
     answerable = [q for q in questionnaire.questions if kind_of(q).answerable]
     if not answerable:
-        err(Check(_("There is no question to answer. Add at least one question that is not information text.")))
+        err(
+            Check(
+                _(
+                    "There is no question to answer. Add at least one question that is not information text."
+                )
+            )
+        )
     if not texts(questionnaire.title).get("nb"):
         err(Check(_("The questionnaire has no title in bokmål."), _("Title")))
 
     def texts_of(place: str, named: list[tuple[str, dict, bool]], **ids) -> None:
-        missing_nb = [name for name, value, needed in named if (needed or texts(value)) and not texts(value).get("nb")]
+        missing_nb = [
+            name
+            for name, value, needed in named
+            if (needed or texts(value)) and not texts(value).get("nb")
+        ]
         if missing_nb:
             err(Check(_("No bokmål text for: %(what)s.", what=", ".join(missing_nb)), place, **ids))
-        missing = sorted({lang for name, value, needed in named if texts(value).get("nb") for lang in _missing(value)},
-                         key=LANGUAGES.index)
+        missing = sorted(
+            {
+                lang
+                for name, value, needed in named
+                if texts(value).get("nb")
+                for lang in _missing(value)
+            },
+            key=LANGUAGES.index,
+        )
         if missing:
-            warn(Check(_("Not translated to %(languages)s; the respondent will see the bokmål text.",
-                         languages=", ".join(f"{LANGUAGE_LABELS[lang]} ({lang})" for lang in missing)), place, **ids))
+            warn(
+                Check(
+                    _(
+                        "Not translated to %(languages)s; the respondent will see the bokmål text.",
+                        languages=", ".join(
+                            f"{LANGUAGE_LABELS[lang]} ({lang})" for lang in missing
+                        ),
+                    ),
+                    place,
+                    **ids,
+                )
+            )
 
-    texts_of(_("Questionnaire"), [(_("title"), questionnaire.title, True), (_("description"), questionnaire.description, False)])
+    texts_of(
+        _("Questionnaire"),
+        [
+            (_("title"), questionnaire.title, True),
+            (_("description"), questionnaire.description, False),
+        ],
+    )
     history = queries.published_history(questionnaire.key, questionnaire.version)
     for n, section in enumerate(queries.sections(questionnaire), start=1):
         place = _("Section %(n)s", n=n)
         if not section.questions:
-            err(Check(_("The section has no questions. Add questions or delete the section."), place, section_id=section.id))
-        texts_of(place, [(_("heading"), section.title, False), (_("introduction"), section.intro, False)],
-                 section_id=section.id)
+            err(
+                Check(
+                    _("The section has no questions. Add questions or delete the section."),
+                    place,
+                    section_id=section.id,
+                )
+            )
+        texts_of(
+            place,
+            [(_("heading"), section.title, False), (_("introduction"), section.intro, False)],
+            section_id=section.id,
+        )
         for question in sorted(section.questions, key=lambda q: q.position):
             qplace = _("Question %(key)s", key=question.key)
             kind = kind_of(question)
             for message in kind.publish_errors(question):
                 err(Check(message, qplace, question_id=question.id))
-            texts_of(qplace, [(_("question text"), question.text, True), (_("help text"), question.help, False),
-                              *kind.named_texts(question)], question_id=question.id)
+            texts_of(
+                qplace,
+                [
+                    (_("question text"), question.text, True),
+                    (_("help text"), question.help, False),
+                    *kind.named_texts(question),
+                ],
+                question_id=question.id,
+            )
             if problem := _history_problem(question.key, kind, question, history):
                 err(Check(problem.message, qplace, question_id=question.id))
     previous = queries.published(questionnaire.key)
-    if previous is not None and previous.version < questionnaire.version and \
-            jsonformat.to_dict(previous) == jsonformat.to_dict(questionnaire):
-        warn(Check(_("This version is the same as version %(version)s, which is published already.",
-                     version=previous.version)))
+    if (
+        previous is not None
+        and previous.version < questionnaire.version
+        and jsonformat.to_dict(previous) == jsonformat.to_dict(questionnaire)
+    ):
+        warn(
+            Check(
+                _(
+                    "This version is the same as version %(version)s, which is published already.",
+                    version=previous.version,
+                )
+            )
+        )
     for indicator in queries.indicators(questionnaire):
         place = _("Indicator %(key)s", key=indicator.key)
         if not indicator.questions:
-            err(Check(_("The indicator has no questions. Choose at least one scale question."), place, indicator_id=indicator.id))
+            err(
+                Check(
+                    _("The indicator has no questions. Choose at least one scale question."),
+                    place,
+                    indicator_id=indicator.id,
+                )
+            )
         texts_of(place, [(_("name"), indicator.name, True)], indicator_id=indicator.id)
     return check
 
@@ -284,11 +414,15 @@ def publish(questionnaire: Questionnaire) -> PublishCheck:
 
 # --- sections --------------------------------------------------------------------------------
 
+
 def add_section(questionnaire: Questionnaire, title: dict, intro: dict | None = None) -> Section:
     """A new section at the end. Flushes."""
     _require_draft(questionnaire)
-    section = Section(title=check_texts(title, "title"), intro=check_texts(intro or {}, "intro", LONG),
-                      position=len(questionnaire.sections))
+    section = Section(
+        title=check_texts(title, "title"),
+        intro=check_texts(intro or {}, "intro", LONG),
+        position=len(questionnaire.sections),
+    )
     _sorted_sections(questionnaire).append(section)
     _renumber(questionnaire.sections)
     db.session.flush()
@@ -324,6 +458,7 @@ def delete_section(section: Section) -> None:
 
 # --- questions -------------------------------------------------------------------------------
 
+
 @dataclass
 class QuestionData:
     """Everything the editor says about a question; which fields count depends on the type."""
@@ -347,13 +482,24 @@ class QuestionData:
     @classmethod
     def of(cls, question: Question) -> QuestionData:
         return cls(
-            key=question.key, type=QuestionType(question.type), text=dict(question.text or {}),
-            help=dict(question.help or {}), required=question.required, scale_min=question.scale_min,
-            scale_max=question.scale_max, low_label=dict(question.low_label or {}),
-            high_label=dict(question.high_label or {}), dont_know=question.dont_know,
-            min_value=question.min_value, max_value=question.max_value, integer_only=question.integer_only,
+            key=question.key,
+            type=QuestionType(question.type),
+            text=dict(question.text or {}),
+            help=dict(question.help or {}),
+            required=question.required,
+            scale_min=question.scale_min,
+            scale_max=question.scale_max,
+            low_label=dict(question.low_label or {}),
+            high_label=dict(question.high_label or {}),
+            dont_know=question.dont_know,
+            min_value=question.min_value,
+            max_value=question.max_value,
+            integer_only=question.integer_only,
             max_length=question.max_length,
-            choices=[(c.value, dict(c.label or {})) for c in sorted(question.choices, key=lambda c: c.position)],
+            choices=[
+                (c.value, dict(c.label or {}))
+                for c in sorted(question.choices, key=lambda c: c.position)
+            ],
         )
 
 
@@ -365,27 +511,43 @@ def suggest_key(questionnaire: Questionnaire, prefix: str = "q") -> str:
     return f"{prefix}{n}"
 
 
-def _history_problem(key: str, kind: QuestionKind, data, history: dict) -> QuestionnaireError | None:
+def _history_problem(
+    key: str, kind: QuestionKind, data, history: dict
+) -> QuestionnaireError | None:
     """Why the question `data` (of type `kind`) cannot have `key` after the published versions in `history`."""
     earlier = history.get(key)
     return None if earlier is None else kind.history_problem(key, earlier, data)
 
 
-def _clean_question_data(questionnaire: Questionnaire, data: QuestionData, question: Question | None) -> QuestionData:
+def _clean_question_data(
+    questionnaire: Questionnaire, data: QuestionData, question: Question | None
+) -> QuestionData:
     """Check a question's data field by field; QuestionnaireError names the form field."""
     kind = TYPES[data.type]
     key = _check_key(data.key)
     other = queries.question_by_key(questionnaire, key)
     if other is not None and other is not question:
-        raise QuestionnaireError(_("Another question in this questionnaire has the key %(key)s.", key=key), field="key")
+        raise QuestionnaireError(
+            _("Another question in this questionnaire has the key %(key)s.", key=key), field="key"
+        )
     history = queries.published_history(questionnaire.key, questionnaire.version)
     if question is not None and key != question.key and question.key in history:
-        raise QuestionnaireError(_(
-            "The key %(key)s is used in version %(version)s, which is published. Results are compared by key, "
-            "so it cannot change. Add a new question if the meaning has changed.",
-            key=question.key, version=history[question.key].version), field="key")
-    clean = QuestionData(key=key, type=kind.name, text=check_texts(data.text, "text", LONG, required=True),
-                         help=check_texts(data.help, "help", LONG), required=bool(data.required) and kind.answerable)
+        raise QuestionnaireError(
+            _(
+                "The key %(key)s is used in version %(version)s, which is published. Results are compared by key, "
+                "so it cannot change. Add a new question if the meaning has changed.",
+                key=question.key,
+                version=history[question.key].version,
+            ),
+            field="key",
+        )
+    clean = QuestionData(
+        key=key,
+        type=kind.name,
+        text=check_texts(data.text, "text", LONG, required=True),
+        help=check_texts(data.help, "help", LONG),
+        required=bool(data.required) and kind.answerable,
+    )
     kind.clean_settings(data, clean)
     if problem := _history_problem(key, kind, clean, history):
         raise problem
@@ -393,31 +555,62 @@ def _clean_question_data(questionnaire: Questionnaire, data: QuestionData, quest
         for indicator in questionnaire.indicators:
             if question in indicator.questions:
                 if not kind.for_indicators:
-                    raise QuestionnaireError(_(
-                        "The question is part of the indicator %(indicator)s, which takes scale questions only. "
-                        "Take it out of the indicator first.", indicator=indicator.key), field="type")
-                others = {(q.scale_min, q.scale_max) for q in indicator.questions if q is not question}
+                    raise QuestionnaireError(
+                        _(
+                            "The question is part of the indicator %(indicator)s, which takes scale questions only. "
+                            "Take it out of the indicator first.",
+                            indicator=indicator.key,
+                        ),
+                        field="type",
+                    )
+                others = {
+                    (q.scale_min, q.scale_max) for q in indicator.questions if q is not question
+                }
                 if others and (clean.scale_min, clean.scale_max) not in others:
                     low, high = next(iter(others))
-                    raise QuestionnaireError(_(
-                        "The question is part of the indicator %(indicator)s, whose other questions are on a scale "
-                        "from %(low)s to %(high)s.", indicator=indicator.key, low=low, high=high), field="scale_min")
+                    raise QuestionnaireError(
+                        _(
+                            "The question is part of the indicator %(indicator)s, whose other questions are on a scale "
+                            "from %(low)s to %(high)s.",
+                            indicator=indicator.key,
+                            low=low,
+                            high=high,
+                        ),
+                        field="scale_min",
+                    )
     return clean
 
 
 def _apply(question: Question, data: QuestionData) -> None:
-    question.key, question.type, question.text, question.help = data.key, data.type, data.text, data.help
+    question.key, question.type, question.text, question.help = (
+        data.key,
+        data.type,
+        data.text,
+        data.help,
+    )
     question.required = data.required
     question.scale_min, question.scale_max = data.scale_min, data.scale_max
-    question.low_label, question.high_label, question.dont_know = data.low_label, data.high_label, data.dont_know
-    question.min_value, question.max_value, question.integer_only = data.min_value, data.max_value, data.integer_only
+    question.low_label, question.high_label, question.dont_know = (
+        data.low_label,
+        data.high_label,
+        data.dont_know,
+    )
+    question.min_value, question.max_value, question.integer_only = (
+        data.min_value,
+        data.max_value,
+        data.integer_only,
+    )
     question.max_length = data.max_length
-    current = [(c.value, texts(c.label)) for c in sorted(question.choices, key=lambda c: c.position)]
+    current = [
+        (c.value, texts(c.label)) for c in sorted(question.choices, key=lambda c: c.position)
+    ]
     if current != data.choices:
         if question.choices:
             question.choices.clear()
             db.session.flush()  # old values are gone before new ones with the same value arrive
-        question.choices.extend(Choice(position=i, value=v, label=label) for i, (v, label) in enumerate(data.choices))
+        question.choices.extend(
+            Choice(position=i, value=v, label=label) for i, (v, label) in enumerate(data.choices)
+        )
 
 
 def add_question(section: Section, data: QuestionData) -> Question:
@@ -425,8 +618,15 @@ def add_question(section: Section, data: QuestionData) -> Question:
     questionnaire = section.questionnaire
     _require_draft(questionnaire)
     clean = _clean_question_data(questionnaire, data, None)
-    question = Question(position=len(section.questions), key=clean.key, type=clean.type, text={},
-                        help={}, low_label={}, high_label={})
+    question = Question(
+        position=len(section.questions),
+        key=clean.key,
+        type=clean.type,
+        text={},
+        help={},
+        low_label={},
+        high_label={},
+    )
     question.questionnaire = questionnaire
     section.questions.sort(key=lambda q: q.position)
     section.questions.append(question)
@@ -510,6 +710,7 @@ def delete_question(question: Question) -> None:
 
 # --- indicators ------------------------------------------------------------------------------
 
+
 @dataclass
 class IndicatorData:
     key: str
@@ -520,38 +721,63 @@ class IndicatorData:
     favourable_from: float | None = None
 
 
-def _clean_indicator_data(questionnaire: Questionnaire, data: IndicatorData, indicator: Indicator | None) -> IndicatorData:
+def _clean_indicator_data(
+    questionnaire: Questionnaire, data: IndicatorData, indicator: Indicator | None
+) -> IndicatorData:
     key = _check_key(data.key)
     other = next((i for i in questionnaire.indicators if i.key == key), None)
     if other is not None and other is not indicator:
-        raise QuestionnaireError(_("Another indicator in this questionnaire has the key %(key)s.", key=key), field="key")
+        raise QuestionnaireError(
+            _("Another indicator in this questionnaire has the key %(key)s.", key=key), field="key"
+        )
     name = check_texts(data.name, "name", required=True)
     scales = set()
     for q in data.items:
         if q.questionnaire is not questionnaire or not kind_of(q).for_indicators:
-            raise QuestionnaireError(_("Choose scale questions of this questionnaire."), field="items")
+            raise QuestionnaireError(
+                _("Choose scale questions of this questionnaire."), field="items"
+            )
         scales.add((q.scale_min, q.scale_max))
     if len(scales) > 1:
-        raise QuestionnaireError(_("The chosen questions are on different scales (%(ranges)s); an indicator's questions "
-                                   "must share one scale.", ranges=", ".join(f"{a}–{b}" for a, b in sorted(scales))),
-                                 field="items")
+        raise QuestionnaireError(
+            _(
+                "The chosen questions are on different scales (%(ranges)s); an indicator's questions "
+                "must share one scale.",
+                ranges=", ".join(f"{a}–{b}" for a, b in sorted(scales)),
+            ),
+            field="items",
+        )
     if data.min_share is None or not 0 < data.min_share <= 1:
         raise QuestionnaireError(_("Give a share above 0 % and at most 100 %."), field="min_share")
     if data.favourable_from is not None and scales:
         low, high = next(iter(scales))
         if not low <= data.favourable_from <= high:
-            raise QuestionnaireError(_("Choose a point on the scale, from %(low)s to %(high)s.", low=low, high=high),
-                                     field="favourable_from")
-    return IndicatorData(key, name, Dimension(data.dimension), list(data.items), float(data.min_share),
-                         None if data.favourable_from is None else float(data.favourable_from))
+            raise QuestionnaireError(
+                _("Choose a point on the scale, from %(low)s to %(high)s.", low=low, high=high),
+                field="favourable_from",
+            )
+    return IndicatorData(
+        key,
+        name,
+        Dimension(data.dimension),
+        list(data.items),
+        float(data.min_share),
+        None if data.favourable_from is None else float(data.favourable_from),
+    )
 
 
 def add_indicator(questionnaire: Questionnaire, data: IndicatorData) -> Indicator:
     _require_draft(questionnaire)
     clean = _clean_indicator_data(questionnaire, data, None)
-    indicator = Indicator(position=len(questionnaire.indicators), key=clean.key, name=clean.name,
-                          dimension=clean.dimension, min_share=clean.min_share,
-                          favourable_from=clean.favourable_from, questions=clean.items)
+    indicator = Indicator(
+        position=len(questionnaire.indicators),
+        key=clean.key,
+        name=clean.name,
+        dimension=clean.dimension,
+        min_share=clean.min_share,
+        favourable_from=clean.favourable_from,
+        questions=clean.items,
+    )
     questionnaire.indicators.sort(key=lambda i: i.position)
     questionnaire.indicators.append(indicator)
     _renumber(questionnaire.indicators)
@@ -588,6 +814,7 @@ def delete_indicator(indicator: Indicator) -> None:
 
 # --- import ----------------------------------------------------------------------------------
 
+
 def _history_path_problems(questionnaire: Questionnaire) -> list[Problem]:
     history = queries.published_history(questionnaire.key)
     problems = []
@@ -608,9 +835,18 @@ def import_data(data) -> Questionnaire:
     questionnaire = jsonformat.from_dict(data)
     existing = queries.draft(questionnaire.key)
     if existing is not None:
-        raise InvalidQuestionnaire([Problem(_(
-            "%(key)s already has a draft (version %(version)s). Publish or delete that draft before importing a new version.",
-            key=questionnaire.key, version=existing.version), path="key")])
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    _(
+                        "%(key)s already has a draft (version %(version)s). Publish or delete that draft before importing a new version.",
+                        key=questionnaire.key,
+                        version=existing.version,
+                    ),
+                    path="key",
+                )
+            ]
+        )
     problems = _history_path_problems(questionnaire)
     if problems:
         raise InvalidQuestionnaire(problems)
@@ -642,14 +878,25 @@ def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -
         except InvalidQuestionnaire as invalid:
             raise InvalidQuestionnaire([converted.place_of(p) for p in invalid.problems]) from None
         return ImportResult(questionnaire, converted.notes)
-    raise InvalidQuestionnaire([Problem(
-        _("Helhet imports .json files in its own format and XLSForm workbooks (.xlsx, .xls); %(name)s is neither.",
-          name=filename or "?"), path="")])
+    raise InvalidQuestionnaire(
+        [
+            Problem(
+                _(
+                    "Helhet imports .json files in its own format and XLSForm workbooks (.xlsx, .xls); %(name)s is neither.",
+                    name=filename or "?",
+                ),
+                path="",
+            )
+        ]
+    )
 
 
 def install(data: dict, publish_it: bool) -> Questionnaire | None:
     """Import `data` unless its key exists already (then None); publish it if asked."""
-    if db.session.scalar(select(Questionnaire.id).where(Questionnaire.key == data["key"]).limit(1)) is not None:
+    if (
+        db.session.scalar(select(Questionnaire.id).where(Questionnaire.key == data["key"]).limit(1))
+        is not None
+    ):
         return None
     questionnaire = import_data(data)
     if publish_it:

@@ -1,11 +1,11 @@
 """The plain values a questionnaire keeps, each in one canonical form, and the editor's fields for a text.
 
-    texts({"en": " Hi ", "nb": "Hei"})    # {"nb": "Hei", "en": "Hi"}: nb, nn, en, stripped, empty ones left out
-    number(5.0)                           # 5: a whole number without a decimal point, as JSON writes it best
-    check_texts(value, "title")           # texts(value), or QuestionnaireError at the field of a text too long
-    title_nb, title_nn, title_en = text_fields(_l("Title"))   # in a form class: one field per language
-    form_texts(form, "title")             # {"nb": ..., "nn": ..., "en": ...} from those three fields
-    fill_texts(data, "title", value)      # the other way: form data from a stored text
+texts({"en": " Hi ", "nb": "Hei"})    # {"nb": "Hei", "en": "Hi"}: nb, nn, en, stripped, empty ones left out
+number(5.0)                           # 5: a whole number without a decimal point, as JSON writes it best
+check_texts(value, "title")           # texts(value), or QuestionnaireError at the field of a text too long
+title_nb, title_nn, title_en = text_fields(_l("Title"))   # in a form class: one field per language
+form_texts(form, "title")             # {"nb": ..., "nn": ..., "en": ...} from those three fields
+fill_texts(data, "title", value)      # the other way: form data from a stored text
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ from helhet.config import LANGUAGES
 from surveys.errors import QuestionnaireError
 from surveys.labels import LANGUAGE_LABELS
 
-SHORT, LONG = 500, 5000  # the longest text of one line (titles, labels) and of several (questions, intros)
+SHORT, LONG = (
+    500,
+    5000,
+)  # the longest text of one line (titles, labels) and of several (questions, intros)
 
 
 def texts(value: dict | None) -> dict:
@@ -47,10 +50,14 @@ def check_texts(value: dict | None, field: str, limit: int = SHORT, required: bo
     value = texts(value)
     for lang, text in value.items():
         if len(text) > limit:
-            raise QuestionnaireError(_("At most %(n)s characters.", n=limit), field=f"{field}_{lang}")
+            raise QuestionnaireError(
+                _("At most %(n)s characters.", n=limit), field=f"{field}_{lang}"
+            )
     if required and not value:
-        raise QuestionnaireError(_("Write the text in at least one language (bokmål is needed before publishing)."),
-                                 field=f"{field}_nb")
+        raise QuestionnaireError(
+            _("Write the text in at least one language (bokmål is needed before publishing)."),
+            field=f"{field}_nb",
+        )
     return value
 
 
@@ -59,17 +66,25 @@ def text_fields(what, long: bool = False, description=None) -> list:
     field_class = TextAreaField if long else StringField
     limit = LONG if long else SHORT
     return [
-        field_class(_l("%(what)s – %(language)s", what=what, language=LANGUAGE_LABELS[lang]),
-                    validators=[Optional(), Length(max=limit)],
-                    description=description if lang == "nb" else None,
-                    render_kw={"lang": lang, "rows": 3} if long else {"lang": lang})
+        field_class(
+            _l("%(what)s – %(language)s", what=what, language=LANGUAGE_LABELS[lang]),
+            validators=[Optional(), Length(max=limit)],
+            description=description if lang == "nb" else None,
+            render_kw={"lang": lang, "rows": 3} if long else {"lang": lang},
+        )
         for lang in LANGUAGES
     ]
 
 
 def text_field_dict(name: str, what, long: bool = False, description=None) -> dict:
     """text_fields() by name (`<name>_nb`, `<name>_nn`, `<name>_en`), for a form class built with type()."""
-    return dict(zip((f"{name}_{lang}" for lang in LANGUAGES), text_fields(what, long, description), strict=True))
+    return dict(
+        zip(
+            (f"{name}_{lang}" for lang in LANGUAGES),
+            text_fields(what, long, description),
+            strict=True,
+        )
+    )
 
 
 def form_texts(form, name: str) -> dict:

@@ -60,29 +60,103 @@ SURVEY, CHOICES, SETTINGS = constants.SURVEY, constants.CHOICES, constants.SETTI
 LIST_NAME = constants.LIST_NAME_S
 
 # Language tags in column headers: "English (en)", "Norsk bokmål (nb)", "english", "nb", "Nynorsk".
-LANGUAGE_CODES = {"nb": "nb", "no": "nb", "nob": "nb", "nn": "nn", "nno": "nn", "en": "en", "eng": "en"}
+LANGUAGE_CODES = {
+    "nb": "nb",
+    "no": "nb",
+    "nob": "nb",
+    "nn": "nn",
+    "nno": "nn",
+    "en": "en",
+    "eng": "en",
+}
 LANGUAGE_WORDS = {
-    "norsk bokmål": "nb", "norsk bokmal": "nb", "bokmål": "nb", "bokmal": "nb", "norwegian": "nb",
-    "norsk": "nb", "norwegian bokmål": "nb", "norwegian bokmal": "nb",
-    "nynorsk": "nn", "norsk nynorsk": "nn", "norwegian nynorsk": "nn",
-    "english": "en", "engelsk": "en",
+    "norsk bokmål": "nb",
+    "norsk bokmal": "nb",
+    "bokmål": "nb",
+    "bokmal": "nb",
+    "norwegian": "nb",
+    "norsk": "nb",
+    "norwegian bokmål": "nb",
+    "norwegian bokmal": "nb",
+    "nynorsk": "nn",
+    "norsk nynorsk": "nn",
+    "norwegian nynorsk": "nn",
+    "english": "en",
+    "engelsk": "en",
 }
 
 TEXT_TYPES = {"text", "string", "q string", "add text prompt"}
 INTEGER_TYPES = {"integer", "int", "q int", "add integer prompt"}
 DECIMAL_TYPES = {"decimal", "q decimal", "add decimal prompt"}
 NOTE_TYPES = {"note", "q note", "add note prompt"}
-GEO_TYPES = {"geopoint", "geotrace", "geoshape", "gps", "location", "add location prompt", "q geopoint",
-             "q geoshape", "q geotrace", "q location", "start-geopoint", "background-geopoint", "osm"}
-DATE_TYPES = {"date", "time", "datetime", "dateTime", "date time", "add date prompt", "add date time prompt",
-              "add dateTime prompt", "q date", "q date time", "q dateTime"}
-MEDIA_TYPES = {"image", "photo", "audio", "video", "file", "add image prompt", "add audio prompt",
-               "add video prompt", "add file prompt", "q image", "q audio", "q video", "q picture",
-               "background-audio", "barcode", "add barcode prompt", "q barcode"}
-CALCULATION_TYPES = {"calculate", "hidden", "add calculate prompt", "q calculate", "xml-external", "csv-external"}
-IGNORED_COLUMNS = {("control", "appearance"), ("control", "rows")}  # presentation only: documented as ignored
-USED_SETTINGS = {constants.ID_STRING, constants.TITLE, constants.DEFAULT_LANGUAGE_KEY, "version",
-                 "allow_choice_duplicates", "clean_text_values", "style"}
+GEO_TYPES = {
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "gps",
+    "location",
+    "add location prompt",
+    "q geopoint",
+    "q geoshape",
+    "q geotrace",
+    "q location",
+    "start-geopoint",
+    "background-geopoint",
+    "osm",
+}
+DATE_TYPES = {
+    "date",
+    "time",
+    "datetime",
+    "dateTime",
+    "date time",
+    "add date prompt",
+    "add date time prompt",
+    "add dateTime prompt",
+    "q date",
+    "q date time",
+    "q dateTime",
+}
+MEDIA_TYPES = {
+    "image",
+    "photo",
+    "audio",
+    "video",
+    "file",
+    "add image prompt",
+    "add audio prompt",
+    "add video prompt",
+    "add file prompt",
+    "q image",
+    "q audio",
+    "q video",
+    "q picture",
+    "background-audio",
+    "barcode",
+    "add barcode prompt",
+    "q barcode",
+}
+CALCULATION_TYPES = {
+    "calculate",
+    "hidden",
+    "add calculate prompt",
+    "q calculate",
+    "xml-external",
+    "csv-external",
+}
+IGNORED_COLUMNS = {
+    ("control", "appearance"),
+    ("control", "rows"),
+}  # presentation only: documented as ignored
+USED_SETTINGS = {
+    constants.ID_STRING,
+    constants.TITLE,
+    constants.DEFAULT_LANGUAGE_KEY,
+    "version",
+    "allow_choice_duplicates",
+    "clean_text_values",
+    "style",
+}
 CONSTRAINT_TERM = re.compile(r"^\(?\s*\.\s*(>=|<=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*\)?$")
 LENGTH_TERM = re.compile(r"^\(?\s*string-length\(\s*\.\s*\)\s*(<=|<)\s*([0-9]{1,9})\s*\)?$")
 REFERENCE = re.compile(r"\$\{[^}]*\}")
@@ -116,20 +190,33 @@ def _yes_no(value: str) -> bool | None:
 
 # --- reading the workbook --------------------------------------------------------------------
 
+
 def read_workbook(content: bytes, filename: str) -> dict:
     """The workbook as pyxform reads it; InvalidQuestionnaire when it cannot be read."""
     is_xls = content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or (
-        content[:2] != b"PK" and PurePath(filename).suffix.lower() == ".xls")
+        content[:2] != b"PK" and PurePath(filename).suffix.lower() == ".xls"
+    )
     reader = xls_to_dict if is_xls else xlsx_to_dict
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about workbook features it skips (styles, validation)
+            warnings.simplefilter(
+                "ignore"
+            )  # openpyxl warns about workbook features it skips (styles, validation)
             return reader(content)
     except Exception as exc:  # pyxform, openpyxl, xlrd and zipfile all raise their own kinds
         detail = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
-        raise InvalidQuestionnaire([Problem(
-            _("The file could not be read as an Excel workbook (%(kind)s): %(detail)s",
-              kind=".xls" if is_xls else ".xlsx", detail=detail), path="")]) from None
+        raise InvalidQuestionnaire(
+            [
+                Problem(
+                    _(
+                        "The file could not be read as an Excel workbook (%(kind)s): %(detail)s",
+                        kind=".xls" if is_xls else ".xlsx",
+                        detail=detail,
+                    ),
+                    path="",
+                )
+            ]
+        ) from None
 
 
 def control_characters(book: dict) -> list[Problem]:
@@ -144,14 +231,24 @@ def control_characters(book: dict) -> list[Problem]:
         for index, row in enumerate(rows):
             for header, value in (row or {}).items():
                 if isinstance(value, str) and (character := first_control(value)):
-                    problems.append(Problem(_control_message(character), sheet=sheet, row=index + 2,
-                                            column=header if isinstance(header, str) and not first_control(header) else None))
+                    problems.append(
+                        Problem(
+                            _control_message(character),
+                            sheet=sheet,
+                            row=index + 2,
+                            column=header
+                            if isinstance(header, str) and not first_control(header)
+                            else None,
+                        )
+                    )
     return problems
 
 
 def _control_message(character: str) -> str:
-    return _("The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
-             character=describe(character))
+    return _(
+        "The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+        character=describe(character),
+    )
 
 
 @dataclass
@@ -168,7 +265,10 @@ class Column:
         """The language part of a translatable column (label::English (en) -> English (en))."""
         if self.base in ("label", "hint", "guidance_hint") and len(self.tokens) > 1:
             return self.tokens[1]
-        if self.tokens[:2] in (("bind", "jr:constraintMsg"), ("bind", "jr:requiredMsg")) and len(self.tokens) > 2:
+        if (
+            self.tokens[:2] in (("bind", "jr:constraintMsg"), ("bind", "jr:requiredMsg"))
+            and len(self.tokens) > 2
+        ):
             return self.tokens[2]
         return None
 
@@ -182,15 +282,27 @@ def _columns(book: dict, sheet: str, header_aliases: dict, known: set[str]) -> l
 
 # --- conversion ------------------------------------------------------------------------------
 
+
 @dataclass
 class Converted:
     data: dict
     notes: list[Problem] = field(default_factory=list)
     places: dict[str, tuple[str, int | None, str | None]] = field(default_factory=dict)
 
-    SUFFIX_COLUMNS = {"text": "label", "help": "hint", "key": "name", "value": "name", "label": "label",
-                      "min": "constraint", "max": "constraint", "max_length": "constraint", "type": "type",
-                      "choices": "type", "title": "label", "intro": "hint"}
+    SUFFIX_COLUMNS = {
+        "text": "label",
+        "help": "hint",
+        "key": "name",
+        "value": "name",
+        "label": "label",
+        "min": "constraint",
+        "max": "constraint",
+        "max_length": "constraint",
+        "type": "type",
+        "choices": "type",
+        "title": "label",
+        "intro": "hint",
+    }
 
     def place_of(self, problem: Problem) -> Problem:
         """A problem with a JSON path, moved to its sheet, row and column in the workbook."""
@@ -199,14 +311,23 @@ class Converted:
             return Problem(problem.message, sheet=SETTINGS, row=2, column="form_title")
         if path == "key":
             return Problem(problem.message, sheet=SETTINGS, row=2, column="form_id")
-        best = max((p for p in self.places if path == p or path.startswith(p + ".") or path.startswith(p + "[")),
-                   key=len, default=None)
+        best = max(
+            (
+                p
+                for p in self.places
+                if path == p or path.startswith(p + ".") or path.startswith(p + "[")
+            ),
+            key=len,
+            default=None,
+        )
         if best is None:
             return problem
         sheet, row, column = self.places[best]
-        rest = path[len(best):].lstrip(".")
+        rest = path[len(best) :].lstrip(".")
         word = re.split(r"[.\[]", rest)[0] if rest else ""
-        return Problem(problem.message, sheet=sheet, row=row, column=self.SUFFIX_COLUMNS.get(word, column))
+        return Problem(
+            problem.message, sheet=sheet, row=row, column=self.SUFFIX_COLUMNS.get(word, column)
+        )
 
 
 class _Converter:
@@ -226,7 +347,9 @@ class _Converter:
         self.errors.append(Problem(message, sheet=sheet, row=row, column=column))
 
     def cannot(self, sheet, row, column, what, consequence):
-        self.unsupported.append(Problem(f"{what} {consequence}", sheet=sheet, row=row, column=column))
+        self.unsupported.append(
+            Problem(f"{what} {consequence}", sheet=sheet, row=row, column=column)
+        )
 
     def note(self, sheet, row, column, message):
         self.notes.append(Problem(message, sheet=sheet, row=row, column=column))
@@ -236,7 +359,9 @@ class _Converter:
         rows = self.book.get(SETTINGS) or []
         if not rows:
             return
-        columns = _columns(self.book, SETTINGS, aliases.settings_header, set(Survey.get_slot_names()))
+        columns = _columns(
+            self.book, SETTINGS, aliases.settings_header, set(Survey.get_slot_names())
+        )
         row = rows[0]
         for column in columns:
             value = row.get(column.header)
@@ -245,20 +370,36 @@ class _Converter:
             if column.base in USED_SETTINGS:
                 self.settings[column.base] = str(value)
             else:
-                self.cannot(SETTINGS, 2, column.header,
-                            _("The setting %(name)s (%(value)s) means nothing to Helhet.", name=column.header, value=value),
-                            _("With “skip”, it is left out."))
+                self.cannot(
+                    SETTINGS,
+                    2,
+                    column.header,
+                    _(
+                        "The setting %(name)s (%(value)s) means nothing to Helhet.",
+                        name=column.header,
+                        value=value,
+                    ),
+                    _("With “skip”, it is left out."),
+                )
         language = self.settings.get(constants.DEFAULT_LANGUAGE_KEY)
         if language:
             mapped = language_of(language)
             if mapped is None:
-                self.cannot(SETTINGS, 2, "default_language",
-                            _("The default language %(language)s is not one Helhet keeps (bokmål, nynorsk, English).",
-                              language=language),
-                            _("With “skip”, texts without a language are read as bokmål."))
+                self.cannot(
+                    SETTINGS,
+                    2,
+                    "default_language",
+                    _(
+                        "The default language %(language)s is not one Helhet keeps (bokmål, nynorsk, English).",
+                        language=language,
+                    ),
+                    _("With “skip”, texts without a language are read as bokmål."),
+                )
             else:
                 self.default_language = mapped
-        self.allow_duplicate_choices = bool(_yes_no(self.settings.get("allow_choice_duplicates", "no")))
+        self.allow_duplicate_choices = bool(
+            _yes_no(self.settings.get("allow_choice_duplicates", "no"))
+        )
 
     # texts
     def text_columns(self, sheet: str, columns: list[Column], base: str) -> dict[str, str]:
@@ -270,19 +411,35 @@ class _Converter:
                 continue
             if len(column.tokens) == 1:
                 language = self.default_language
-                if not self.settings.get(constants.DEFAULT_LANGUAGE_KEY) and self._has_values(sheet, column.header):
-                    self.note(sheet, 1, column.header, _(
-                        "The column has no language, so its texts were read as bokmål (nb). Name the column "
-                        "%(base)s::Norsk bokmål (nb), %(base)s::Nynorsk (nn) or %(base)s::English (en) to choose.",
-                        base=base))
+                if not self.settings.get(constants.DEFAULT_LANGUAGE_KEY) and self._has_values(
+                    sheet, column.header
+                ):
+                    self.note(
+                        sheet,
+                        1,
+                        column.header,
+                        _(
+                            "The column has no language, so its texts were read as bokmål (nb). Name the column "
+                            "%(base)s::Norsk bokmål (nb), %(base)s::Nynorsk (nn) or %(base)s::English (en) to choose.",
+                            base=base,
+                        ),
+                    )
             else:
                 language = language_of(column.tokens[1])
                 if language is None:
                     continue  # reported row by row as a language Helhet does not keep
             if language in taken:
-                self.error(sheet, 1, column.header, _(
-                    "Both %(first)s and %(second)s hold %(language)s texts; keep one of them.",
-                    first=taken[language], second=column.header, language=language))
+                self.error(
+                    sheet,
+                    1,
+                    column.header,
+                    _(
+                        "Both %(first)s and %(second)s hold %(language)s texts; keep one of them.",
+                        first=taken[language],
+                        second=column.header,
+                        language=language,
+                    ),
+                )
                 continue
             taken[language] = column.header
             found[column.header] = language
@@ -315,9 +472,16 @@ class _Converter:
             if column.base == "media":
                 continue  # reported per row below
             if self._has_values(CHOICES, column.header):
-                self.cannot(CHOICES, 1, column.header,
-                            _("Helhet does not know the column %(name)s; its values are not kept.", name=column.header),
-                            _("With “skip”, the column is left out."))
+                self.cannot(
+                    CHOICES,
+                    1,
+                    column.header,
+                    _(
+                        "Helhet does not know the column %(name)s; its values are not kept.",
+                        name=column.header,
+                    ),
+                    _("With “skip”, the column is left out."),
+                )
         for index, row in enumerate(rows):
             number = index + 2
             if not row:
@@ -325,26 +489,55 @@ class _Converter:
             list_name = (row.get(self._header(columns, LIST_NAME)) or "").strip()
             value = (row.get(self._header(columns, "name")) or "").strip()
             if not list_name:
-                self.error(CHOICES, number, "list_name", _("The choice belongs to no list: write the list name."))
+                self.error(
+                    CHOICES,
+                    number,
+                    "list_name",
+                    _("The choice belongs to no list: write the list name."),
+                )
                 continue
             if not value:
-                self.error(CHOICES, number, "name", _("The choice has no name (the value that is stored)."))
+                self.error(
+                    CHOICES, number, "name", _("The choice has no name (the value that is stored).")
+                )
                 continue
             texts = self.texts(row, labels)
             media = [c.header for c in columns if c.base == "media" and row.get(c.header)]
             for column in columns:
-                if column.base == "label" and len(column.tokens) == 2 and column.header not in labels and row.get(column.header):
-                    self.cannot(CHOICES, number, column.header,
-                                _("A label in a language Helhet does not keep (%(language)s).", language=column.tokens[1]),
-                                _("With “skip”, that text is left out."))
+                if (
+                    column.base == "label"
+                    and len(column.tokens) == 2
+                    and column.header not in labels
+                    and row.get(column.header)
+                ):
+                    self.cannot(
+                        CHOICES,
+                        number,
+                        column.header,
+                        _(
+                            "A label in a language Helhet does not keep (%(language)s).",
+                            language=column.tokens[1],
+                        ),
+                        _("With “skip”, that text is left out."),
+                    )
             usable = True
             if media:
                 if texts:
-                    self.cannot(CHOICES, number, media[0], _("Pictures or sound cannot be shown with a choice."),
-                                _("With “skip”, the choice keeps its text only."))
+                    self.cannot(
+                        CHOICES,
+                        number,
+                        media[0],
+                        _("Pictures or sound cannot be shown with a choice."),
+                        _("With “skip”, the choice keeps its text only."),
+                    )
                 else:
-                    self.cannot(CHOICES, number, media[0], _("The choice is a picture or sound without text."),
-                                _("With “skip”, the choice is left out."))
+                    self.cannot(
+                        CHOICES,
+                        number,
+                        media[0],
+                        _("The choice is a picture or sound without text."),
+                        _("With “skip”, the choice is left out."),
+                    )
                     usable = False
             elif not texts:
                 self.error(CHOICES, number, "label", _("The choice has no label."))
@@ -352,17 +545,36 @@ class _Converter:
             if (list_name, value) in seen:
                 first = seen[(list_name, value)]
                 if self.allow_duplicate_choices:
-                    self.cannot(CHOICES, number, "name", _(
-                        "The list %(list)s has the choice %(value)s already (row %(row)s); Helhet needs unique values.",
-                        list=list_name, value=value, row=first), _("With “skip”, this row is left out."))
+                    self.cannot(
+                        CHOICES,
+                        number,
+                        "name",
+                        _(
+                            "The list %(list)s has the choice %(value)s already (row %(row)s); Helhet needs unique values.",
+                            list=list_name,
+                            value=value,
+                            row=first,
+                        ),
+                        _("With “skip”, this row is left out."),
+                    )
                 else:
-                    self.error(CHOICES, number, "name", _(
-                        "The list %(list)s has the choice %(value)s already (row %(row)s).",
-                        list=list_name, value=value, row=first))
+                    self.error(
+                        CHOICES,
+                        number,
+                        "name",
+                        _(
+                            "The list %(list)s has the choice %(value)s already (row %(row)s).",
+                            list=list_name,
+                            value=value,
+                            row=first,
+                        ),
+                    )
                 continue
             seen[(list_name, value)] = number
             if usable:
-                lists.setdefault(list_name, []).append({"value": value, "label": texts, "row": number})
+                lists.setdefault(list_name, []).append(
+                    {"value": value, "label": texts, "row": number}
+                )
             else:
                 lists.setdefault(list_name, [])
         return lists
@@ -376,13 +588,20 @@ class _Converter:
         self.read_settings()
         for sheet in ("external_choices", "entities", "osm"):
             if self.book.get(sheet):
-                self.cannot(sheet, None, None, _("The sheet %(sheet)s is not something Helhet can use.", sheet=sheet),
-                            _("With “skip”, the sheet is left out."))
+                self.cannot(
+                    sheet,
+                    None,
+                    None,
+                    _("The sheet %(sheet)s is not something Helhet can use.", sheet=sheet),
+                    _("With “skip”, the sheet is left out."),
+                )
         if SURVEY not in self.book:
             self.error(SURVEY, None, None, _("The workbook has no sheet named survey."))
             return {}
         lists = self.read_choices() if self.book.get(CHOICES) else {}
-        columns = _columns(self.book, SURVEY, aliases.survey_header, set(MultipleChoiceQuestion.get_slot_names()))
+        columns = _columns(
+            self.book, SURVEY, aliases.survey_header, set(MultipleChoiceQuestion.get_slot_names())
+        )
         if self._header(columns, "type") is None:
             self.error(SURVEY, 1, "type", _("The survey sheet needs a column named type."))
             return {}
@@ -391,9 +610,16 @@ class _Converter:
         known_bases = set(MultipleChoiceQuestion.get_slot_names()) | {"bind", "control", "media"}
         for column in columns:
             if column.base not in known_bases and self._has_values(SURVEY, column.header):
-                self.cannot(SURVEY, 1, column.header,
-                            _("Helhet does not know the column %(name)s; its values are not kept.", name=column.header),
-                            _("With “skip”, the column is left out."))
+                self.cannot(
+                    SURVEY,
+                    1,
+                    column.header,
+                    _(
+                        "Helhet does not know the column %(name)s; its values are not kept.",
+                        name=column.header,
+                    ),
+                    _("With “skip”, the column is left out."),
+                )
         sections: list[dict] = []
         root = {"title": {}, "intro": {}, "row": None, "section": None, "kind": "root", "name": ""}
         stack = [root]
@@ -412,24 +638,59 @@ class _Converter:
             begin, end = RE_BEGIN_CONTROL.search(kind), RE_END_CONTROL.search(kind)
             if begin:
                 control = aliases.control[begin.group("type")]
-                frame = {"title": self.texts(row, labels), "intro": self.texts(row, hints), "row": number,
-                         "section": None, "kind": control, "name": row.get(name_header) or ""}
+                frame = {
+                    "title": self.texts(row, labels),
+                    "intro": self.texts(row, hints),
+                    "row": number,
+                    "section": None,
+                    "kind": control,
+                    "name": row.get(name_header) or "",
+                }
                 if control != constants.GROUP:
-                    self.cannot(SURVEY, number, "type", _(
-                        "A repeat (%(type)s: the same questions asked several times) cannot be represented.", type=raw_type),
-                        _("With “skip”, its questions are imported once, as an ordinary section."))
-                self.cell_issues(row, columns, labels, hints, number, container=True, skip_row_level=control != constants.GROUP)
+                    self.cannot(
+                        SURVEY,
+                        number,
+                        "type",
+                        _(
+                            "A repeat (%(type)s: the same questions asked several times) cannot be represented.",
+                            type=raw_type,
+                        ),
+                        _("With “skip”, its questions are imported once, as an ordinary section."),
+                    )
+                self.cell_issues(
+                    row,
+                    columns,
+                    labels,
+                    hints,
+                    number,
+                    container=True,
+                    skip_row_level=control != constants.GROUP,
+                )
                 stack.append(frame)
                 continue
             if end:
                 control = aliases.control[end.group("type")]
                 if len(stack) == 1:
-                    self.error(SURVEY, number, "type", _("%(type)s without a begin before it.", type=raw_type))
+                    self.error(
+                        SURVEY,
+                        number,
+                        "type",
+                        _("%(type)s without a begin before it.", type=raw_type),
+                    )
                     continue
                 frame = stack.pop()
                 if frame["kind"] != control:
-                    self.error(SURVEY, number, "type", _(
-                        "%(type)s does not match %(begin)s on row %(row)s.", type=raw_type, begin=frame["kind"], row=frame["row"]))
+                    self.error(
+                        SURVEY,
+                        number,
+                        "type",
+                        _(
+                            "%(type)s does not match %(begin)s on row %(row)s.",
+                            type=raw_type,
+                            begin=frame["kind"],
+                            row=frame["row"],
+                        ),
+                    )
                 stack[-1]["section"] = None  # questions after an inner group start a new section
                 continue
             question = self.question(row, number, raw_type, kind, columns, labels, hints, lists)
@@ -437,22 +698,50 @@ class _Converter:
                 continue
             name = (row.get(name_header) or "").strip()
             if not name:
-                self.error(SURVEY, number, "name", _("The question has no name (the key its answers are stored under)."))
+                self.error(
+                    SURVEY,
+                    number,
+                    "name",
+                    _("The question has no name (the key its answers are stored under)."),
+                )
                 continue
             key = to_key(name)
             if key in keys:
-                self.error(SURVEY, number, "name", _(
-                    "The name %(name)s gives the key %(key)s, which row %(row)s has already.", name=name, key=key, row=keys[key]))
+                self.error(
+                    SURVEY,
+                    number,
+                    "name",
+                    _(
+                        "The name %(name)s gives the key %(key)s, which row %(row)s has already.",
+                        name=name,
+                        key=key,
+                        row=keys[key],
+                    ),
+                )
                 continue
             keys[key] = number
             if key != name:
-                self.note(SURVEY, number, "name", _(
-                    "The name %(name)s became the key %(key)s (keys are lowercase letters, digits and _).", name=name, key=key))
+                self.note(
+                    SURVEY,
+                    number,
+                    "name",
+                    _(
+                        "The name %(name)s became the key %(key)s (keys are lowercase letters, digits and _).",
+                        name=name,
+                        key=key,
+                    ),
+                )
             question["key"] = key
             frame = stack[-1]
             if frame["section"] is None:
-                frame["section"] = {"title": frame["title"], "intro": frame["intro"], "questions": [],
-                                    "row": frame["row"], "rows": [], "choice_rows": []}
+                frame["section"] = {
+                    "title": frame["title"],
+                    "intro": frame["intro"],
+                    "questions": [],
+                    "row": frame["row"],
+                    "rows": [],
+                    "choice_rows": [],
+                }
                 sections.append(frame["section"])
             section = frame["section"]
             choice_rows = question.pop("_choice_rows", [])
@@ -460,8 +749,16 @@ class _Converter:
             section["rows"].append(number)
             section["choice_rows"].append(choice_rows)
         for frame in stack[1:]:
-            self.error(SURVEY, frame["row"], "type", _("begin %(kind)s %(name)s is never closed with end %(kind)s.",
-                                                       kind=frame["kind"], name=frame["name"]))
+            self.error(
+                SURVEY,
+                frame["row"],
+                "type",
+                _(
+                    "begin %(kind)s %(name)s is never closed with end %(kind)s.",
+                    kind=frame["kind"],
+                    name=frame["name"],
+                ),
+            )
         if not any(s["questions"] for s in sections) and not self.errors:
             self.error(SURVEY, None, None, _("The form has no question that Helhet can import."))
         return self.build(sections)
@@ -470,19 +767,35 @@ class _Converter:
         form_id = self.settings.get(constants.ID_STRING) or PurePath(self.filename or "skjema").stem
         key = to_key(form_id)
         if key != form_id:
-            self.note(SETTINGS, 2 if self.settings.get(constants.ID_STRING) else None, "form_id", _(
-                "The form id %(name)s became the key %(key)s.", name=form_id, key=key))
+            self.note(
+                SETTINGS,
+                2 if self.settings.get(constants.ID_STRING) else None,
+                "form_id",
+                _("The form id %(name)s became the key %(key)s.", name=form_id, key=key),
+            )
         title = self.settings.get(constants.TITLE) or form_id
-        self.note(SETTINGS, 2 if self.book.get(SETTINGS) else None, None, _(
-            "The questionnaire was imported as a citizen survey; change the kind under Settings if it is another kind."))
+        self.note(
+            SETTINGS,
+            2 if self.book.get(SETTINGS) else None,
+            None,
+            _(
+                "The questionnaire was imported as a citizen survey; change the kind under Settings if it is another kind."
+            ),
+        )
         out_sections = []
         for i, section in enumerate(sections):
             self.places[f"sections[{i}]"] = (SURVEY, section["row"], "label")
             questions = []
-            for j, (question, row) in enumerate(zip(section["questions"], section["rows"], strict=True)):
+            for j, (question, row) in enumerate(
+                zip(section["questions"], section["rows"], strict=True)
+            ):
                 self.places[f"sections[{i}].questions[{j}]"] = (SURVEY, row, "type")
                 for k, choice_row in enumerate(section["choice_rows"][j]):
-                    self.places[f"sections[{i}].questions[{j}].choices[{k}]"] = (CHOICES, choice_row, "name")
+                    self.places[f"sections[{i}].questions[{j}].choices[{k}]"] = (
+                        CHOICES,
+                        choice_row,
+                        "name",
+                    )
                 questions.append(question)
             out = {}
             if section["title"]:
@@ -491,8 +804,15 @@ class _Converter:
                 out["intro"] = section["intro"]
             out["questions"] = questions
             out_sections.append(out)
-        return {"format": FORMAT, "format_version": FORMAT_VERSION, "key": key, "kind": "citizen",
-                "title": {"nb": title.strip()[:500]}, "sections": out_sections, "indicators": []}
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "key": key,
+            "kind": "citizen",
+            "title": {"nb": title.strip()[:500]},
+            "sections": out_sections,
+            "indicators": [],
+        }
 
     def question(self, row, number, raw_type, kind, columns, labels, hints, lists) -> dict | None:
         """Our question for one survey row, or None (reported as unsupported or an error)."""
@@ -502,10 +822,20 @@ class _Converter:
             command = select.group("select_command")
             meaning = aliases.select[command]
             list_name = select.group("list_name")
-            if meaning not in (constants.SELECT_ONE, constants.SELECT_ALL_THAT_APPLY) or "file" in command:
-                self.cannot(SURVEY, number, "type", _(
-                    "The type %(type)s (choices from a file, an external list or ranking) cannot be represented.",
-                    type=raw_type), _("With “skip”, the row is left out."))
+            if (
+                meaning not in (constants.SELECT_ONE, constants.SELECT_ALL_THAT_APPLY)
+                or "file" in command
+            ):
+                self.cannot(
+                    SURVEY,
+                    number,
+                    "type",
+                    _(
+                        "The type %(type)s (choices from a file, an external list or ranking) cannot be represented.",
+                        type=raw_type,
+                    ),
+                    _("With “skip”, the row is left out."),
+                )
                 return None
             one = meaning == constants.SELECT_ONE
             question = {"type": QuestionType.SINGLE.value if one else QuestionType.MULTIPLE.value}
@@ -516,7 +846,13 @@ class _Converter:
         elif kind in NOTE_TYPES:
             question = {"type": QuestionType.INFO.value}
         elif kind in QUESTION_TYPE_DICT or kind in ("range", "rank", "acknowledge"):
-            self.cannot(SURVEY, number, "type", self._type_reason(kind, raw_type), _("With “skip”, the row is left out."))
+            self.cannot(
+                SURVEY,
+                number,
+                "type",
+                self._type_reason(kind, raw_type),
+                _("With “skip”, the row is left out."),
+            )
             return None
         else:
             self.error(SURVEY, number, "type", _("Unknown type %(type)s.", type=raw_type))
@@ -524,10 +860,20 @@ class _Converter:
         media = [c.header for c in columns if c.base == "media" and row.get(c.header)]
         if not texts:
             if media:
-                self.cannot(SURVEY, number, media[0], _("The row shows a picture or sound without text."),
-                            _("With “skip”, the row is left out."))
+                self.cannot(
+                    SURVEY,
+                    number,
+                    media[0],
+                    _("The row shows a picture or sound without text."),
+                    _("With “skip”, the row is left out."),
+                )
             else:
-                self.error(SURVEY, number, "label", _("The question has no label (the text the respondent reads)."))
+                self.error(
+                    SURVEY,
+                    number,
+                    "label",
+                    _("The question has no label (the text the respondent reads)."),
+                )
             return None
         question["text"] = texts
         if help_texts:
@@ -535,17 +881,32 @@ class _Converter:
         if select:
             choices = lists.get(list_name)
             if choices is None:
-                self.error(SURVEY, number, "type", _("The choices sheet has no list named %(list)s.", list=list_name))
+                self.error(
+                    SURVEY,
+                    number,
+                    "type",
+                    _("The choices sheet has no list named %(list)s.", list=list_name),
+                )
                 return None
             if not choices:
-                self.cannot(SURVEY, number, "type", _("The list %(list)s has no choice with text.", list=list_name),
-                            _("With “skip”, the row is left out."))
+                self.cannot(
+                    SURVEY,
+                    number,
+                    "type",
+                    _("The list %(list)s has no choice with text.", list=list_name),
+                    _("With “skip”, the row is left out."),
+                )
                 return None
             question["choices"] = [{"value": c["value"], "label": c["label"]} for c in choices]
             question["_choice_rows"] = [c["row"] for c in choices]
             if select.group("specify_other"):
-                self.cannot(SURVEY, number, "type", _("“Or specify other” (a free-text other option) cannot be represented."),
-                            _("With “skip”, the question is imported without the other option."))
+                self.cannot(
+                    SURVEY,
+                    number,
+                    "type",
+                    _("“Or specify other” (a free-text other option) cannot be represented."),
+                    _("With “skip”, the question is imported without the other option."),
+                )
             if one:
                 self.maybe_scale(row, number, columns, list_name, choices)
         self.cell_issues(row, columns, labels, hints, number, question=question)
@@ -559,13 +920,22 @@ class _Converter:
         if kind in DATE_TYPES:
             return _("The type %(type)s (a date or time) cannot be represented.", type=raw_type)
         if kind in MEDIA_TYPES:
-            return _("The type %(type)s (a picture, sound, video, file or barcode) cannot be represented.", type=raw_type)
+            return _(
+                "The type %(type)s (a picture, sound, video, file or barcode) cannot be represented.",
+                type=raw_type,
+            )
         if kind in CALCULATION_TYPES:
-            return _("The type %(type)s (a calculation or hidden value) cannot be represented.", type=raw_type)
+            return _(
+                "The type %(type)s (a calculation or hidden value) cannot be represented.",
+                type=raw_type,
+            )
         if kind in ("range", "rank", "acknowledge", "trigger"):
             return _("The type %(type)s cannot be represented.", type=raw_type)
-        return _("The type %(type)s is information about the device or the time of answering, which Helhet does "
-                 "not collect (answers are anonymous).", type=raw_type)
+        return _(
+            "The type %(type)s is information about the device or the time of answering, which Helhet does "
+            "not collect (answers are anonymous).",
+            type=raw_type,
+        )
 
     def required(self, row, number, columns) -> bool:
         header = next((c.header for c in columns if c.tokens == ("bind", "required")), None)
@@ -574,22 +944,51 @@ class _Converter:
             return False
         answer = _yes_no(value)
         if answer is None:
-            self.cannot(SURVEY, number, header, _("“Required” depends on a condition (%(value)s).", value=value),
-                        _("With “skip”, the question is optional."))
+            self.cannot(
+                SURVEY,
+                number,
+                header,
+                _("“Required” depends on a condition (%(value)s).", value=value),
+                _("With “skip”, the question is optional."),
+            )
             return False
         return answer
 
     def maybe_scale(self, row, number, columns, list_name, choices) -> None:
         values = [c["value"] for c in choices]
-        appearance = next((row.get(c.header) for c in columns if c.tokens == ("control", "appearance")), "") or ""
+        appearance = (
+            next((row.get(c.header) for c in columns if c.tokens == ("control", "appearance")), "")
+            or ""
+        )
         numeric = all(re.fullmatch(r"-?[0-9]{1,9}", v) for v in values)
-        consecutive = numeric and [int(v) for v in values] == list(range(int(values[0]), int(values[0]) + len(values)))
-        if "likert" in appearance or (consecutive and 3 <= len(values) <= 11 and int(values[0]) in (0, 1)):
-            self.note(SURVEY, number, "type", _(
-                "The choices of %(list)s look like a scale. The question stays a single-choice question; to use it "
-                "in an indicator, turn it into a scale question in the editor.", list=list_name))
+        consecutive = numeric and [int(v) for v in values] == list(
+            range(int(values[0]), int(values[0]) + len(values))
+        )
+        if "likert" in appearance or (
+            consecutive and 3 <= len(values) <= 11 and int(values[0]) in (0, 1)
+        ):
+            self.note(
+                SURVEY,
+                number,
+                "type",
+                _(
+                    "The choices of %(list)s look like a scale. The question stays a single-choice question; to use it "
+                    "in an indicator, turn it into a scale question in the editor.",
+                    list=list_name,
+                ),
+            )
 
-    def cell_issues(self, row, columns, labels, hints, number, question=None, container=False, skip_row_level=False):
+    def cell_issues(
+        self,
+        row,
+        columns,
+        labels,
+        hints,
+        number,
+        question=None,
+        container=False,
+        skip_row_level=False,
+    ):
         """Report the cells of a row that Helhet cannot keep (and use the constraint if it can)."""
         kind = question["type"] if question else None
         for column in columns:
@@ -598,54 +997,140 @@ class _Converter:
                 continue
             value = str(value)
             tokens, header = column.tokens, column.header
-            if tokens in (("type",), ("name",)) or tokens in IGNORED_COLUMNS or tokens == ("bind", "required"):
+            if (
+                tokens in (("type",), ("name",))
+                or tokens in IGNORED_COLUMNS
+                or tokens == ("bind", "required")
+            ):
                 continue
             if header in labels or header in hints:
                 if REFERENCE.search(value):
-                    self.cannot(SURVEY, number, header, _(
-                        "The text refers to other answers (%(reference)s), which Helhet cannot fill in.",
-                        reference=REFERENCE.search(value).group(0)), _("With “skip”, the text is imported as written."))
+                    self.cannot(
+                        SURVEY,
+                        number,
+                        header,
+                        _(
+                            "The text refers to other answers (%(reference)s), which Helhet cannot fill in.",
+                            reference=REFERENCE.search(value).group(0),
+                        ),
+                        _("With “skip”, the text is imported as written."),
+                    )
                 continue
             if column.base in ("label", "hint") and len(tokens) == 2:
-                self.cannot(SURVEY, number, header, _("A text in a language Helhet does not keep (%(language)s).",
-                                                      language=tokens[1]), _("With “skip”, that text is left out."))
+                self.cannot(
+                    SURVEY,
+                    number,
+                    header,
+                    _(
+                        "A text in a language Helhet does not keep (%(language)s).",
+                        language=tokens[1],
+                    ),
+                    _("With “skip”, that text is left out."),
+                )
                 continue
             if skip_row_level:
                 continue  # the row is reported as a whole
-            consequence = (_("With “skip”, the section is imported without it.") if container
-                           else _("With “skip”, the question is imported without it."))
+            consequence = (
+                _("With “skip”, the section is imported without it.")
+                if container
+                else _("With “skip”, the question is imported without it.")
+            )
             if tokens == ("bind", "relevant"):
-                self.cannot(SURVEY, number, header, _("A condition for when to show it (%(value)s) cannot be represented.",
-                                                      value=value), _("With “skip”, it is always shown."))
+                self.cannot(
+                    SURVEY,
+                    number,
+                    header,
+                    _(
+                        "A condition for when to show it (%(value)s) cannot be represented.",
+                        value=value,
+                    ),
+                    _("With “skip”, it is always shown."),
+                )
             elif tokens == ("bind", "constraint"):
                 if not self.constraint(question, value):
-                    self.cannot(SURVEY, number, header, _("The constraint %(value)s cannot be represented.", value=value),
-                                consequence)
+                    self.cannot(
+                        SURVEY,
+                        number,
+                        header,
+                        _("The constraint %(value)s cannot be represented.", value=value),
+                        consequence,
+                    )
             elif tokens[:2] == ("bind", "jr:constraintMsg"):
                 if self._constraint_honoured(row, columns, question):
-                    self.note(SURVEY, number, header, _("Helhet shows its own message when a number is out of range."))
+                    self.note(
+                        SURVEY,
+                        number,
+                        header,
+                        _("Helhet shows its own message when a number is out of range."),
+                    )
             elif tokens[:2] == ("bind", "jr:requiredMsg"):
-                self.note(SURVEY, number, header, _("Helhet shows its own message when a required question is not answered."))
+                self.note(
+                    SURVEY,
+                    number,
+                    header,
+                    _("Helhet shows its own message when a required question is not answered."),
+                )
             elif column.base == "media":
                 if kind is not None or container:
-                    self.cannot(SURVEY, number, header, _("Pictures, sound or video cannot be shown."), consequence)
+                    self.cannot(
+                        SURVEY,
+                        number,
+                        header,
+                        _("Pictures, sound or video cannot be shown."),
+                        consequence,
+                    )
             elif tokens == ("choice_filter",):
-                self.cannot(SURVEY, number, header, _(
-                    "A choice filter (%(value)s: choices that depend on an earlier answer) cannot be represented.", value=value),
-                    _("With “skip”, every choice of the list is shown."))
+                self.cannot(
+                    SURVEY,
+                    number,
+                    header,
+                    _(
+                        "A choice filter (%(value)s: choices that depend on an earlier answer) cannot be represented.",
+                        value=value,
+                    ),
+                    _("With “skip”, every choice of the list is shown."),
+                )
             elif tokens == ("default",):
-                self.cannot(SURVEY, number, header, _("A default answer (%(value)s) cannot be kept.", value=value), consequence)
+                self.cannot(
+                    SURVEY,
+                    number,
+                    header,
+                    _("A default answer (%(value)s) cannot be kept.", value=value),
+                    consequence,
+                )
             elif tokens == ("bind", "readonly"):
-                self.cannot(SURVEY, number, header, _("A read-only question cannot be represented."), consequence)
+                self.cannot(
+                    SURVEY,
+                    number,
+                    header,
+                    _("A read-only question cannot be represented."),
+                    consequence,
+                )
             elif tokens == ("bind", "calculate"):
-                self.cannot(SURVEY, number, header, _("A calculation cannot be represented."), consequence)
-            elif column.base in ("bind", "control", "parameters", "guidance_hint", "trigger") or column.base in MultipleChoiceQuestion.get_slot_names():
-                self.cannot(SURVEY, number, header, _("The column %(name)s (%(value)s) cannot be represented.",
-                                                      name=header, value=value[:80]), consequence)
+                self.cannot(
+                    SURVEY, number, header, _("A calculation cannot be represented."), consequence
+                )
+            elif (
+                column.base in ("bind", "control", "parameters", "guidance_hint", "trigger")
+                or column.base in MultipleChoiceQuestion.get_slot_names()
+            ):
+                self.cannot(
+                    SURVEY,
+                    number,
+                    header,
+                    _(
+                        "The column %(name)s (%(value)s) cannot be represented.",
+                        name=header,
+                        value=value[:80],
+                    ),
+                    consequence,
+                )
 
     def _constraint_honoured(self, row, columns, question) -> bool:
         header = next((c.header for c in columns if c.tokens == ("bind", "constraint")), None)
-        return bool(header and row.get(header) and question and self.constraint(dict(question), row[header]))
+        return bool(
+            header and row.get(header) and question and self.constraint(dict(question), row[header])
+        )
 
     @staticmethod
     def constraint(question: dict | None, value: str) -> bool:
@@ -657,7 +1142,7 @@ class _Converter:
 
 
 def _number_range(question: dict, parts: list[str]) -> bool:
-    """". >= 0 and . <= 120" as the smallest and largest number allowed."""
+    """ ". >= 0 and . <= 120" as the smallest and largest number allowed."""
     low = high = None
     for part in parts:
         match = CONSTRAINT_TERM.match(part)
@@ -679,7 +1164,7 @@ def _number_range(question: dict, parts: list[str]) -> bool:
 
 
 def _text_length(question: dict, parts: list[str]) -> bool:
-    """"string-length(.) <= 200" as the longest answer."""
+    """ "string-length(.) <= 200" as the longest answer."""
     match = LENGTH_TERM.match(parts[0]) if len(parts) == 1 else None
     if match:
         limit = int(match.group(2)) - (1 if match.group(1) == "<" else 0)

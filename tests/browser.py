@@ -20,8 +20,14 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("HELHET_CHROMIUM", "/usr/bin/chromium")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _chromium_problem() -> str | None:
@@ -84,9 +90,12 @@ def new_page(browser):
     contexts = []
 
     def open_page(width: int = 360, language: str = "nb", height: int = 800):
-        context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True,
-                                      locale={"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}[language],
-                                      extra_http_headers={"Accept-Language": language})
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            bypass_csp=True,
+            locale={"nb": "nb-NO", "nn": "nn-NO", "en": "en-GB"}[language],
+            extra_http_headers={"Accept-Language": language},
+        )
         contexts.append(context)
         return context.new_page()
 
@@ -100,8 +109,14 @@ _AXE = Axe()
 
 def violations(page) -> list[str]:
     """axe-core's WCAG 2.0/2.1 A and AA violations on the page, one line each (empty: none)."""
-    results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
-    return [f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})" for v in results.response["violations"]]
+    results = _AXE.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    return [
+        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in results.response["violations"]
+    ]
 
 
 def page_width(page) -> int:

@@ -57,7 +57,10 @@ def pytest_sessionstart(session):
             )
         problem = _postgres_problem()
         if problem:
-            pytest.exit(f"CI=true but PostgreSQL is not usable ({problem}); the PostgreSQL tests must run in CI.", returncode=3)
+            pytest.exit(
+                f"CI=true but PostgreSQL is not usable ({problem}); the PostgreSQL tests must run in CI.",
+                returncode=3,
+            )
 
 
 def app_config(database_url: str, **overrides) -> dict:

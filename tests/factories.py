@@ -8,8 +8,13 @@ from helhet.models import OrgUnit, Role, UnitLevel, UnitPopulation, User
 PASSWORD = "correct horse battery"
 
 
-def make_unit(code: str, name: str | None = None, parent: OrgUnit | None = None,
-              level: UnitLevel | None = None, population: dict[int, int] | None = None) -> OrgUnit:
+def make_unit(
+    code: str,
+    name: str | None = None,
+    parent: OrgUnit | None = None,
+    level: UnitLevel | None = None,
+    population: dict[int, int] | None = None,
+) -> OrgUnit:
     if level is None:
         level = UnitLevel.MUNICIPALITY if parent is None else UnitLevel.UNIT
     unit = OrgUnit(code=code, name=name or code, parent=parent, level=level)
@@ -28,15 +33,23 @@ def make_tree(year: int = 2026) -> dict[str, OrgUnit]:
         "4601": root,
         "4601-helse": helse,
         "4601-oppvekst": oppvekst,
-        "4601-helse-hjemme": make_unit("4601-helse-hjemme", "Hjemmetjenesten", helse, population={year: 45}),
-        "4601-helse-sykehjem": make_unit("4601-helse-sykehjem", "Sykehjemmet", helse, population={year: 75}),
-        "4601-oppvekst-skole": make_unit("4601-oppvekst-skole", "Skolen", oppvekst, population={year: 150}),
+        "4601-helse-hjemme": make_unit(
+            "4601-helse-hjemme", "Hjemmetjenesten", helse, population={year: 45}
+        ),
+        "4601-helse-sykehjem": make_unit(
+            "4601-helse-sykehjem", "Sykehjemmet", helse, population={year: 75}
+        ),
+        "4601-oppvekst-skole": make_unit(
+            "4601-oppvekst-skole", "Skolen", oppvekst, population={year: 150}
+        ),
     }
     db.session.commit()
     return units
 
 
-def make_user(email: str, role: str = "admin", unit: OrgUnit | None = None, password: str = PASSWORD) -> User:
+def make_user(
+    email: str, role: str = "admin", unit: OrgUnit | None = None, password: str = PASSWORD
+) -> User:
     user = User(email=email, role=Role(role), unit=unit, name=email.split("@")[0])
     user.set_password(password)  # uses the app's PASSWORD_HASH_METHOD
     db.session.add(user)

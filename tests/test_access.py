@@ -48,7 +48,9 @@ def _sample_modules():
 def build_world(app) -> dict:
     world = {"tree": factories.make_tree()}
     world["admin"] = factories.make_user("admin@test.no", role="admin")
-    world["leader"] = factories.make_user("leder@test.no", role="leader", unit=world["tree"]["4601-helse"])
+    world["leader"] = factories.make_user(
+        "leder@test.no", role="leader", unit=world["tree"]["4601-helse"]
+    )
     values = {
         "unit_id": world["tree"]["4601-helse-hjemme"].id,
         "user_id": world["leader"].id,
@@ -73,7 +75,9 @@ def fill(rule, values: dict) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("path", "endpoint", "method"), ROUTES, ids=[f"{m} {p}" for p, _, m in ROUTES])
+@pytest.mark.parametrize(
+    ("path", "endpoint", "method"), ROUTES, ids=[f"{m} {p}" for p, _, m in ROUTES]
+)
 def test_every_route_obeys_its_access_decision(app, path, endpoint, method, role):
     world = build_world(app)
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and r.rule == path)
@@ -86,7 +90,9 @@ def test_every_route_obeys_its_access_decision(app, path, endpoint, method, role
     status = response.status_code
 
     assert status < 500, f"{method} {url} as {role} gave {status}"
-    goes_to_login = status in (301, 302, 303) and "/logg-inn" in response.headers.get("Location", "")
+    goes_to_login = status in (301, 302, 303) and "/logg-inn" in response.headers.get(
+        "Location", ""
+    )
     if level == Access.PUBLIC:
         assert status not in (401, 403) and not goes_to_login
     elif role == "anonymous":
@@ -94,7 +100,9 @@ def test_every_route_obeys_its_access_decision(app, path, endpoint, method, role
     elif level == Access.ADMIN and role == "leader":
         assert status == 403, f"{method} {url} is admin only but a leader got {status}"
     else:
-        assert status not in (401, 403) and not goes_to_login, f"{method} {url} as {role} gave {status}"
+        assert status not in (401, 403) and not goes_to_login, (
+            f"{method} {url} as {role} gave {status}"
+        )
 
 
 def test_an_app_with_an_unmarked_view_refuses_to_start(monkeypatch):

@@ -26,8 +26,13 @@ def english_leftovers(language: str) -> list[str]:
         catalog = read_po(f)
     found = []
     for message in catalog:
-        if isinstance(message.id, str) and message.string and message.string != message.id \
-                and "%(" not in message.id and len(message.id) >= 25:
+        if (
+            isinstance(message.id, str)
+            and message.string
+            and message.string != message.id
+            and "%(" not in message.id
+            and len(message.id) >= 25
+        ):
             found.append(message.id)
     return found
 

@@ -32,7 +32,9 @@ class NewUserForm(UserForm):
         validators=[DataRequired()],  # the rule itself is helhet.passwords, checked by the service
         description=_l(
             "At least %(n)s characters, not a common password and not the email address. "
-            "Give it to the person in a safe way.", n=passwords.MIN_LENGTH),
+            "Give it to the person in a safe way.",
+            n=passwords.MIN_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -41,20 +43,28 @@ class PasswordForm(HelhetForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired()],  # the rule itself is helhet.passwords, checked by the service
-        description=_l("At least %(n)s characters, not a common password and not the email address.",
-                       n=passwords.MIN_LENGTH),
+        description=_l(
+            "At least %(n)s characters, not a common password and not the email address.",
+            n=passwords.MIN_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class UnitForm(HelhetForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64)],
-                       description=_l("For example 4601 or 4601-helse-hjemme. Letters, digits, dot, hyphen."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("For example 4601 or 4601-helse-hjemme. Letters, digits, dot, hyphen."),
+    )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     level = SelectField(_l("Level"), choices=LEVEL_CHOICES, default=UnitLevel.UNIT.value)
     parent = SelectField(
@@ -68,7 +78,9 @@ class PopulationForm(HelhetForm):
     count = IntegerField(
         _l("Number of people"),
         validators=[Optional(), NumberRange(min=0, max=10_000_000)],
-        description=_l("Employees of a workplace, or users or inhabitants served. Leave empty to remove the year."),
+        description=_l(
+            "Employees of a workplace, or users or inhabitants served. Leave empty to remove the year."
+        ),
     )
 
 

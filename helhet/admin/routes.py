@@ -53,6 +53,7 @@ def dashboard():
 
 # --- users -----------------------------------------------------------------------------------
 
+
 @bp.get("/brukere")
 @admin_only
 def users():
@@ -83,7 +84,9 @@ def _user_form(user: User | None):
         role, unit = Role(form.role.data), _chosen_unit(form.unit.data)
         try:
             if user is None:
-                user = user_service.create_user(form.email.data, form.password.data, role, unit, form.name.data)
+                user = user_service.create_user(
+                    form.email.data, form.password.data, role, unit, form.name.data
+                )
                 message = _("The user %(email)s was created.", email=user.email)
             else:
                 user_service.update_user(user, role, unit, form.name.data or "", form.active.data)
@@ -118,6 +121,7 @@ def reset_password(user_id: int):
 
 # --- org units -------------------------------------------------------------------------------
 
+
 @bp.get("/enheter")
 @admin_only
 def units():
@@ -143,7 +147,9 @@ def _unit_form(unit: OrgUnit):
     if form.validate_on_submit():
         parent = _chosen_unit(form.parent.data)
         try:
-            unit_service.save_unit(unit, form.code.data, form.name.data, UnitLevel(form.level.data), parent)
+            unit_service.save_unit(
+                unit, form.code.data, form.name.data, UnitLevel(form.level.data), parent
+            )
         except unit_service.UnitError as error:
             db.session.rollback()
             attach(form, error)
@@ -153,7 +159,9 @@ def _unit_form(unit: OrgUnit):
             return redirect(url_for(".edit_unit", unit_id=unit.id), 303)
     population_form = PopulationForm(formdata=None)
     return (
-        render_template("admin/unit_form.html", form=form, unit=unit, population_form=population_form),
+        render_template(
+            "admin/unit_form.html", form=form, unit=unit, population_form=population_form
+        ),
         status(form),
     )
 
@@ -168,7 +176,9 @@ def set_population(unit_id: int):
         db.session.commit()
         flash(_("The number of people for %(year)s was saved.", year=form.period.data), "success")
         return redirect(url_for(".edit_unit", unit_id=unit.id), 303)
-    unit_form = UnitForm(obj=unit, data={"level": unit.level.value, "parent": unit.parent_id}, formdata=None)
+    unit_form = UnitForm(
+        obj=unit, data={"level": unit.level.value, "parent": unit.parent_id}, formdata=None
+    )
     unit_form.parent.choices = unit_choices(_("Nothing (this is the municipality)"), exclude=unit)
     return (
         render_template("admin/unit_form.html", form=unit_form, unit=unit, population_form=form),
@@ -189,7 +199,13 @@ def delete_unit(unit_id: int):
         return redirect(url_for(".edit_unit", unit_id=unit.id), 303)
     except IntegrityError:  # still referenced by survey rounds, responses or users
         db.session.rollback()
-        flash(_("%(name)s is in use (by survey rounds, answers or users) and cannot be deleted.", name=unit.name), "error")
+        flash(
+            _(
+                "%(name)s is in use (by survey rounds, answers or users) and cannot be deleted.",
+                name=unit.name,
+            ),
+            "error",
+        )
         return redirect(url_for(".edit_unit", unit_id=unit_id), 303)
     flash(_("%(name)s was deleted.", name=unit.name), "success")
     return redirect(url_for(".units"), 303)
@@ -208,13 +224,22 @@ def import_units():
             problems = failure.problems
         else:
             db.session.commit()
-            flash(_("Import done: %(created)s new and %(updated)s updated units.",
-                    created=summary.created, updated=summary.updated), "success")
+            flash(
+                _(
+                    "Import done: %(created)s new and %(updated)s updated units.",
+                    created=summary.created,
+                    updated=summary.updated,
+                ),
+                "success",
+            )
             return redirect(url_for(".units"), 303)
-    return render_template("admin/unit_import.html", form=form, problems=problems), status(form, problems)
+    return render_template("admin/unit_import.html", form=form, problems=problems), status(
+        form, problems
+    )
 
 
 # --- audit log -------------------------------------------------------------------------------
+
 
 @bp.get("/logg")
 @admin_only

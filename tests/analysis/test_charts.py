@@ -99,7 +99,9 @@ def test_every_chart_carries_a_plain_table_with_a_header_row(rendered, name):
 
 
 def test_the_alt_text_is_the_callers_description_or_else_the_title():
-    described = charts.indicator_bars(_indicators(), title="Resultater", description="Tre indikatorer")
+    described = charts.indicator_bars(
+        _indicators(), title="Resultater", description="Tre indikatorer"
+    )
     assert described.description == "Tre indikatorer"
     assert charts.indicator_bars(_indicators(), title="Resultater").description == "Resultater"
 

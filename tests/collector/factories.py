@@ -27,19 +27,37 @@ from surveys.models import (
 EXTRA_TYPES = ("single", "multiple", "number", "text", "info")
 
 
-def make_question(key: str, type_: str = "scale", required: bool = True, position: int = 0, **extra) -> Question:
-    question = Question(key=key, type=QuestionType(type_), position=position, required=required,
-                        text={"nb": f"Spørsmål {key}", "nn": f"Spørsmål {key} (nynorsk)", "en": f"Question {key}"})
+def make_question(
+    key: str, type_: str = "scale", required: bool = True, position: int = 0, **extra
+) -> Question:
+    question = Question(
+        key=key,
+        type=QuestionType(type_),
+        position=position,
+        required=required,
+        text={"nb": f"Spørsmål {key}", "nn": f"Spørsmål {key} (nynorsk)", "en": f"Question {key}"},
+    )
     if type_ == "scale":
         question.scale_min = extra.get("scale_min", 1)
         question.scale_max = extra.get("scale_max", 6)
-        question.low_label = {"nb": "Svært misfornøyd", "nn": "Svært misnøgd", "en": "Very dissatisfied"}
+        question.low_label = {
+            "nb": "Svært misfornøyd",
+            "nn": "Svært misnøgd",
+            "en": "Very dissatisfied",
+        }
         question.high_label = {"nb": "Svært fornøyd", "nn": "Svært nøgd", "en": "Very satisfied"}
         question.dont_know = extra.get("dont_know", True)
     elif type_ in ("single", "multiple"):
-        for i, (value, nb, en) in enumerate([("a", "Alternativ A", "Option A"), ("b", "Alternativ B", "Option B"),
-                                             ("c", "Alternativ C", "Option C")]):
-            question.choices.append(Choice(value=value, position=i, label={"nb": nb, "nn": nb, "en": en}))
+        for i, (value, nb, en) in enumerate(
+            [
+                ("a", "Alternativ A", "Option A"),
+                ("b", "Alternativ B", "Option B"),
+                ("c", "Alternativ C", "Option C"),
+            ]
+        ):
+            question.choices.append(
+                Choice(value=value, position=i, label={"nb": nb, "nn": nb, "en": en})
+            )
     elif type_ == "number":
         question.min_value, question.max_value, question.integer_only = 0, 120, True
     elif type_ == "text":
@@ -47,21 +65,41 @@ def make_question(key: str, type_: str = "scale", required: bool = True, positio
         question.required = False
     elif type_ == "info":
         question.required = False
-        question.text = {"nb": "Nå kommer noen spørsmål om arbeidsmiljøet.", "nn": "No kjem nokre spørsmål om arbeidsmiljøet.",
-                         "en": "Now some questions about the working environment."}
+        question.text = {
+            "nb": "Nå kommer noen spørsmål om arbeidsmiljøet.",
+            "nn": "No kjem nokre spørsmål om arbeidsmiljøet.",
+            "en": "Now some questions about the working environment.",
+        }
     return question
 
 
-def make_questionnaire(key: str = "test", sections: int = 3, questions_per_section: int = 10,
-                       published: bool = True, extra_types: tuple[str, ...] = (), required: bool = True,
-                       kind: str = "employee", version: int = 1) -> Questionnaire:
+def make_questionnaire(
+    key: str = "test",
+    sections: int = 3,
+    questions_per_section: int = 10,
+    published: bool = True,
+    extra_types: tuple[str, ...] = (),
+    required: bool = True,
+    kind: str = "employee",
+    version: int = 1,
+) -> Questionnaire:
     """A questionnaire with `sections` pages of `questions_per_section` scale questions (1-6,
     "vet ikke" allowed), keys s<section>q<n>; `extra_types` adds one question of each named
     type at the end of the first section (keys x_<type>)."""
     questionnaire = Questionnaire(
-        key=key, version=version, kind=QuestionnaireKind(kind),
-        title={"nb": "Medarbeiderundersøkelse", "nn": "Medarbeidarundersøking", "en": "Employee survey"},
-        description={"nb": "Om arbeidsplassen din.", "nn": "Om arbeidsplassen din.", "en": "About your workplace."},
+        key=key,
+        version=version,
+        kind=QuestionnaireKind(kind),
+        title={
+            "nb": "Medarbeiderundersøkelse",
+            "nn": "Medarbeidarundersøking",
+            "en": "Employee survey",
+        },
+        description={
+            "nb": "Om arbeidsplassen din.",
+            "nn": "Om arbeidsplassen din.",
+            "en": "About your workplace.",
+        },
     )
     for s in range(1, sections + 1):
         section = Section(position=s, title={"nb": f"Del {s}", "nn": f"Del {s}", "en": f"Part {s}"})
@@ -69,7 +107,11 @@ def make_questionnaire(key: str = "test", sections: int = 3, questions_per_secti
             section.questions.append(make_question(f"s{s}q{n}", required=required, position=n))
         if s == 1:
             for i, type_ in enumerate(extra_types, start=questions_per_section + 1):
-                section.questions.append(make_question(f"x_{type_}", type_, required=type_ in ("single", "number"), position=i))
+                section.questions.append(
+                    make_question(
+                        f"x_{type_}", type_, required=type_ in ("single", "number"), position=i
+                    )
+                )
         questionnaire.sections.append(section)
     if published:
         questionnaire.status = QuestionnaireStatus.PUBLISHED
@@ -79,9 +121,16 @@ def make_questionnaire(key: str = "test", sections: int = 3, questions_per_secti
     return questionnaire
 
 
-def make_campaign(questionnaire: Questionnaire, units: list[OrgUnit], state: str = "open",
-                  open_link: bool = True, use_codes: bool = True, min_group: int = 5,
-                  period: int = 2026, name: str = "Testrunde") -> Campaign:
+def make_campaign(
+    questionnaire: Questionnaire,
+    units: list[OrgUnit],
+    state: str = "open",
+    open_link: bool = True,
+    use_codes: bool = True,
+    min_group: int = 5,
+    period: int = 2026,
+    name: str = "Testrunde",
+) -> Campaign:
     """A round in `state`: "open" (opened a day ago, closes in a week), "scheduled" (opens
     tomorrow) or "closed" (closed an hour ago)."""
     now = utcnow()
@@ -90,8 +139,16 @@ def make_campaign(questionnaire: Questionnaire, units: list[OrgUnit], state: str
         "scheduled": (now + timedelta(days=1), now + timedelta(days=8)),
         "closed": (now - timedelta(days=8), now - timedelta(hours=1)),
     }[state]
-    campaign = Campaign(name=name, questionnaire=questionnaire, period=period, opens_at=opens, closes_at=closes,
-                        open_link=open_link, use_codes=use_codes, min_group=min_group)
+    campaign = Campaign(
+        name=name,
+        questionnaire=questionnaire,
+        period=period,
+        opens_at=opens,
+        closes_at=closes,
+        open_link=open_link,
+        use_codes=use_codes,
+        min_group=min_group,
+    )
     for unit in units:
         campaign.units.append(CampaignUnit(unit=unit, link_token=codes.new_link_path_token()))
     db.session.add(campaign)

@@ -36,8 +36,14 @@ def answer_all_pages(client, questionnaire: Questionnaire, value: str = "4"):
     """POST every page with valid answers; returns the last response."""
     response = None
     for page in pages_of(questionnaire):
-        response = client.post(f"/svar/side/{page.number}", data={**valid_page_data(page, value), "action": "next"})
-        assert response.status_code == 303, (page.number, response.status_code, response.get_data(as_text=True)[:2000])
+        response = client.post(
+            f"/svar/side/{page.number}", data={**valid_page_data(page, value), "action": "next"}
+        )
+        assert response.status_code == 303, (
+            page.number,
+            response.status_code,
+            response.get_data(as_text=True)[:2000],
+        )
     return response
 
 

@@ -42,20 +42,44 @@ class Server:
                 self.kill()
 
 
-def start_gunicorn(database_url: str, instance: Path, workers: int = 2, settings: str = "",
-                   deadline: float = 30.0, extra_args: tuple[str, ...] = ()) -> Server:
+def start_gunicorn(
+    database_url: str,
+    instance: Path,
+    workers: int = 2,
+    settings: str = "",
+    deadline: float = 30.0,
+    extra_args: tuple[str, ...] = (),
+) -> Server:
     """Serve `helhet:create_app()` on a free port; returns once /health answers."""
     instance.mkdir(parents=True, exist_ok=True)
     (instance / "config.py").write_text(settings)
     port = free_port()
-    env = {**os.environ, "HELHET_INSTANCE_PATH": str(instance), "DATABASE_URL": database_url,
-           "SECRET_KEY": "server-test-secret"}
+    env = {
+        **os.environ,
+        "HELHET_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "server-test-secret",
+    }
     log = instance / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--graceful-timeout", "2", *extra_args, "helhet:create_app()"],
-            env=env, stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--graceful-timeout",
+                "2",
+                *extra_args,
+                "helhet:create_app()",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            start_new_session=True,
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     stop_at = time.monotonic() + deadline
@@ -69,4 +93,6 @@ def start_gunicorn(database_url: str, instance: Path, workers: int = 2, settings
             pass
         time.sleep(0.05)  # polling a starting server, with a deadline
     server.kill()
-    raise RuntimeError(f"gunicorn did not answer /health in time: {log.read_text(errors='replace')[-2000:]}")
+    raise RuntimeError(
+        f"gunicorn did not answer /health in time: {log.read_text(errors='replace')[-2000:]}"
+    )

@@ -41,7 +41,9 @@ MOST_PAIRS_RIGHT_BY_CHANCE = 7
 
 def make_round(min_group: int = 5, respondents: int = RESPONDENTS):
     tree = core.make_tree()
-    questionnaire = factories.make_questionnaire(sections=1, questions_per_section=2, extra_types=("text",))
+    questionnaire = factories.make_questionnaire(
+        sections=1, questions_per_section=2, extra_types=("text",)
+    )
     unit = tree["4601-helse-hjemme"]
     campaign = factories.make_campaign(questionnaire, [unit], open_link=False, min_group=min_group)
     return questionnaire, campaign, factories.make_codes(campaign, unit, respondents)
@@ -59,7 +61,9 @@ def answer(client, questionnaire, code: str, free_text: str):
     assert helpers.send(client).status_code == 303
 
 
-def answer_in_random_order(app, questionnaire, issued: list[str], seed: int = 7) -> list[tuple[str, str]]:
+def answer_in_random_order(
+    app, questionnaire, issued: list[str], seed: int = 7
+) -> list[tuple[str, str]]:
     """Every code answers, in a random order; returns (code, its free text) in completion order."""
     order = list(issued)
     random.Random(seed).shuffle(order)
@@ -80,21 +84,31 @@ def close_with_the_cli(app, campaign: Campaign) -> None:
 
 
 def text_of_responses(ids_in_order: list[int]) -> list[str]:
-    texts = dict(db.session.execute(
-        select(Answer.response_id, Answer.text).where(Answer.question_key == "x_text")
-    ).all())
+    texts = dict(
+        db.session.execute(
+            select(Answer.response_id, Answer.text).where(Answer.question_key == "x_text")
+        ).all()
+    )
     return [texts[i] for i in ids_in_order]
 
 
 def pairs_right(completed: list[tuple[str, str]], texts_in_order: list[str]) -> int:
     """How many responses the attacker links right by pairing the k-th code with the k-th row."""
     assert sorted(texts_in_order) == sorted(t for _c, t in completed)
-    return sum(1 for (_code, expected), found in zip(completed, texts_in_order, strict=True) if expected == found)
+    return sum(
+        1
+        for (_code, expected), found in zip(completed, texts_in_order, strict=True)
+        if expected == found
+    )
 
 
 def response_ids(campaign: Campaign, order_by: str) -> list[int]:
-    return list(db.session.scalars(text(
-        f"SELECT id FROM response WHERE campaign_id = :c ORDER BY {order_by}"), {"c": campaign.id}))
+    return list(
+        db.session.scalars(
+            text(f"SELECT id FROM response WHERE campaign_id = :c ORDER BY {order_by}"),
+            {"c": campaign.id},
+        )
+    )
 
 
 # --- after the round is closed ---------------------------------------------------------------
@@ -105,7 +119,10 @@ def test_response_ids_say_nothing_of_the_order_codes_were_completed_in(any_app):
     completed = answer_in_random_order(any_app, questionnaire, issued)
     close_with_the_cli(any_app, campaign)
 
-    assert pairs_right(completed, text_of_responses(response_ids(campaign, "id"))) <= MOST_PAIRS_RIGHT_BY_CHANCE
+    assert (
+        pairs_right(completed, text_of_responses(response_ids(campaign, "id")))
+        <= MOST_PAIRS_RIGHT_BY_CHANCE
+    )
 
 
 def test_the_physical_order_of_rows_says_nothing_of_the_order_codes_were_completed_in(any_app):
@@ -114,9 +131,14 @@ def test_the_physical_order_of_rows_says_nothing_of_the_order_codes_were_complet
     close_with_the_cli(any_app, campaign)
 
     position = "ctid" if any_app.config["DATABASE_URL"].startswith("postgresql") else "rowid"
-    assert pairs_right(completed, text_of_responses(response_ids(campaign, position))) <= MOST_PAIRS_RIGHT_BY_CHANCE
+    assert (
+        pairs_right(completed, text_of_responses(response_ids(campaign, position)))
+        <= MOST_PAIRS_RIGHT_BY_CHANCE
+    )
     invitations = list(db.session.scalars(text(f"SELECT id FROM invitation ORDER BY {position}")))
-    assert invitations == sorted(invitations), "invitations lie in the order they were issued, not completed"
+    assert invitations == sorted(invitations), (
+        "invitations lie in the order they were issued, not completed"
+    )
 
 
 def test_every_response_and_every_code_of_the_round_share_one_transaction_id(pg_app):
@@ -125,13 +147,20 @@ def test_every_response_and_every_code_of_the_round_share_one_transaction_id(pg_
     hash_of = {code_module.code_hash(code): free_text for code, free_text in completed}
     close_with_the_cli(pg_app, campaign)
 
-    linked = db.session.execute(text(
-        "SELECT i.code_hash, a.text FROM invitation i JOIN response r ON r.xmin = i.xmin "
-        "JOIN answer a ON a.response_id = r.id AND a.question_key = 'x_text'")).all()
+    linked = db.session.execute(
+        text(
+            "SELECT i.code_hash, a.text FROM invitation i JOIN response r ON r.xmin = i.xmin "
+            "JOIN answer a ON a.response_id = r.id AND a.question_key = 'x_text'"
+        )
+    ).all()
     right = sum(1 for code_hash, free_text in linked if hash_of[code_hash] == free_text)
-    assert right / len(linked) == pytest.approx(1 / RESPONDENTS), "the xmin join is a guess among all pairs"
+    assert right / len(linked) == pytest.approx(1 / RESPONDENTS), (
+        "the xmin join is a guess among all pairs"
+    )
     for table in ("invitation", "response", "answer"):
-        assert db.session.scalar(text(f"SELECT count(DISTINCT xmin::text) FROM {table}")) == 1, table
+        assert db.session.scalar(text(f"SELECT count(DISTINCT xmin::text) FROM {table}")) == 1, (
+            table
+        )
 
 
 def test_no_dead_row_is_left_to_read_in_the_tables_that_know_codes(pg_app):
@@ -141,11 +170,16 @@ def test_no_dead_row_is_left_to_read_in_the_tables_that_know_codes(pg_app):
 
     db.session.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
     for table in ("invitation", "draft"):
-        blocks = db.session.scalar(text(f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int"))
+        blocks = db.session.scalar(
+            text(f"SELECT pg_relation_size('{table}') / current_setting('block_size')::int")
+        )
         for block in range(blocks):
-            dead = db.session.scalar(text(
-                f"SELECT count(*) FROM heap_page_items(get_raw_page('{table}', {block})) "
-                "WHERE t_xmax <> 0 OR lp_flags <> 1"))
+            dead = db.session.scalar(
+                text(
+                    f"SELECT count(*) FROM heap_page_items(get_raw_page('{table}', {block})) "
+                    "WHERE t_xmax <> 0 OR lp_flags <> 1"
+                )
+            )
             assert dead == 0, (table, block)
     draft_bytes = b"".join(
         db.session.scalar(text(f"SELECT get_raw_page('draft', {b})"))
@@ -161,8 +195,21 @@ def test_a_dump_taken_after_closing_links_no_code_to_a_response(pg_app, tmp_path
     close_with_the_cli(pg_app, campaign)
 
     url = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    dump = subprocess.run(["pg_dump", "--data-only", "--table=response", "--table=answer", "--table=invitation",
-                           "--table=draft", url], capture_output=True, text=True, timeout=60, check=True).stdout
+    dump = subprocess.run(
+        [
+            "pg_dump",
+            "--data-only",
+            "--table=response",
+            "--table=answer",
+            "--table=invitation",
+            "--table=draft",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     copied = _copy_blocks(dump)
     assert copied["draft"] == []
     response_order = [int(row[0]) for row in copied["response"]]
@@ -173,7 +220,9 @@ def test_a_dump_taken_after_closing_links_no_code_to_a_response(pg_app, tmp_path
 
 def _copy_blocks(dump: str) -> dict[str, list[list[str]]]:
     blocks: dict[str, list[list[str]]] = {}
-    for match in re.finditer(r"^COPY public\.(\w+) .*? FROM stdin;\n(.*?)^\\\.$", dump, re.M | re.S):
+    for match in re.finditer(
+        r"^COPY public\.(\w+) .*? FROM stdin;\n(.*?)^\\\.$", dump, re.M | re.S
+    ):
         blocks[match.group(1)] = [line.split("\t") for line in match.group(2).splitlines() if line]
     return blocks
 
@@ -191,9 +240,17 @@ def test_the_sqlite_files_keep_each_answer_once_and_no_wal(app):
         assert content.count(free_text.encode()) == 1, free_text
     backup = path.with_name("backup.sqlite")
     subprocess.run(["sqlite3", str(path), f".backup {backup}"], check=True, timeout=60)
-    rows = subprocess.run(["sqlite3", str(backup), "SELECT id FROM response ORDER BY rowid"],
-                          capture_output=True, text=True, check=True, timeout=60).stdout.split()
-    assert pairs_right(completed, text_of_responses([int(r) for r in rows])) <= MOST_PAIRS_RIGHT_BY_CHANCE
+    rows = subprocess.run(
+        ["sqlite3", str(backup), "SELECT id FROM response ORDER BY rowid"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    assert (
+        pairs_right(completed, text_of_responses([int(r) for r in rows]))
+        <= MOST_PAIRS_RIGHT_BY_CHANCE
+    )
 
 
 def test_nothing_is_logged_that_names_a_code_or_an_answer(any_app, caplog):
@@ -227,11 +284,15 @@ def test_a_released_batch_links_a_code_at_best_to_its_whole_batch(pg_app):
     answer_in_random_order(pg_app, questionnaire, issued)
     db.session.rollback()
 
-    batches = db.session.execute(text(
-        "SELECT xmin::text, count(*) FROM response GROUP BY xmin::text")).all()
+    batches = db.session.execute(
+        text("SELECT xmin::text, count(*) FROM response GROUP BY xmin::text")
+    ).all()
     assert sorted(size for _xmin, size in batches) == [5, 5]
-    completed_invitations = db.session.scalar(text(
-        "SELECT count(*) FROM invitation i WHERE EXISTS (SELECT 1 FROM response r WHERE r.xmin = i.xmin)"))
+    completed_invitations = db.session.scalar(
+        text(
+            "SELECT count(*) FROM invitation i WHERE EXISTS (SELECT 1 FROM response r WHERE r.xmin = i.xmin)"
+        )
+    )
     assert completed_invitations == 2, "only the code that completed a batch shares its transaction"
 
 
@@ -241,7 +302,11 @@ def test_after_a_send_the_sqlite_file_holds_no_trace_of_the_deleted_draft(app):
     assert helpers.enter_code(client, issued[0]).status_code == 303
     page = helpers.pages_of(questionnaire)[0]
     for version in range(3):  # the draft is saved three times, each with other words
-        data = {**helpers.valid_page_data(page), "q_x_text": f"utkast-{version}-{'y' * 10}", "action": "next"}
+        data = {
+            **helpers.valid_page_data(page),
+            "q_x_text": f"utkast-{version}-{'y' * 10}",
+            "action": "next",
+        }
         assert client.post(f"/svar/side/{page.number}", data=data).status_code == 303
     assert helpers.send(client).status_code == 303
     db.session.remove()
@@ -272,10 +337,17 @@ def test_sends_completing_batches_at_the_same_time_lose_nothing_and_make_no_smal
     assert statuses == [303] * 12
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Response)) == 12
-    assert db.session.scalar(select(func.count()).select_from(Invitation)
-                             .where(Invitation.status == "completed")) == 12
-    released = db.session.execute(text(
-        "SELECT xmin::text, count(*) FROM response WHERE state = 'released' GROUP BY xmin::text")).all()
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Invitation).where(Invitation.status == "completed")
+        )
+        == 12
+    )
+    released = db.session.execute(
+        text(
+            "SELECT xmin::text, count(*) FROM response WHERE state = 'released' GROUP BY xmin::text"
+        )
+    ).all()
     assert all(size >= 3 for _xmin, size in released), released
 
 

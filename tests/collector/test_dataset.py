@@ -12,7 +12,9 @@ from helhet.extensions import db
 from tests.collector import factories
 
 
-def paper(campaign, rows: list[str], header: str = "unit;s1q1;s1q2;x_single;x_multiple;x_text") -> None:
+def paper(
+    campaign, rows: list[str], header: str = "unit;s1q1;s1q2;x_single;x_multiple;x_text"
+) -> None:
     services.import_responses(campaign, (header + "\n" + "\n".join(rows) + "\n").encode())
     db.session.commit()
 
@@ -36,7 +38,10 @@ def test_the_frame_has_one_row_per_response_with_unit_headcount_and_numeric_item
 
 def test_item_sums_give_n_sum_and_sum_of_squares_per_unit_and_question(app, tree):
     open_round = factories.make_open_round(tree)
-    paper(open_round.campaign, ["4601-helse-hjemme;5;dk;;;", "4601-helse-hjemme;2;3;;;", "4601-helse-hjemme;6;;;;"])
+    paper(
+        open_round.campaign,
+        ["4601-helse-hjemme;5;dk;;;", "4601-helse-hjemme;2;3;;;", "4601-helse-hjemme;6;;;;"],
+    )
     sums = dataset.item_sums(open_round.campaign).set_index(["unit", "item"])
     row = sums.loc[("4601-helse-hjemme", "s1q1")]
     assert (row["n"], row["sum"], row["sumsq"], row["dont_know"]) == (3, 13.0, 65.0, 0)
@@ -51,13 +56,28 @@ def test_an_empty_round_gives_empty_tables(app, tree):
     assert dataset.item_sums(open_round.campaign).empty
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=st.lists(st.tuples(st.sampled_from(["4601-helse-hjemme", "4601-helse-sykehjem"]),
-                                 st.one_of(st.integers(1, 6), st.just("dk"), st.just(""))), min_size=1, max_size=30))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.lists(
+        st.tuples(
+            st.sampled_from(["4601-helse-hjemme", "4601-helse-sykehjem"]),
+            st.one_of(st.integers(1, 6), st.just("dk"), st.just("")),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_the_database_sums_agree_with_the_frame(app, tree, values):
-    questionnaire = factories.make_questionnaire(key=f"q{len(values)}x{abs(hash(tuple(values))) % 10**8}",
-                                                 sections=1, questions_per_section=2)
-    campaign = factories.make_campaign(questionnaire, [tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"]])
+    questionnaire = factories.make_questionnaire(
+        key=f"q{len(values)}x{abs(hash(tuple(values))) % 10**8}",
+        sections=1,
+        questions_per_section=2,
+    )
+    campaign = factories.make_campaign(
+        questionnaire, [tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"]]
+    )
     paper(campaign, [f"{unit};{value};1" for unit, value in values], header="unit;s1q1;s1q2")
     frame = dataset.answers_frame(campaign)
     sums = dataset.item_sums(campaign, ["s1q1"]).set_index("unit")
@@ -66,7 +86,9 @@ def test_the_database_sums_agree_with_the_frame(app, tree, values):
         if len(x) == 0:
             continue
         assert sums.loc[unit, "n"] == len(x)
-        assert np.isclose(sums.loc[unit, "sum"], x.sum()) and np.isclose(sums.loc[unit, "sumsq"], (x * x).sum())
+        assert np.isclose(sums.loc[unit, "sum"], x.sum()) and np.isclose(
+            sums.loc[unit, "sumsq"], (x * x).sum()
+        )
 
 
 def test_the_item_table_from_database_sums_equals_the_one_from_the_answers(app, tree):
@@ -75,10 +97,18 @@ def test_the_item_table_from_database_sums_equals_the_one_from_the_answers(app, 
     from analysis import item_table, item_table_from_sums
 
     questionnaire = factories.make_questionnaire(sections=1, questions_per_section=2)
-    campaign = factories.make_campaign(questionnaire, [tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"]])
-    rows = ["4601-helse-hjemme;5;dk;;;", "4601-helse-hjemme;2;3;;;", "4601-helse-hjemme;6;4;;;",
-            "4601-helse-sykehjem;1;2;;;", "4601-helse-sykehjem;3;;;;", "4601-helse-sykehjem;4;5;;;",
-            "4601-helse-sykehjem;4;6;;;"]
+    campaign = factories.make_campaign(
+        questionnaire, [tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"]]
+    )
+    rows = [
+        "4601-helse-hjemme;5;dk;;;",
+        "4601-helse-hjemme;2;3;;;",
+        "4601-helse-hjemme;6;4;;;",
+        "4601-helse-sykehjem;1;2;;;",
+        "4601-helse-sykehjem;3;;;;",
+        "4601-helse-sykehjem;4;5;;;",
+        "4601-helse-sykehjem;4;6;;;",
+    ]
     paper(campaign, [row.removesuffix(";;;") for row in rows], header="unit;s1q1;s1q2")
     items = ["s1q1", "s1q2"]
     from_sums = item_table_from_sums(dataset.item_sums(campaign, items))
@@ -89,5 +119,7 @@ def test_the_item_table_from_database_sums_equals_the_one_from_the_answers(app, 
     assert list(left[key].itertuples(index=False)) == list(right[key].itertuples(index=False))
     for column in ("estimate", "se", "ci_low", "ci_high"):
         assert np.allclose(left[column], right[column], rtol=1e-12, equal_nan=True), column
-    assert list(left["n"]) == list(right["n"]) == [3, 4, 2, 3] and list(left["df"]) == list(right["df"])
+    assert list(left["n"]) == list(right["n"]) == [3, 4, 2, 3] and list(left["df"]) == list(
+        right["df"]
+    )
     assert left["se"].gt(0).all()  # real intervals, not a vacuous comparison of NaNs

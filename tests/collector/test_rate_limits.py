@@ -13,7 +13,11 @@ from tests import factories as core
 from tests.collector import factories, helpers
 from tests.conftest import make_app, sqlite_url
 
-LIMITS = {"RATELIMIT_ENABLED": True, "RATELIMIT_CODE_ENTRY": "3 per minute", "RATELIMIT_SUBMIT": "2 per minute"}
+LIMITS = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_CODE_ENTRY": "3 per minute",
+    "RATELIMIT_SUBMIT": "2 per minute",
+}
 
 
 @pytest.fixture
@@ -43,7 +47,9 @@ def test_the_limit_page_says_to_wait(limited_app):
     helpers.english(client)
     for _ in range(3):
         helpers.enter_code(client, "ABCDE-FGHJK")
-    assert "Wait a minute and try again." in helpers.enter_code(client, "ABCDE-FGHJK").get_data(as_text=True)
+    assert "Wait a minute and try again." in helpers.enter_code(client, "ABCDE-FGHJK").get_data(
+        as_text=True
+    )
 
 
 def test_showing_the_code_page_is_not_limited(limited_app):
@@ -78,7 +84,9 @@ def test_different_clients_have_their_own_limits(limited_app):
     for _ in range(3):
         helpers.enter_code(first, "ABCDE-FGHJK")
     assert helpers.enter_code(first, "ABCDE-FGHJK").status_code == 429
-    response = second.post("/svar", data={"code": "ABCDE-FGHJK"}, environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    response = second.post(
+        "/svar", data={"code": "ABCDE-FGHJK"}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    )
     assert response.status_code == 404
 
 
@@ -98,11 +106,17 @@ def test_limits_are_shared_through_redis_when_configured(tmp_path):
         redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    overrides = {**LIMITS, "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    overrides = {
+        **LIMITS,
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
     first = make_app(sqlite_url(tmp_path), **overrides)
     second = make_app(f"sqlite:///{tmp_path / 'other.sqlite'}", **overrides)
     statuses = []
     for app in (first, second, first, second):
         with app.app_context():
-            statuses.append(app.test_client().post("/svar", data={"code": "ABCDE-FGHJK"}).status_code)
+            statuses.append(
+                app.test_client().post("/svar", data={"code": "ABCDE-FGHJK"}).status_code
+            )
     assert statuses == [404, 404, 404, 429]

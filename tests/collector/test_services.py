@@ -16,8 +16,15 @@ from tests.collector import factories, helpers
 def make(tree, **changes):
     questionnaire = changes.pop("questionnaire", None) or factories.make_questionnaire()
     now = utcnow()
-    arguments = {"name": "", "questionnaire": questionnaire, "units": [tree["4601-helse-hjemme"]],
-                 "opens_at": now, "closes_at": now + timedelta(days=7), "open_link": True, "use_codes": True}
+    arguments = {
+        "name": "",
+        "questionnaire": questionnaire,
+        "units": [tree["4601-helse-hjemme"]],
+        "opens_at": now,
+        "closes_at": now + timedelta(days=7),
+        "open_link": True,
+        "use_codes": True,
+    }
     arguments.update(changes)
     return services.create_campaign(**arguments)
 
@@ -28,7 +35,10 @@ def test_a_round_without_a_name_is_named_after_its_questionnaire_and_year(app, t
 
 
 def test_a_round_gets_one_open_link_per_unit(app, tree):
-    campaign = make(tree, units=[tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"], tree["4601-helse-hjemme"]])
+    campaign = make(
+        tree,
+        units=[tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"], tree["4601-helse-hjemme"]],
+    )
     tokens = [cu.link_token for cu in campaign.units]
     assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) >= 16 for t in tokens)
 
@@ -68,7 +78,9 @@ def test_closing_a_round_removes_its_open_link_drafts_but_keeps_code_drafts(app,
 
 def test_idle_open_link_drafts_can_be_purged_in_an_open_round(app, tree):
     open_round = factories.make_open_round(tree)
-    app.test_client().post(f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"})
+    app.test_client().post(
+        f"/s/{open_round.campaign.units[0].link_token}", data={"action": "start"}
+    )
     db.session.execute(Draft.__table__.update().values(updated_at=utcnow() - timedelta(days=40)))
     assert services.purge_open_link_drafts(idle_before=utcnow() - timedelta(days=30)) == 1
 

@@ -11,6 +11,7 @@ from tests.collector import factories
 
 pytestmark = pytest.mark.e2e
 
+
 def overflow(page) -> int:
     return page_width(page)
 
@@ -18,7 +19,9 @@ def overflow(page) -> int:
 def make_world(server):
     with server.context():
         tree = core.make_tree()
-        questionnaire = factories.make_questionnaire(sections=3, questions_per_section=4, extra_types=factories.EXTRA_TYPES)
+        questionnaire = factories.make_questionnaire(
+            sections=3, questions_per_section=4, extra_types=factories.EXTRA_TYPES
+        )
         unit = tree["4601-helse-hjemme"]
         campaign = factories.make_campaign(questionnaire, [unit])
         scheduled = factories.make_campaign(questionnaire, [unit], state="scheduled")
@@ -100,7 +103,9 @@ def visit_every_page(server, page, world):
 
 
 @pytest.mark.parametrize("language", ["nb", "en"])
-def test_every_answering_page_has_no_wcag_violations_and_fits_320_px(live_server, new_page, language):
+def test_every_answering_page_has_no_wcag_violations_and_fits_320_px(
+    live_server, new_page, language
+):
     world = make_world(live_server)
     page = new_page(width=320, language=language)
     seen, problems = [], []

@@ -58,10 +58,14 @@ def answer_page_by_keyboard(page, submit_with_enter_on_last_radio: bool = False)
     raise AssertionError("never reached the Next button")
 
 
-def test_a_whole_survey_can_be_answered_in_nynorsk_with_the_keyboard_alone_on_a_phone(live_server, new_page):
+def test_a_whole_survey_can_be_answered_in_nynorsk_with_the_keyboard_alone_on_a_phone(
+    live_server, new_page
+):
     with live_server.context():
         tree = core.make_tree()
-        questionnaire = factories.make_questionnaire(sections=3, questions_per_section=4, extra_types=factories.EXTRA_TYPES)
+        questionnaire = factories.make_questionnaire(
+            sections=3, questions_per_section=4, extra_types=factories.EXTRA_TYPES
+        )
         unit = tree["4601-helse-hjemme"]
         campaign = factories.make_campaign(questionnaire, [unit])
         (code,) = factories.make_codes(campaign, unit, 1)
@@ -96,7 +100,11 @@ def test_a_whole_survey_can_be_answered_in_nynorsk_with_the_keyboard_alone_on_a_
 
     with live_server.context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
-        answers = dict(db.session.execute(select(Answer.question_key, Answer.value).where(Answer.value.is_not(None))).all())
+        answers = dict(
+            db.session.execute(
+                select(Answer.question_key, Answer.value).where(Answer.value.is_not(None))
+            ).all()
+        )
         assert answers["s1q1"] == 2.0 and answers["s3q4"] == 2.0 and answers["x_number"] == 42.0
 
 
@@ -114,7 +122,9 @@ def test_the_error_summary_takes_the_focus_and_its_links_lead_to_the_fields(live
         page.keyboard.press("Enter")
     with page.expect_navigation():
         page.click("main button[value=next]")
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')", timeout=5000)
+    page.wait_for_function(
+        "document.activeElement.classList.contains('error-summary')", timeout=5000
+    )
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "q_s1q1-0"

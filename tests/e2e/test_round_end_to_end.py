@@ -36,7 +36,9 @@ def answer_visible_page(page) -> None:
         field.fill("1")
 
 
-def test_an_administrator_issues_codes_and_a_respondent_answers_in_nynorsk_on_a_phone(live_server, new_page):
+def test_an_administrator_issues_codes_and_a_respondent_answers_in_nynorsk_on_a_phone(
+    live_server, new_page
+):
     with live_server.context():
         demo.load()
         db.session.commit()
@@ -51,7 +53,10 @@ def test_an_administrator_issues_codes_and_a_respondent_answers_in_nynorsk_on_a_
     admin.goto(live_server.url + "/admin/runder/ny")
     admin.fill("#name", "Brukarundersøking heimetenester")
     options = admin.locator("#questionnaire option").all_inner_texts()
-    admin.select_option("#questionnaire", index=next(i for i, o in enumerate(options) if "bruker_hjemmetjenester" in o))
+    admin.select_option(
+        "#questionnaire",
+        index=next(i for i, o in enumerate(options) if "bruker_hjemmetjenester" in o),
+    )
     admin.check("label:has-text('Hjemmetjenesten')")
     shot(admin, "done-1-new-round")
     with admin.expect_navigation():
@@ -65,7 +70,9 @@ def test_an_administrator_issues_codes_and_a_respondent_answers_in_nynorsk_on_a_
         admin.click("main form[action$=koder] button[type=submit]")
     archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
     names = sorted(archive.namelist())
-    rows = list(csv.DictReader(io.StringIO(archive.read(names[0]).decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.DictReader(io.StringIO(archive.read(names[0]).decode("utf-8-sig")), delimiter=";")
+    )
     letters = archive.read(names[1])
     assert len(rows) == 3 and pdftext.page_count(letters) == 3
     assert rows[0]["code"] in pdftext.text(letters)
@@ -93,8 +100,17 @@ def test_an_administrator_issues_codes_and_a_respondent_answers_in_nynorsk_on_a_
     shot(phone, "done-5-phone-thanks")
 
     with live_server.context():
-        campaign = db.session.scalars(select(Campaign).where(Campaign.name == "Brukarundersøking heimetenester")).one()
-        assert db.session.scalar(select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)) == 1
+        campaign = db.session.scalars(
+            select(Campaign).where(Campaign.name == "Brukarundersøking heimetenester")
+        ).one()
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(Response)
+                .where(Response.campaign_id == campaign.id)
+            )
+            == 1
+        )
 
     admin.reload()
     shot(admin, "done-6-round-page-after")

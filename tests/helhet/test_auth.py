@@ -16,7 +16,9 @@ def test_a_user_signs_in_and_reaches_the_overview(client, admin):
 
 
 def test_the_email_is_matched_without_regard_to_case(client, admin):
-    response = client.post("/logg-inn", data={"email": admin.email.upper(), "password": factories.PASSWORD})
+    response = client.post(
+        "/logg-inn", data={"email": admin.email.upper(), "password": factories.PASSWORD}
+    )
     assert response.status_code == 303
 
 
@@ -35,14 +37,18 @@ def test_a_deactivated_user_cannot_sign_in(client, admin):
 
 
 def test_after_sign_in_the_person_returns_to_the_page_they_asked_for(client, admin):
-    response = client.post("/logg-inn?next=/admin/enheter", data={"email": admin.email, "password": factories.PASSWORD})
+    response = client.post(
+        "/logg-inn?next=/admin/enheter", data={"email": admin.email, "password": factories.PASSWORD}
+    )
     assert response.headers["Location"] == "/admin/enheter"
 
 
 def test_a_next_address_on_another_site_is_ignored(client, admin):
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         client.post("/logg-ut")
-        response = client.post(f"/logg-inn?next={target}", data={"email": admin.email, "password": factories.PASSWORD})
+        response = client.post(
+            f"/logg-inn?next={target}", data={"email": admin.email, "password": factories.PASSWORD}
+        )
         assert response.headers["Location"] == "/admin/"
 
 
@@ -66,7 +72,9 @@ def test_login_attempts_are_rate_limited(tmp_path):
     with app.app_context():
         client = app.test_client()
         statuses = [
-            client.post("/logg-inn", data={"email": "x@y.no", "password": "nope nope nope"}).status_code
+            client.post(
+                "/logg-inn", data={"email": "x@y.no", "password": "nope nope nope"}
+            ).status_code
             for _ in range(4)
         ]
     assert statuses == [422, 422, 422, 429]
@@ -76,7 +84,9 @@ def test_the_login_form_needs_its_csrf_token(tmp_path):
     app = make_app(sqlite_url(tmp_path), WTF_CSRF_ENABLED=True)
     with app.app_context():
         user = factories.make_user("a@test.no")
-        response = app.test_client().post("/logg-inn", data={"email": user.email, "password": factories.PASSWORD})
+        response = app.test_client().post(
+            "/logg-inn", data={"email": user.email, "password": factories.PASSWORD}
+        )
     assert response.status_code == 400
 
 
@@ -93,8 +103,12 @@ def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
         import pytest
 
         pytest.skip("no Redis on 127.0.0.1:6379")
-    overrides = {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute",
-                 "RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    overrides = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_LOGIN": "3 per minute",
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
     first = make_app(sqlite_url(tmp_path), **overrides)
     second = make_app(f"sqlite:///{tmp_path / 'other.sqlite'}", **overrides)
     form = {"email": "x@y.no", "password": "nope nope nope"}
@@ -106,6 +120,7 @@ def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
 
 
 # --- a failed login takes the same time whether or not the email exists ---------------------
+
 
 def password_hashes_computed(monkeypatch) -> list[str]:
     """From now on, the method of every password hash werkzeug computes (one per check)."""
@@ -121,23 +136,31 @@ def password_hashes_computed(monkeypatch) -> list[str]:
 
 
 def failed_login(client, email: str):
-    response = client.post("/logg-inn", data={"email": email, "password": "not the password at all"})
+    response = client.post(
+        "/logg-inn", data={"email": email, "password": "not the password at all"}
+    )
     assert response.status_code == 422
 
 
-def test_a_failed_login_hashes_once_with_the_configured_method_for_a_known_email(client, admin, monkeypatch):
+def test_a_failed_login_hashes_once_with_the_configured_method_for_a_known_email(
+    client, admin, monkeypatch
+):
     hashes = password_hashes_computed(monkeypatch)
     failed_login(client, admin.email)
     assert hashes == ["pbkdf2:sha256:1000"]
 
 
-def test_a_failed_login_for_an_unknown_email_does_the_same_hashing_as_for_a_known_one(client, monkeypatch):
+def test_a_failed_login_for_an_unknown_email_does_the_same_hashing_as_for_a_known_one(
+    client, monkeypatch
+):
     hashes = password_hashes_computed(monkeypatch)
     failed_login(client, "nobody@test.no")
     assert hashes == ["pbkdf2:sha256:1000"]
 
 
-def test_a_failed_login_for_a_deactivated_user_does_the_same_hashing_as_for_an_active_one(client, admin, monkeypatch):
+def test_a_failed_login_for_a_deactivated_user_does_the_same_hashing_as_for_an_active_one(
+    client, admin, monkeypatch
+):
     admin.active = False
     hashes = password_hashes_computed(monkeypatch)
     failed_login(client, admin.email)
@@ -156,4 +179,6 @@ def test_with_scrypt_an_unknown_email_costs_an_scrypt_hash_too(tmp_path, monkeyp
     with app.app_context():
         hashes = password_hashes_computed(monkeypatch)
         failed_login(app.test_client(), "nobody@test.no")
-    assert hashes == ["scrypt"]  # werkzeug's scrypt defaults (n=2**15, r=8, p=1), as generate_password_hash uses
+    assert hashes == [
+        "scrypt"
+    ]  # werkzeug's scrypt defaults (n=2**15, r=8, p=1), as generate_password_hash uses

@@ -32,6 +32,7 @@ def html(response) -> str:
 
 # --- one base form ------------------------------------------------------------------------------
 
+
 def _app_form_classes() -> list[type]:
     for package in ("helhet", "surveys", "collector"):
         module = importlib.import_module(package)
@@ -49,7 +50,9 @@ def _app_form_classes() -> list[type]:
 def test_every_form_of_the_app_inherits_the_one_base_form(app):
     forms = _app_form_classes()
     assert len(forms) > 20
-    assert [f"{c.__module__}.{c.__qualname__}" for c in forms if not issubclass(c, HelhetForm)] == []
+    assert [
+        f"{c.__module__}.{c.__qualname__}" for c in forms if not issubclass(c, HelhetForm)
+    ] == []
 
 
 class SampleForm(HelhetForm):
@@ -58,9 +61,14 @@ class SampleForm(HelhetForm):
     secret = PasswordField()
 
 
-def test_control_characters_are_stripped_from_posted_text_and_line_breaks_kept_only_where_text_has_lines(app):
-    data = {"name": "Anne\x00 Berit\x07\nHansen\x9b", "story": "Linje 1\r\nLinje\x002\tslutt\x1b",
-            "secret": "pass\x00word"}
+def test_control_characters_are_stripped_from_posted_text_and_line_breaks_kept_only_where_text_has_lines(
+    app,
+):
+    data = {
+        "name": "Anne\x00 Berit\x07\nHansen\x9b",
+        "story": "Linje 1\r\nLinje\x002\tslutt\x1b",
+        "secret": "pass\x00word",
+    }
     with app.test_request_context("/", method="POST", data=data):
         form = SampleForm()
     assert form.name.data == "Anne Berit Hansen"
@@ -69,20 +77,26 @@ def test_control_characters_are_stripped_from_posted_text_and_line_breaks_kept_o
 
 
 def test_a_file_posted_into_a_text_field_is_ignored(app):
-    with app.test_request_context("/", method="POST", data={"name": (io.BytesIO(b"x" * 10), "a.txt")}):
+    with app.test_request_context(
+        "/", method="POST", data={"name": (io.BytesIO(b"x" * 10), "a.txt")}
+    ):
         form = SampleForm()
     assert form.name.data is None
 
 
 def test_a_nul_in_the_login_email_is_a_failed_login_not_a_server_error(any_app):
-    response = any_app.test_client().post("/logg-inn", data={"email": "admin\x00@test.no", "password": "x" * 12})
+    response = any_app.test_client().post(
+        "/logg-inn", data={"email": "admin\x00@test.no", "password": "x" * 12}
+    )
     assert response.status_code == 422
 
 
 def test_a_file_as_the_login_email_gets_the_fields_message_not_a_server_error(any_app):
     client = any_app.test_client()
     client.get("/sprak/en")
-    response = client.post("/logg-inn", data={"email": (io.BytesIO(b"a@b.no"), "email.txt"), "password": "x" * 12})
+    response = client.post(
+        "/logg-inn", data={"email": (io.BytesIO(b"a@b.no"), "email.txt"), "password": "x" * 12}
+    )
     assert response.status_code == 422
     assert "This field is required." in html(response)
 
@@ -94,6 +108,7 @@ def test_a_json_body_fills_no_form(any_app):
 
 
 # --- addresses ----------------------------------------------------------------------------------
+
 
 def test_a_control_character_in_an_address_is_not_found(any_app):
     client = any_app.test_client()
@@ -111,14 +126,18 @@ def test_a_control_character_in_the_query_string_is_a_bad_request(any_app):
 
 # --- logs ---------------------------------------------------------------------------------------
 
+
 def test_a_database_error_never_lists_the_values_of_its_statement(any_app):
     with pytest.raises(DBAPIError) as failed:
-        db.session.execute(text("INSERT INTO no_such_table VALUES (:answer)"), {"answer": "Per Hansen er slem"})
+        db.session.execute(
+            text("INSERT INTO no_such_table VALUES (:answer)"), {"answer": "Per Hansen er slem"}
+        )
     db.session.rollback()
     assert "Per Hansen" not in str(failed.value)
 
 
 # --- org-unit CSV -------------------------------------------------------------------------------
+
 
 def unit_count() -> int:
     return db.session.scalar(select(func.count()).select_from(OrgUnit))
@@ -138,9 +157,24 @@ def places(errors) -> list[tuple]:
     return [(line, column) for line, column, _message in errors]
 
 
-@pytest.mark.parametrize("count", ["²", "١٢", "۱۲", "1_000", "99999999999999999999999", "2147483648", "10000001",
-                                   "-1", "1e3", "9" * 5000])
-def test_a_population_that_is_not_an_ascii_count_within_range_is_refused_at_its_cell(any_app, count):
+@pytest.mark.parametrize(
+    "count",
+    [
+        "²",
+        "١٢",
+        "۱۲",
+        "1_000",
+        "99999999999999999999999",
+        "2147483648",
+        "10000001",
+        "-1",
+        "1e3",
+        "9" * 5000,
+    ],
+)
+def test_a_population_that_is_not_an_ascii_count_within_range_is_refused_at_its_cell(
+    any_app, count
+):
     errors = refused(f"code,name,population_2026\n4601,Kommunen,{count}\n".encode())
     assert places(errors) == [(2, "population_2026")]
 
@@ -151,7 +185,9 @@ def test_the_largest_population_allowed_is_stored(any_app):
     assert queries.population(queries.unit_by_code("4601"), 2026) == 10_000_000
 
 
-@pytest.mark.parametrize("column", ["population_²⁰²⁶", "population_٢٠٢٦", "population_99999999999999999999"])
+@pytest.mark.parametrize(
+    "column", ["population_²⁰²⁶", "population_٢٠٢٦", "population_99999999999999999999"]
+)
 def test_a_population_column_whose_year_is_not_four_ascii_digits_is_refused(any_app, column):
     assert places(refused(f"code,name,{column}\n4601,Kommunen,1\n".encode())) == [(1, column)]
 
@@ -186,22 +222,63 @@ def test_a_file_with_only_the_header_says_it_has_no_rows(any_app):
     client = any_app.test_client()
     client.get("/sprak/en")
     errors = refused(b"code,name,parent,level\n")
-    assert [message for _line, _column, message in errors] == ["The file has column names but no rows below them."]
+    assert [message for _line, _column, message in errors] == [
+        "The file has column names but no rows below them."
+    ]
     assert refused(b"code,name\n\n;\n,\n") != []
 
 
 def test_a_quote_written_twice_inside_a_quoted_cell_is_one_quote_also_far_down_the_file(any_app):
     rows = "".join(f"4601-{n},Enhet nummer {n},4601\n" for n in range(300))
-    orgunits.import_csv(f'code,name,parent\n4601,Kommunen,\n{rows}4601-x,"Enhet ""X""",4601\n'.encode())
+    orgunits.import_csv(
+        f'code,name,parent\n4601,Kommunen,\n{rows}4601-x,"Enhet ""X""",4601\n'.encode()
+    )
     assert queries.unit_by_code("4601-x").name == 'Enhet "X"'
 
 
 # --- random input at every form and import of the core ------------------------------------------
 
-HOSTILE = st.sampled_from(["", " ", "\x00", "a\x00b", "\x07", "\x1b[31m", "\x85", "\t", "\r\n", "²", "١٢", "۱۲",
-                           "2147483648", "99999999999999999999999", "9" * 400, "-1", "1e3", "NaN", "inf", "1_000",
-                           "4601", "4601-helse", "municipality", "sector", "unit", "admin", "leader", "1", "0",
-                           "None", "y", "<script>", '"', '""', "a" * 300, "x@test.no", "ny@test.no"])
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "a\x00b",
+        "\x07",
+        "\x1b[31m",
+        "\x85",
+        "\t",
+        "\r\n",
+        "²",
+        "١٢",
+        "۱۲",
+        "2147483648",
+        "99999999999999999999999",
+        "9" * 400,
+        "-1",
+        "1e3",
+        "NaN",
+        "inf",
+        "1_000",
+        "4601",
+        "4601-helse",
+        "municipality",
+        "sector",
+        "unit",
+        "admin",
+        "leader",
+        "1",
+        "0",
+        "None",
+        "y",
+        "<script>",
+        '"',
+        '""',
+        "a" * 300,
+        "x@test.no",
+        "ny@test.no",
+    ]
+)
 TEXT = st.one_of(HOSTILE, st.text(max_size=40))
 FILE = st.binary(max_size=40).map(lambda content: (io.BytesIO(content), "fil.txt"))
 VALUE = st.one_of(TEXT, TEXT, TEXT, FILE)
@@ -209,7 +286,9 @@ VALUE = st.one_of(TEXT, TEXT, TEXT, FILE)
 
 def form_data(names: list[str]):
     """Random form data: mostly the form's own fields (with hostile values), some unknown names."""
-    return st.lists(st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=12)), VALUE), max_size=10)
+    return st.lists(
+        st.tuples(st.one_of(st.sampled_from(names), st.text(max_size=12)), VALUE), max_size=10
+    )
 
 
 def clean(text: str | None) -> bool:
@@ -219,8 +298,13 @@ def clean(text: str | None) -> bool:
 def assert_nothing_unclean_is_stored() -> None:
     db.session.rollback()
     for unit in db.session.scalars(select(OrgUnit)):
-        assert clean(unit.code) and clean(unit.name) and len(unit.name) <= 200, (unit.code, unit.name)
-        assert all(0 <= p.count <= 10_000_000 and 1900 <= p.period <= 2200 for p in unit.populations)
+        assert clean(unit.code) and clean(unit.name) and len(unit.name) <= 200, (
+            unit.code,
+            unit.name,
+        )
+        assert all(
+            0 <= p.count <= 10_000_000 and 1900 <= p.period <= 2200 for p in unit.populations
+        )
     for user in db.session.scalars(select(User)):
         assert clean(user.email) and clean(user.name), (user.email, user.name)
 
@@ -240,15 +324,21 @@ def admin_in(any_app):
     return client, tree
 
 
-EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+EXAMPLES = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @EXAMPLES
 @given(data=form_data(["code", "name", "level", "parent"]), which=st.sampled_from(["new", "edit"]))
-def test_random_data_in_the_unit_form_never_gives_a_server_error_or_an_unclean_unit(admin_in, data, which):
+def test_random_data_in_the_unit_form_never_gives_a_server_error_or_an_unclean_unit(
+    admin_in, data, which
+):
     client, tree = admin_in
     before = unit_count()
-    url = "/admin/enheter/ny" if which == "new" else f"/admin/enheter/{tree['4601-helse-hjemme'].id}"
+    url = (
+        "/admin/enheter/ny" if which == "new" else f"/admin/enheter/{tree['4601-helse-hjemme'].id}"
+    )
     response = client.post(url, data=MultiDict(data))
     assert_refused_with_a_message(response)
     if response.status_code != 303:
@@ -260,35 +350,67 @@ def test_random_data_in_the_unit_form_never_gives_a_server_error_or_an_unclean_u
 @given(data=form_data(["period", "count"]))
 def test_random_data_in_the_population_form_never_gives_a_server_error(admin_in, data):
     client, tree = admin_in
-    response = client.post(f"/admin/enheter/{tree['4601-helse'].id}/befolkning", data=MultiDict(data))
+    response = client.post(
+        f"/admin/enheter/{tree['4601-helse'].id}/befolkning", data=MultiDict(data)
+    )
     assert_refused_with_a_message(response)
     assert_nothing_unclean_is_stored()
 
 
-CSV_CELL = st.one_of(HOSTILE, st.text(max_size=12), st.sampled_from(['"', '"a', 'a"b', '"a""b"', "\n", ";", ","]))
-CSV_HEADER = st.lists(st.sampled_from(["code", "name", "parent", "level", "population_2026", "population_²⁰²⁶",
-                                       "population_2026", "x\x00"]), min_size=1, max_size=5)
+CSV_CELL = st.one_of(
+    HOSTILE, st.text(max_size=12), st.sampled_from(['"', '"a', 'a"b', '"a""b"', "\n", ";", ","])
+)
+CSV_HEADER = st.lists(
+    st.sampled_from(
+        [
+            "code",
+            "name",
+            "parent",
+            "level",
+            "population_2026",
+            "population_²⁰²⁶",
+            "population_2026",
+            "x\x00",
+        ]
+    ),
+    min_size=1,
+    max_size=5,
+)
 
 
 RANDOM_CSV = st.tuples(CSV_HEADER, st.lists(st.lists(CSV_CELL, max_size=6), max_size=5))
 NEARLY_RIGHT_CSV = st.tuples(  # the right columns, so that some files are imported
     st.just(["code", "name", "parent", "population_2026"]),
-    st.lists(st.tuples(st.sampled_from(["4601-ny", "4601-x", "4601", "a b"]),
-                       st.text(max_size=15).map(lambda t: '"' + t.replace('"', '""') + '"'),
-                       st.sampled_from(["4601", "4601-helse", "", "finnes-ikke"]),
-                       st.sampled_from(["", "12", "10 000 000", "²", "2147483648"])).map(list), min_size=1, max_size=3))
+    st.lists(
+        st.tuples(
+            st.sampled_from(["4601-ny", "4601-x", "4601", "a b"]),
+            st.text(max_size=15).map(lambda t: '"' + t.replace('"', '""') + '"'),
+            st.sampled_from(["4601", "4601-helse", "", "finnes-ikke"]),
+            st.sampled_from(["", "12", "10 000 000", "²", "2147483648"]),
+        ).map(list),
+        min_size=1,
+        max_size=3,
+    ),
+)
 
 
 @EXAMPLES
-@given(table=st.one_of(RANDOM_CSV, NEARLY_RIGHT_CSV), delimiter=st.sampled_from([",", ";", "\t"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
-def test_a_random_org_unit_csv_is_imported_whole_or_refused_with_its_lines(admin_in, table, delimiter, encoding):
+@given(
+    table=st.one_of(RANDOM_CSV, NEARLY_RIGHT_CSV),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_a_random_org_unit_csv_is_imported_whole_or_refused_with_its_lines(
+    admin_in, table, delimiter, encoding
+):
     client, _tree = admin_in
     header, rows = table
     text = "\n".join(delimiter.join(line) for line in [header, *rows]) + "\n"
     content = text.encode(encoding, errors="replace")
     before = unit_count()
-    response = client.post("/admin/enheter/import", data={"file": (io.BytesIO(content), "enheter.csv")})
+    response = client.post(
+        "/admin/enheter/import", data={"file": (io.BytesIO(content), "enheter.csv")}
+    )
     assert response.status_code in (303, 422), response.status_code
     event(f"status {response.status_code}")
     if response.status_code == 422:
@@ -298,11 +420,17 @@ def test_a_random_org_unit_csv_is_imported_whole_or_refused_with_its_lines(admin
 
 
 @EXAMPLES
-@given(data=form_data(["email", "name", "role", "unit", "active", "password"]), which=st.sampled_from(["new", "edit"]))
-def test_random_data_in_the_user_forms_never_gives_a_server_error_or_an_unclean_user(admin_in, data, which):
+@given(
+    data=form_data(["email", "name", "role", "unit", "active", "password"]),
+    which=st.sampled_from(["new", "edit"]),
+)
+def test_random_data_in_the_user_forms_never_gives_a_server_error_or_an_unclean_user(
+    admin_in, data, which
+):
     client, tree = admin_in
     leader = db.session.scalar(select(User).where(User.email == "leder@test.no")) or core.make_user(
-        "leder@test.no", role="leader", unit=tree["4601-helse"])
+        "leder@test.no", role="leader", unit=tree["4601-helse"]
+    )
     before = db.session.scalar(select(func.count()).select_from(User))
     url = "/admin/brukere/ny" if which == "new" else f"/admin/brukere/{leader.id}"
     response = client.post(url, data=MultiDict(data))
@@ -317,14 +445,17 @@ def test_random_data_in_the_user_forms_never_gives_a_server_error_or_an_unclean_
 def test_random_data_in_the_password_form_never_gives_a_server_error(admin_in, data):
     client, tree = admin_in
     leader = db.session.scalar(select(User).where(User.email == "leder@test.no")) or core.make_user(
-        "leder@test.no", role="leader", unit=tree["4601-helse"])
+        "leder@test.no", role="leader", unit=tree["4601-helse"]
+    )
     response = client.post(f"/admin/brukere/{leader.id}/passord", data=MultiDict(data))
     assert_refused_with_a_message(response)
 
 
 @EXAMPLES
 @given(data=form_data(["email", "password"]), next_page=st.one_of(st.none(), TEXT))
-def test_random_data_in_the_login_form_never_gives_a_server_error_or_a_session(any_app, data, next_page):
+def test_random_data_in_the_login_form_never_gives_a_server_error_or_a_session(
+    any_app, data, next_page
+):
     client = any_app.test_client()
     url = "/logg-inn" if next_page is None else f"/logg-inn?next={quote(next_page)}"
     response = client.post(url, data=MultiDict(data))
@@ -335,7 +466,9 @@ def test_random_data_in_the_login_form_never_gives_a_server_error_or_a_session(a
 def test_the_import_page_says_in_bokmal_that_a_header_only_file_has_no_rows(admin_in):
     client, _tree = admin_in
     before = unit_count()
-    response = client.post("/admin/enheter/import", data={"file": (io.BytesIO(b"code;name\n"), "enheter.csv")})
+    response = client.post(
+        "/admin/enheter/import", data={"file": (io.BytesIO(b"code;name\n"), "enheter.csv")}
+    )
     assert response.status_code == 422
     assert "Fila har kolonnenavn, men ingen rader under dem." in html(response)
     assert unit_count() == before
@@ -348,8 +481,11 @@ def test_a_form_part_without_a_readable_name_is_a_bad_request_not_a_server_error
     csrf_app = app.test_client()
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = csrf_app.post(path, data={"\\": "x", "code": (io.BytesIO(b"abc"), "f.txt")},
-                                 content_type="multipart/form-data")
+        response = csrf_app.post(
+            path,
+            data={"\\": "x", "code": (io.BytesIO(b"abc"), "f.txt")},
+            content_type="multipart/form-data",
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400

@@ -29,8 +29,12 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_
 
 
 def test_the_environment_wins_over_instance_config(monkeypatch, tmp_path):
-    config = load_with_instance(monkeypatch, tmp_path, 'SECRET_KEY = "from-file"\nBABEL_DEFAULT_LOCALE = "nn"\n',
-                                SECRET_KEY="from-env")
+    config = load_with_instance(
+        monkeypatch,
+        tmp_path,
+        'SECRET_KEY = "from-file"\nBABEL_DEFAULT_LOCALE = "nn"\n',
+        SECRET_KEY="from-env",
+    )
     assert config["SECRET_KEY"] == "from-env"
     assert config["BABEL_DEFAULT_LOCALE"] == "nn"
 

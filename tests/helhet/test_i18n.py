@@ -16,9 +16,16 @@ def test_bokmal_is_the_default(client):
     assert html_lang(client.get("/")) == "nb"
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("nn-NO,nn;q=0.9", "nn"), ("en-GB,en;q=0.8", "en"), ("no", "nb"), ("nb-NO", "nb"), ("de-DE", "nb"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("nn-NO,nn;q=0.9", "nn"),
+        ("en-GB,en;q=0.8", "en"),
+        ("no", "nb"),
+        ("nb-NO", "nb"),
+        ("de-DE", "nb"),
+    ],
+)
 def test_the_browser_language_is_used_when_nothing_was_chosen(client, header, expected):
     assert html_lang(client.get("/", headers={"Accept-Language": header})) == expected
 

@@ -22,7 +22,9 @@ def _empty_app(url: str):
 
 def _differences(app) -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
         return compare_metadata(context, db.metadata)
 
 
@@ -31,7 +33,9 @@ def check_migrations(url: str) -> None:
     with app.app_context():
         upgrade()
         assert "alembic_version" in inspect(db.engine).get_table_names()
-        assert _differences(app) == [], "the models have changed: generate a migration (helhet db migrate)"
+        assert _differences(app) == [], (
+            "the models have changed: generate a migration (helhet db migrate)"
+        )
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.session.remove()

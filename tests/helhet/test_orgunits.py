@@ -41,7 +41,9 @@ def test_children_may_come_before_their_parent_in_the_file(app):
 
 def test_importing_again_updates_names_and_populations(app):
     orgunits.import_csv(GOOD.encode())
-    summary = orgunits.import_csv(b"code,name,population_2026\n4601-helse-hjemme,Hjemmetjenesten nord,50\n")
+    summary = orgunits.import_csv(
+        b"code,name,population_2026\n4601-helse-hjemme,Hjemmetjenesten nord,50\n"
+    )
     assert (summary.created, summary.updated) == (0, 1)
     unit = queries.unit_by_code("4601-helse-hjemme")
     assert unit.name == "Hjemmetjenesten nord"
@@ -64,7 +66,9 @@ def test_importing_again_updates_names_and_populations(app):
         ("code,name,parent,level\n4601-x,A,,unit\n", 2, "parent"),
     ],
 )
-def test_a_wrong_cell_is_reported_with_its_line_and_column_and_nothing_is_imported(app, text, line, column):
+def test_a_wrong_cell_is_reported_with_its_line_and_column_and_nothing_is_imported(
+    app, text, line, column
+):
     before = unit_count()
     with pytest.raises(ImportFailed) as failure:
         orgunits.import_csv(text)
@@ -88,7 +92,9 @@ def test_a_missing_required_column_is_named(app):
 
 def test_a_loop_of_parents_is_refused(app):
     with pytest.raises(ImportFailed) as failure:
-        orgunits.import_csv("code,name,parent,level\n4601,K,,municipality\na,A,b,unit\nb,B,a,unit\n")
+        orgunits.import_csv(
+            "code,name,parent,level\n4601,K,,municipality\na,A,b,unit\nb,B,a,unit\n"
+        )
     assert any("loop" in e.message for e in failure.value.problems)
     assert unit_count() == 0
 
@@ -112,7 +118,9 @@ def test_an_empty_file_is_refused_with_a_message(app):
 
 def test_a_unit_cannot_be_placed_under_its_own_descendant(app, tree):
     with pytest.raises(orgunits.UnitError) as error:
-        orgunits.save_unit(tree["4601-helse"], "4601-helse", "Helse", UnitLevel.SECTOR, tree["4601-helse-hjemme"])
+        orgunits.save_unit(
+            tree["4601-helse"], "4601-helse", "Helse", UnitLevel.SECTOR, tree["4601-helse-hjemme"]
+        )
     assert error.value.field == "parent"
 
 
@@ -141,5 +149,3 @@ def test_set_population_adds_changes_and_removes_a_year(app, tree):
     assert queries.population(unit, 2027) == 51
     orgunits.set_population(unit, 2027, None)
     assert queries.population(unit, 2027) is None
-
-

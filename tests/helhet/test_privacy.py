@@ -6,9 +6,15 @@ from helhet.privacy import StripClientAddress, install_log_filter
 
 
 def test_the_request_log_line_loses_the_client_address():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '192.0.2.44 - - [26/Nov/2026 10:00:00] "%s" %s %s\n',
-                               ("POST /svar/send HTTP/1.1", "303", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '192.0.2.44 - - [26/Nov/2026 10:00:00] "%s" %s %s\n',
+        ("POST /svar/send HTTP/1.1", "303", "-"),
+        None,
+    )
     StripClientAddress().filter(record)
     line = record.getMessage()
     assert "192.0.2.44" not in line
@@ -17,21 +23,32 @@ def test_the_request_log_line_loses_the_client_address():
 
 
 def test_an_ipv6_address_is_removed_too():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '2001:db8::1 - - [26/Nov/2026 10:00:00] "%s" %s %s\n', ("GET /svar HTTP/1.1", "200", "-"), None)
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '2001:db8::1 - - [26/Nov/2026 10:00:00] "%s" %s %s\n',
+        ("GET /svar HTTP/1.1", "200", "-"),
+        None,
+    )
     StripClientAddress().filter(record)
     assert "2001:db8" not in record.getMessage()
 
 
 def test_other_log_lines_are_left_alone():
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "Press CTRL+C to quit", (), None)
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, "Press CTRL+C to quit", (), None
+    )
     StripClientAddress().filter(record)
     assert record.getMessage() == "Press CTRL+C to quit"
 
 
 def test_the_app_installs_the_filter_on_the_werkzeug_logger(app):
     install_log_filter()
-    filters = [f for f in logging.getLogger("werkzeug").filters if isinstance(f, StripClientAddress)]
+    filters = [
+        f for f in logging.getLogger("werkzeug").filters if isinstance(f, StripClientAddress)
+    ]
     assert len(filters) == 1
 
 

@@ -24,8 +24,14 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 def gunicorn(app, tmp_path, workers: int, settings: str = "", extra_args: tuple[str, ...] = ()):
     """A gunicorn serving the test's database; always stopped (and its workers with it) at the end."""
     db.session.remove()
-    server = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "instance", workers=workers,
-                            settings=LIMITS_ON + settings, deadline=60.0, extra_args=extra_args)
+    server = start_gunicorn(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path / "instance",
+        workers=workers,
+        settings=LIMITS_ON + settings,
+        deadline=60.0,
+        extra_args=extra_args,
+    )
     try:
         yield server
     finally:
@@ -33,10 +39,14 @@ def gunicorn(app, tmp_path, workers: int, settings: str = "", extra_args: tuple[
         server.kill()  # the whole process group, whatever is left of it
 
 
-def refusal_of(app, tmp_path, workers: int, settings: str = "", extra_args: tuple[str, ...] = ()) -> str:
+def refusal_of(
+    app, tmp_path, workers: int, settings: str = "", extra_args: tuple[str, ...] = ()
+) -> str:
     """What gunicorn printed when it refused to start (the test fails if it served instead)."""
-    with pytest.raises(RuntimeError, match="gunicorn exited") as refused, \
-            gunicorn(app, tmp_path, workers, settings, extra_args):
+    with (
+        pytest.raises(RuntimeError, match="gunicorn exited") as refused,
+        gunicorn(app, tmp_path, workers, settings, extra_args),
+    ):
         pass
     return str(refused.value)
 
@@ -66,7 +76,9 @@ def test_gunicorn_with_preload_and_two_workers_refuses_to_start_on_memory_storag
 @pytest.mark.slow
 def test_gunicorn_with_two_workers_serves_when_the_limits_are_kept_in_redis(app, tmp_path):
     require_redis()
-    settings = f"RATELIMIT_STORAGE_URI = {REDIS_URL!r}\nRATELIMIT_KEY_PREFIX = 'test-{uuid.uuid4().hex}'\n"
+    settings = (
+        f"RATELIMIT_STORAGE_URI = {REDIS_URL!r}\nRATELIMIT_KEY_PREFIX = 'test-{uuid.uuid4().hex}'\n"
+    )
     with gunicorn(app, tmp_path, workers=2, settings=settings) as server:
         assert requests.get(f"{server.url}/health", timeout=10).json() == {"status": "ok"}
 
@@ -85,11 +97,20 @@ def test_helhet_run_serves_on_memory_storage(app, tmp_path):
     instance.mkdir()
     (instance / "config.py").write_text(LIMITS_ON)
     log = instance / "run.log"
-    env = {**os.environ, "HELHET_INSTANCE_PATH": str(instance),
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "run-test-secret"}
+    env = {
+        **os.environ,
+        "HELHET_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "run-test-secret",
+    }
     with log.open("wb") as log_file:
-        process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "helhet", "run", "--port", str(port)],
-                                   env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "helhet", "run", "--port", str(port)],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
         status = None
@@ -106,11 +127,16 @@ def test_helhet_run_serves_on_memory_storage(app, tmp_path):
 
 def test_a_server_that_says_several_processes_serve_the_app_is_refused_on_memory_storage(tmp_path):
     app = make_app(sqlite_url(tmp_path), RATELIMIT_ENABLED=True)
-    with app.app_context(), pytest.raises(ratelimits.SharedStorageRequired, match="RATELIMIT_STORAGE_URI=redis://"):
+    with (
+        app.app_context(),
+        pytest.raises(ratelimits.SharedStorageRequired, match="RATELIMIT_STORAGE_URI=redis://"),
+    ):
         app.test_client().get("/health", environ_overrides={"wsgi.multiprocess": True})
 
 
-def test_a_server_that_says_several_processes_serve_the_app_is_served_when_the_limits_are_off(tmp_path):
+def test_a_server_that_says_several_processes_serve_the_app_is_served_when_the_limits_are_off(
+    tmp_path,
+):
     app = make_app(sqlite_url(tmp_path), RATELIMIT_ENABLED=False)
     with app.app_context():
         response = app.test_client().get("/health", environ_overrides={"wsgi.multiprocess": True})

@@ -30,7 +30,9 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, admin):
 
 def test_the_session_cookie_is_secure_over_https(client, admin):
     response = client.post(
-        "/logg-inn", data={"email": admin.email, "password": factories.PASSWORD}, base_url="https://localhost"
+        "/logg-inn",
+        data={"email": admin.email, "password": factories.PASSWORD},
+        base_url="https://localhost",
     )
     assert "Secure" in response.headers["Set-Cookie"]
     assert "Strict-Transport-Security" in response.headers
@@ -48,7 +50,7 @@ def test_templates_have_no_inline_scripts_or_styles():
     root = Path(__file__).parents[2] / "templates"
     for path in root.rglob("*.html"):
         text = path.read_text()
-        assert "<script>" not in text and "<script " not in text.replace('<script src=', ''), path
+        assert "<script>" not in text and "<script " not in text.replace("<script src=", ""), path
         assert " style=" not in text, path
         assert "onclick" not in text.lower(), path
 
@@ -60,7 +62,10 @@ def test_an_anonymous_visitor_with_a_session_is_not_sent_new_cookies_on_every_pa
 
 
 def test_a_signed_in_session_used_from_another_browser_is_signed_out(client, admin):
-    client.post("/logg-inn", data={"email": admin.email, "password": factories.PASSWORD},
-                headers={"User-Agent": "browser one"})
+    client.post(
+        "/logg-inn",
+        data={"email": admin.email, "password": factories.PASSWORD},
+        headers={"User-Agent": "browser one"},
+    )
     assert client.get("/admin/", headers={"User-Agent": "browser one"}).status_code == 200
     assert client.get("/admin/", headers={"User-Agent": "browser two"}).status_code == 302

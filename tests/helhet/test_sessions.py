@@ -109,7 +109,12 @@ def test_a_change_of_role_ends_the_users_sessions(people):
     cookie = cookie_of(signed_in(people.app, other_admin))
     signed_in(people.app, people.admin).post(
         f"/admin/brukere/{other_admin.id}",
-        data={"name": "Admin2", "role": "leader", "unit": people.tree["4601-helse"].id, "active": "y"},
+        data={
+            "name": "Admin2",
+            "role": "leader",
+            "unit": people.tree["4601-helse"].id,
+            "active": "y",
+        },
     )
     assert other_admin.role == Role.LEADER
     assert shows_the_login_page(replay(people.app, cookie))
@@ -119,7 +124,12 @@ def test_moving_a_leader_to_another_unit_ends_their_sessions(people):
     cookie = cookie_of(signed_in(people.app, people.leader))
     signed_in(people.app, people.admin).post(
         f"/admin/brukere/{people.leader.id}",
-        data={"name": "Leder", "role": "leader", "unit": people.tree["4601-oppvekst"].id, "active": "y"},
+        data={
+            "name": "Leder",
+            "role": "leader",
+            "unit": people.tree["4601-oppvekst"].id,
+            "active": "y",
+        },
     )
     assert people.leader.unit.code == "4601-oppvekst"
     assert shows_the_login_page(replay(people.app, cookie))
@@ -129,7 +139,12 @@ def test_changing_only_a_users_name_keeps_them_signed_in(people):
     leader = signed_in(people.app, people.leader)
     signed_in(people.app, people.admin).post(
         f"/admin/brukere/{people.leader.id}",
-        data={"name": "Nytt navn", "role": "leader", "unit": people.tree["4601-helse"].id, "active": "y"},
+        data={
+            "name": "Nytt navn",
+            "role": "leader",
+            "unit": people.tree["4601-helse"].id,
+            "active": "y",
+        },
     )
     assert people.leader.name == "Nytt navn"
     assert leader.get("/admin/").status_code == 200
@@ -137,7 +152,13 @@ def test_changing_only_a_users_name_keeps_them_signed_in(people):
 
 def test_a_session_without_the_current_version_signs_nobody_in(people):
     """Also a session from before session versions existed: it held the bare user id."""
-    for kept in (str(people.admin.id), f"{people.admin.id}:0", f"{people.admin.id}:x", "²:1", f"{people.admin.id}:1:1"):
+    for kept in (
+        str(people.admin.id),
+        f"{people.admin.id}:0",
+        f"{people.admin.id}:x",
+        "²:1",
+        f"{people.admin.id}:1:1",
+    ):
         client = signed_in(people.app, people.admin)
         with client.session_transaction() as session:
             session["_user_id"] = kept
@@ -145,6 +166,7 @@ def test_a_session_without_the_current_version_signs_nobody_in(people):
 
 
 # --- a fresh session at login ------------------------------------------------------------------
+
 
 def csrf_token_in(page: bytes) -> str:
     return re.search(rb'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1).decode()
@@ -161,7 +183,9 @@ def test_the_csrf_token_from_before_login_is_refused_after_login(csrf_app):
     user = factories.make_user("a@test.no")
     client = csrf_app.test_client()
     token = csrf_token_in(client.get("/logg-inn").data)
-    response = client.post("/logg-inn", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/logg-inn", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 303
     assert client.post("/logg-ut", data={"csrf_token": token}).status_code == 400
 
@@ -170,7 +194,9 @@ def test_after_login_the_pages_carry_a_new_csrf_token_that_works(csrf_app):
     user = factories.make_user("a@test.no")
     client = csrf_app.test_client()
     token = csrf_token_in(client.get("/logg-inn").data)
-    client.post("/logg-inn", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    client.post(
+        "/logg-inn", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token}
+    )
     fresh = csrf_token_in(client.get("/admin/").data)
     assert client.post("/logg-ut", data={"csrf_token": fresh}).status_code == 303
 

@@ -24,7 +24,9 @@ def test_text_that_starts_like_a_formula_gets_a_quote_in_front(text):
     assert spreadsheets.safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["Hjemmetjenesten", "4601-helse", "K7MQ2-XH9TD", "", "a=b", " =1", "'quoted"])
+@pytest.mark.parametrize(
+    "text", ["Hjemmetjenesten", "4601-helse", "K7MQ2-XH9TD", "", "a=b", " =1", "'quoted"]
+)
 def test_other_text_is_kept_as_it_is(text):
     assert spreadsheets.safe_cell(text) == text
 
@@ -42,10 +44,14 @@ def test_a_csv_file_has_formula_text_quoted_and_negative_counts_as_numbers():
 
 
 def test_an_xlsx_file_stores_formula_text_as_text_and_numbers_as_numbers():
-    body = spreadsheets.xlsx_bytes([["unit", "name", "change"], *[["4601", text, -3] for text in FORMULA_LIKE]])
+    body = spreadsheets.xlsx_bytes(
+        [["unit", "name", "change"], *[["4601", text, -3] for text in FORMULA_LIKE]]
+    )
     sheet = load_workbook(io.BytesIO(body)).active
     rows = list(sheet.iter_rows(min_row=2))
-    assert [row[1].value for row in rows] == ["'" + text.replace("\r", "\n") for text in FORMULA_LIKE]  # XML reads CR as LF
+    assert [row[1].value for row in rows] == [
+        "'" + text.replace("\r", "\n") for text in FORMULA_LIKE
+    ]  # XML reads CR as LF
     assert all(row[1].data_type == "s" for row in rows)  # never "f" (formula)
     assert all(row[2].value == -3 and row[2].data_type == "n" for row in rows)
 
@@ -59,6 +65,7 @@ def test_an_xlsx_file_drops_control_characters_before_it_looks_for_a_formula():
 
 # The files Helhet writes today: the mail-merge CSV (alone and in the zip) and the paper template.
 
+
 def formula_named_round(tree):
     open_round = factories.make_open_round(tree)
     open_round.unit.name = HYPERLINK
@@ -67,11 +74,15 @@ def formula_named_round(tree):
 
 
 def issue(client, open_round, output):
-    return client.post(f"/admin/runder/{open_round.campaign.id}/koder",
-                       data={f"count_{open_round.unit.id}": "2", "output": output, "language": "nb"})
+    return client.post(
+        f"/admin/runder/{open_round.campaign.id}/koder",
+        data={f"count_{open_round.unit.id}": "2", "output": output, "language": "nb"},
+    )
 
 
-def test_the_mail_merge_file_from_the_round_page_shows_a_formula_unit_name_as_text(admin_client, tree):
+def test_the_mail_merge_file_from_the_round_page_shows_a_formula_unit_name_as_text(
+    admin_client, tree
+):
     response = issue(admin_client, formula_named_round(tree), "csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert [r["unit_name"] for r in rows] == ["'" + HYPERLINK] * 2
@@ -84,9 +95,13 @@ def test_the_mail_merge_file_in_the_zip_shows_a_formula_unit_name_as_text(admin_
     assert [row[2] for row in read_csv(body)[1:]] == ["'" + HYPERLINK] * 2
 
 
-def test_the_paper_answer_template_quotes_a_unit_code_that_starts_like_a_formula(admin_client, tree):
+def test_the_paper_answer_template_quotes_a_unit_code_that_starts_like_a_formula(
+    admin_client, tree
+):
     open_round = factories.make_open_round(tree)
-    open_round.unit.code = "-1+1"  # the forms refuse such a code; a database edited by hand may have one
+    open_round.unit.code = (
+        "-1+1"  # the forms refuse such a code; a database edited by hand may have one
+    )
     db.session.commit()
     response = admin_client.get(f"/admin/runder/{open_round.campaign.id}/papirsvar/mal.csv")
     assert response.status_code == 200

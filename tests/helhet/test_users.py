@@ -32,7 +32,10 @@ def test_the_only_administrator_cannot_make_themselves_a_leader(any_app):
     factories.login(client, admin)
     response = step_down(client, admin, role="leader", unit=tree["4601-helse"].id)
     assert response.status_code == 422
-    assert b'<p class="error-message" id="role-error"><span>admin@test.no is the only active administrator.' in response.data
+    assert (
+        b'<p class="error-message" id="role-error"><span>admin@test.no is the only active administrator.'
+        in response.data
+    )
     assert admin.role == Role.ADMIN
 
 
@@ -42,7 +45,10 @@ def test_the_only_administrator_cannot_deactivate_themselves(any_app):
     factories.login(client, admin)
     response = step_down(client, admin, active=None)
     assert response.status_code == 422
-    assert b'<p class="error-message" id="active-error"><span>admin@test.no is the only active administrator.' in response.data
+    assert (
+        b'<p class="error-message" id="active-error"><span>admin@test.no is the only active administrator.'
+        in response.data
+    )
     assert admin.active is True
 
 
@@ -69,7 +75,9 @@ def test_a_deactivated_administrator_does_not_count_as_another_one(admin_client,
 
 
 def test_the_command_line_cannot_demote_the_last_administrator(app, runner, admin, tree):
-    result = runner.invoke(args=["user", "update", admin.email, "--role", "leader", "--unit", "4601-helse"])
+    result = runner.invoke(
+        args=["user", "update", admin.email, "--role", "leader", "--unit", "4601-helse"]
+    )
     assert result.exit_code == 1
     assert "admin@test.no is the only active administrator." in result.output
     assert admin.role == Role.ADMIN
@@ -83,9 +91,16 @@ def test_the_command_line_cannot_deactivate_the_last_administrator(runner, admin
 
 
 def test_the_command_line_changes_a_users_role_and_unit(runner, admin, leader, tree):
-    result = runner.invoke(args=["user", "update", leader.email, "--unit", "4601-oppvekst", "--name", "Ny leder"])
+    result = runner.invoke(
+        args=["user", "update", leader.email, "--unit", "4601-oppvekst", "--name", "Ny leder"]
+    )
     assert result.exit_code == 0, result.output
-    assert (leader.role, leader.unit.code, leader.name, leader.active) == (Role.LEADER, "4601-oppvekst", "Ny leder", True)
+    assert (leader.role, leader.unit.code, leader.name, leader.active) == (
+        Role.LEADER,
+        "4601-oppvekst",
+        "Ny leder",
+        True,
+    )
     result = runner.invoke(args=["user", "update", leader.email, "--role", "admin"])
     assert result.exit_code == 0, result.output
     assert (leader.role, leader.unit) == (Role.ADMIN, None)
@@ -114,11 +129,20 @@ def test_two_administrators_stepping_down_at_the_same_moment_leave_one_of_them(a
     for email in ("admin1@test.no", "admin2@test.no"):
         admin, client = factories.make_user(email), any_app.test_client()
         factories.login(client, admin)
-        steps_down.append(lambda c=client, a=admin.id: c.post(f"/admin/brukere/{a}", data={"role": "admin", "unit": ""}))
+        steps_down.append(
+            lambda c=client, a=admin.id: c.post(
+                f"/admin/brukere/{a}", data={"role": "admin", "unit": ""}
+            )
+        )
     db.session.commit()  # the threads' requests use connections of their own
 
     results = run_together(steps_down)
 
     assert sorted(r.status_code for r in results) == [303, 422]
     db.session.rollback()  # see what the other connections committed
-    assert db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+        )
+        == 1
+    )

@@ -41,12 +41,21 @@ def publish_questionnaire(data: dict):
     return questionnaire
 
 
-def make_round(questionnaire, units: list[OrgUnit], min_group: int = 5, answers: str | None = None) -> Campaign:
+def make_round(
+    questionnaire, units: list[OrgUnit], min_group: int = 5, answers: str | None = None
+) -> Campaign:
     """An open round of `questionnaire` for `units`, with `answers` imported as paper answers."""
     now = utcnow()
     campaign = collector_services.create_campaign(
-        name="Resultatrunde", questionnaire=questionnaire, units=units, opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=7), open_link=False, use_codes=True, min_group=min_group, period=PERIOD,
+        name="Resultatrunde",
+        questionnaire=questionnaire,
+        units=units,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=7),
+        open_link=False,
+        use_codes=True,
+        min_group=min_group,
+        period=PERIOD,
     )
     db.session.commit()
     if answers:
@@ -58,10 +67,15 @@ def make_round(questionnaire, units: list[OrgUnit], min_group: int = 5, answers:
 def make_api_round(min_group: int = 5) -> Campaign:
     units = import_units((DATA / "api_round_units.csv").read_text(encoding="utf-8"))
     questionnaire = publish_questionnaire(
-        json.loads((DATA / "api_round_questionnaire.json").read_text(encoding="utf-8")))
+        json.loads((DATA / "api_round_questionnaire.json").read_text(encoding="utf-8"))
+    )
     leaves = [unit for code, unit in units.items() if unit.level.value == "unit"]
-    return make_round(questionnaire, leaves, min_group,
-                      (DATA / "api_round_answers.csv").read_text(encoding="utf-8"))
+    return make_round(
+        questionnaire,
+        leaves,
+        min_group,
+        (DATA / "api_round_answers.csv").read_text(encoding="utf-8"),
+    )
 
 
 def r_reference() -> pd.DataFrame:
@@ -70,14 +84,45 @@ def r_reference() -> pd.DataFrame:
 
 
 QUESTIONNAIRE = {
-    "format": "helhet-questionnaire", "format_version": 1, "key": "liten", "kind": "employee",
+    "format": "helhet-questionnaire",
+    "format_version": 1,
+    "key": "liten",
+    "kind": "employee",
     "title": {"nb": "Liten undersøkelse"},
-    "sections": [{"questions": [
-        {"key": "a", "type": "scale", "text": {"nb": "A"}, "required": False, "min": 1, "max": 5, "dont_know": True},
-        {"key": "b", "type": "scale", "text": {"nb": "B"}, "required": False, "min": 1, "max": 5, "dont_know": True},
-    ]}],
-    "indicators": [{"key": "trivsel", "name": {"nb": "Trivsel"}, "dimension": "organisation",
-                    "items": ["a", "b"], "min_share": 0.5, "favourable_from": 4}],
+    "sections": [
+        {
+            "questions": [
+                {
+                    "key": "a",
+                    "type": "scale",
+                    "text": {"nb": "A"},
+                    "required": False,
+                    "min": 1,
+                    "max": 5,
+                    "dont_know": True,
+                },
+                {
+                    "key": "b",
+                    "type": "scale",
+                    "text": {"nb": "B"},
+                    "required": False,
+                    "min": 1,
+                    "max": 5,
+                    "dont_know": True,
+                },
+            ]
+        }
+    ],
+    "indicators": [
+        {
+            "key": "trivsel",
+            "name": {"nb": "Trivsel"},
+            "dimension": "organisation",
+            "items": ["a", "b"],
+            "min_share": 0.5,
+            "favourable_from": 4,
+        }
+    ],
 }
 
 
@@ -88,7 +133,11 @@ def paper(rows: list[tuple[str, str, str]]) -> str:
 # Hjemmetjenesten: 3 answers (under 5); Sykehjemmet: 12; Skolen: 20. Helse = hjemme + sykehjem is
 # shown (15), so Sykehjemmet must be hidden too, or Helse - Sykehjemmet would give Hjemmetjenesten.
 SMALL_ROUND = (
-    [("4601-helse-hjemme", "1", "2"), ("4601-helse-hjemme", "2", "2"), ("4601-helse-hjemme", "2", "1")]
+    [
+        ("4601-helse-hjemme", "1", "2"),
+        ("4601-helse-hjemme", "2", "2"),
+        ("4601-helse-hjemme", "2", "1"),
+    ]
     + [("4601-helse-sykehjem", str(1 + i % 5), str(1 + (i * 3) % 5)) for i in range(12)]
     + [("4601-oppvekst-skole", str(1 + (i * 2) % 5), str(1 + (i * 7) % 5)) for i in range(20)]
 )

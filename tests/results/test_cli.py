@@ -18,8 +18,16 @@ from results.exports import EXPORT_COLUMNS
 from tests.results import factories
 from tests.results.factories import make_small_round, r_reference
 
-NUMBER_COLUMNS = ("n", "estimate", "se", "ci_low", "ci_high", "score_0_100", "favourable_share",
-                  "dont_know_share")
+NUMBER_COLUMNS = (
+    "n",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "score_0_100",
+    "favourable_share",
+    "dont_know_share",
+)
 
 
 @pytest.fixture
@@ -71,10 +79,17 @@ def test_the_json_gives_rs_means_and_standard_errors_for_the_municipality_sector
     compared = 0
     for r in r_reference().to_dict("records"):
         if r["variable"].startswith("score_"):
-            found = [row for row in rows if row["unit"] == r["unit"]
-                     and row["indicator"] == r["variable"].removeprefix("score_") and row["item"] is None]
+            found = [
+                row
+                for row in rows
+                if row["unit"] == r["unit"]
+                and row["indicator"] == r["variable"].removeprefix("score_")
+                and row["item"] is None
+            ]
         else:
-            found = [row for row in rows if row["unit"] == r["unit"] and row["item"] == r["variable"]]
+            found = [
+                row for row in rows if row["unit"] == r["unit"] and row["item"] == r["variable"]
+            ]
         assert found, (r["unit"], r["variable"])
         for row in found:
             if row["suppressed"]:
@@ -94,7 +109,11 @@ def test_the_rows_have_the_columns_in_order_and_json_numbers(cli):
     assert all(tuple(row) == EXPORT_COLUMNS for row in rows)
     shown = next(row for row in rows if row["unit"] == "4601" and row["item"] is None)
     assert shown["indicator"] == "trivsel" and isinstance(shown["n"], int)
-    assert isinstance(shown["estimate"], float) and shown["suppressed"] is False and shown["reason"] is None
+    assert (
+        isinstance(shown["estimate"], float)
+        and shown["suppressed"] is False
+        and shown["reason"] is None
+    )
     # 6 org units (municipality, 2 sectors, 3 units) x (the indicator and its 2 items)
     assert len(rows) == 18
 
@@ -130,7 +149,9 @@ def hidden_numbers(campaign) -> list[float]:
     numbers = []
     for item in ("a", "b"):
         table = design.mean(item, by="unit")
-        for row in table[table["unit"].isin(["4601-helse-hjemme", "4601-helse-sykehjem"])].to_dict("records"):
+        for row in table[table["unit"].isin(["4601-helse-hjemme", "4601-helse-sykehjem"])].to_dict(
+            "records"
+        ):
             numbers += [row["estimate"], row["se"], row["ci_low"], row["ci_high"]]
     return [x for x in numbers if not math.isnan(x)]
 
@@ -144,7 +165,9 @@ def test_no_number_of_a_suppressed_cell_is_in_the_json_csv_or_xlsx(cli):
     campaign = make_small_round()
     numbers = hidden_numbers(campaign)
     assert len(numbers) >= 10
-    bodies = {fmt: run(cli, campaign.id, "--format", fmt).stdout_bytes for fmt in ("json", "csv", "xlsx")}
+    bodies = {
+        fmt: run(cli, campaign.id, "--format", fmt).stdout_bytes for fmt in ("json", "csv", "xlsx")
+    }
     with zipfile.ZipFile(io.BytesIO(bodies.pop("xlsx"))) as workbook:
         bodies["xlsx"] = b"".join(workbook.read(name) for name in workbook.namelist())
     for fmt, body in bodies.items():
@@ -161,7 +184,11 @@ def test_no_number_of_a_suppressed_cell_is_in_the_json_csv_or_xlsx(cli):
 def test_unit_gives_that_unit_and_the_units_below_it(cli):
     campaign = make_small_round()
     rows = json_rows(cli, campaign.id, "--unit", "4601-helse")
-    assert {row["unit"] for row in rows} == {"4601-helse", "4601-helse-hjemme", "4601-helse-sykehjem"}
+    assert {row["unit"] for row in rows} == {
+        "4601-helse",
+        "4601-helse-hjemme",
+        "4601-helse-sykehjem",
+    }
     everything = json_rows(cli, campaign.id)
     assert [r for r in everything if r["unit"].startswith("4601-helse")] == rows
 
@@ -210,15 +237,22 @@ def test_a_unit_outside_the_round_is_refused_and_the_rounds_units_named(cli):
 
     campaign = make_small_round()
     core_factories.make_unit("4601-kultur", "Kultur", parent=campaign.units[0].unit.parent.parent)
-    assert_refused(run(cli, campaign.id, "--unit", "4601-kultur"),
-                   f"4601-kultur is not part of round {campaign.id}", "4601-helse-hjemme")
+    assert_refused(
+        run(cli, campaign.id, "--unit", "4601-kultur"),
+        f"4601-kultur is not part of round {campaign.id}",
+        "4601-helse-hjemme",
+    )
 
 
 def test_an_unknown_format_is_refused_with_the_formats_named(cli):
     campaign = make_small_round()
-    assert_refused(run(cli, campaign.id, "--format", "sav"), "'sav' is not one of", "csv", "json", "xlsx")
+    assert_refused(
+        run(cli, campaign.id, "--format", "sav"), "'sav' is not one of", "csv", "json", "xlsx"
+    )
 
 
 def test_a_file_that_cannot_be_written_is_refused_with_a_message(cli, tmp_path):
     campaign = make_small_round()
-    assert_refused(run(cli, campaign.id, "--out", tmp_path / "mangler" / "fil.json"), "Could not write")
+    assert_refused(
+        run(cli, campaign.id, "--out", tmp_path / "mangler" / "fil.json"), "Could not write"
+    )

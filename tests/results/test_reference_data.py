@@ -22,11 +22,20 @@ OUTPUTS = ("api_round_units.csv", "api_round_answers.csv", "api_round_r.csv")
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="Rscript is not installed (apt-get install -y r-base-core r-cran-survey)")
-@pytest.mark.skipif(not (API / "apistrat.csv").exists(), reason=f"R's api data not found under {SHARED}")
+@pytest.mark.skipif(
+    shutil.which("Rscript") is None,
+    reason="Rscript is not installed (apt-get install -y r-base-core r-cran-survey)",
+)
+@pytest.mark.skipif(
+    not (API / "apistrat.csv").exists(), reason=f"R's api data not found under {SHARED}"
+)
 def test_the_r_script_makes_the_committed_round_and_reference(tmp_path):
-    result = subprocess.run(["Rscript", str(DATA / "api_round.R"), str(API), str(tmp_path)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["Rscript", str(DATA / "api_round.R"), str(API), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if "there is no package called" in result.stderr:
         pytest.skip("R's survey package is not installed (apt-get install -y r-cran-survey)")
     assert result.returncode == 0, result.stderr

@@ -43,7 +43,10 @@ def test_a_round_imported_from_paper_gives_rs_means_and_standard_errors_for_ever
     for r in r_reference().to_dict("records"):
         for cell in cells_for(results, r["unit"], r["variable"]):
             if r["n"] < 5:
-                assert cell.suppressed and cell.reason == "under_min_group", (r["unit"], r["variable"])
+                assert cell.suppressed and cell.reason == "under_min_group", (
+                    r["unit"],
+                    r["variable"],
+                )
                 continue
             if cell.suppressed:  # hidden so that subtraction cannot reveal a small neighbour
                 assert cell.reason == "complementary"
@@ -148,6 +151,7 @@ def test_reading_the_results_writes_nothing(any_app):
 
 # --- suppression -------------------------------------------------------------------------------
 
+
 def test_a_unit_under_min_group_has_no_number_in_any_field(any_app):
     results = everything(make_small_round())
     hidden = [c for c in results.cells if c.unit == "4601-helse-hjemme"]
@@ -230,7 +234,9 @@ def test_a_round_without_answers_hides_every_cell_and_count(app):
     assert all(u.respondents is None for u in results.units)
 
 
-def test_a_unit_of_the_round_with_units_of_the_round_below_it_covers_them_and_its_own_staff(any_app):
+def test_a_unit_of_the_round_with_units_of_the_round_below_it_covers_them_and_its_own_staff(
+    any_app,
+):
     tree = core_factories.make_tree()
     questionnaire = factories.publish_questionnaire(factories.QUESTIONNAIRE)
     units = [tree["4601-helse"], tree["4601-helse-hjemme"], tree["4601-helse-sykehjem"]]
@@ -243,6 +249,8 @@ def test_a_unit_of_the_round_with_units_of_the_round_below_it_covers_them_and_it
     expected = SurveyDesign(frame, strata="unit", fpc="headcount").mean("a", by="sector").iloc[0]
     cell = results.cell("4601-helse", "trivsel", "a")
     assert cell.n == 6 + 3 + 12 == expected["n"]
-    assert cell.estimate == pytest.approx(expected["estimate"]) and cell.se == pytest.approx(expected["se"])
+    assert cell.estimate == pytest.approx(expected["estimate"]) and cell.se == pytest.approx(
+        expected["se"]
+    )
     assert results.unit("4601-helse").respondents == 21
     assert results.unit("4601-helse").population == 120 + 45 + 75

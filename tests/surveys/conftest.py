@@ -24,20 +24,28 @@ def english(app):
 @pytest.fixture
 def xlsform_fixture():
     """Path to one of the real XLSForms in ../shared/fixtures/xlsform/ (skips when absent)."""
+
     def find(name: str) -> Path:
         path = XLSFORM_FIXTURES / name
         if not path.exists():
             pytest.skip(f"{path} is not there (the shared fixtures are missing)")
         return path
+
     return find
 
 
 def row_counts() -> dict[str, int]:
     """Rows in every questionnaire table: to show that a failed import changed nothing."""
-    tables = {"questionnaire": Questionnaire, "section": Section, "question": Question, "choice": Choice,
-              "indicator": Indicator}
-    counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in tables.items()}
+    tables = {
+        "questionnaire": Questionnaire,
+        "section": Section,
+        "question": Question,
+        "choice": Choice,
+        "indicator": Indicator,
+    }
+    counts = {
+        name: db.session.scalar(select(func.count()).select_from(model))
+        for name, model in tables.items()
+    }
     counts["indicator_item"] = db.session.scalar(select(func.count()).select_from(indicator_item))
     return counts
-
-

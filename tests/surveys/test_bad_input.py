@@ -45,7 +45,9 @@ def json_file(data) -> bytes:
 
 def with_number_question(**bounds) -> dict:
     data = small_data()
-    data["sections"][1]["questions"].append({"key": "antall", "type": "number", "text": {"nb": "Hvor mange?"}, **bounds})
+    data["sections"][1]["questions"].append(
+        {"key": "antall", "type": "number", "text": {"nb": "Hvor mange?"}, **bounds}
+    )
     return data
 
 
@@ -54,8 +56,11 @@ NUMBER_AT = "sections[1].questions[1]"
 
 # --- JSON ---------------------------------------------------------------------------------------
 
+
 def test_a_hundred_thousand_nested_brackets_are_refused_with_line_and_column(any_app):
-    problems = refused_file("dyp.json", b'{"key": "x", "title":\n' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    problems = refused_file(
+        "dyp.json", b'{"key": "x", "title":\n' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    )
     assert len(problems) == 1
     assert "line 2, column 20" in problems[0].message  # the 21st level: the 20th "["
 
@@ -69,8 +74,18 @@ def test_nesting_deeper_than_any_questionnaire_is_refused_at_its_path(any_app):
     assert [p.path for p in refused_file("dyp.json", json_file(data))] == ["title.nb" + "[0]" * 18]
 
 
-@pytest.mark.parametrize("bound", ["1" + "0" * 400, "1e400", "-Infinity", "Infinity", "NaN", "1" + "0" * 5000,
-                                   "10000000000000001"])
+@pytest.mark.parametrize(
+    "bound",
+    [
+        "1" + "0" * 400,
+        "1e400",
+        "-Infinity",
+        "Infinity",
+        "NaN",
+        "1" + "0" * 5000,
+        "10000000000000001",
+    ],
+)
 def test_a_number_bound_that_cannot_be_kept_is_refused_at_its_path(any_app, bound):
     text = json.dumps(with_number_question(max=1)).replace('"max": 1', f'"max": {bound}')
     problems = refused_file("tall.json", text.encode())
@@ -78,9 +93,13 @@ def test_a_number_bound_that_cannot_be_kept_is_refused_at_its_path(any_app, boun
 
 
 def test_nan_as_a_share_or_a_favourable_point_is_refused(any_app):
-    text = json.dumps(small_data()).replace('"items": ["a"]', '"items": ["a"], "min_share": NaN, "favourable_from": NaN')
-    assert [p.path for p in refused_file("nan.json", text.encode())] == ["indicators[0].favourable_from",
-                                                                         "indicators[0].min_share"]
+    text = json.dumps(small_data()).replace(
+        '"items": ["a"]', '"items": ["a"], "min_share": NaN, "favourable_from": NaN'
+    )
+    assert [p.path for p in refused_file("nan.json", text.encode())] == [
+        "indicators[0].favourable_from",
+        "indicators[0].min_share",
+    ]
 
 
 @pytest.mark.parametrize("where", ["title", "choice", "key"])
@@ -109,19 +128,32 @@ def test_line_breaks_and_tabs_in_long_texts_are_fine(any_app):
 
 # --- XLSForm ------------------------------------------------------------------------------------
 
+
 def test_a_constraint_bound_too_large_to_keep_is_refused_at_its_row(any_app):
-    content = workbook([["type", "name", "label", "constraint"],
-                        ["integer", "antall", "Hvor mange?", ". >= 0 and . <= " + "9" * 400]])
+    content = workbook(
+        [
+            ["type", "name", "label", "constraint"],
+            ["integer", "antall", "Hvor mange?", ". >= 0 and . <= " + "9" * 400],
+        ]
+    )
     problems = refused_file("stor.xlsx", content)
     assert [(p.sheet, p.row, p.column) for p in problems] == [("survey", 2, "constraint")]
 
 
 def test_a_length_or_choice_of_thousands_of_digits_gives_no_server_error(any_app):
-    content = workbook([["type", "name", "label", "constraint"],
-                        ["text", "tekst", "Skriv", "string-length(.) <= " + "9" * 5000],
-                        ["select_one tall", "valg", "Velg", None]],
-                       [["list_name", "name", "label"], ["tall", "1" * 5000, "En"], ["tall", "2", "To"],
-                        ["tall", "3", "Tre"]])
+    content = workbook(
+        [
+            ["type", "name", "label", "constraint"],
+            ["text", "tekst", "Skriv", "string-length(.) <= " + "9" * 5000],
+            ["select_one tall", "valg", "Velg", None],
+        ],
+        [
+            ["list_name", "name", "label"],
+            ["tall", "1" * 5000, "En"],
+            ["tall", "2", "To"],
+            ["tall", "3", "Tre"],
+        ],
+    )
     before = row_counts()
     with pytest.raises((InvalidQuestionnaire, UnsupportedContent)):
         services.import_file("siffer.xlsx", content)
@@ -129,11 +161,19 @@ def test_a_length_or_choice_of_thousands_of_digits_gives_no_server_error(any_app
     assert row_counts() == before
 
 
-def test_a_cell_with_a_control_character_is_refused_at_its_sheet_row_and_column(any_app, monkeypatch):
+def test_a_cell_with_a_control_character_is_refused_at_its_sheet_row_and_column(
+    any_app, monkeypatch
+):
     """An .xls can hold NUL and other control characters in a cell; .xlsx cannot (XML), so the book
     as the reader returns it is given here."""
-    book = {"sheet_names": ["survey"], "survey_header": [{"type": None, "name": None, "label": None}],
-            "survey": [{"type": "text", "name": "a", "label": "Hei"}, {"type": "text", "name": "b", "label": "H\x00ei"}]}
+    book = {
+        "sheet_names": ["survey"],
+        "survey_header": [{"type": None, "name": None, "label": None}],
+        "survey": [
+            {"type": "text", "name": "a", "label": "Hei"},
+            {"type": "text", "name": "b", "label": "H\x00ei"},
+        ],
+    }
     monkeypatch.setattr(xlsform, "xlsx_to_dict", lambda content: copy.deepcopy(book))
     problems = refused_file("kontroll.xlsx", workbook([["type"]]))
     assert [(p.sheet, p.row, p.column) for p in problems] == [("survey", 3, "label")]
@@ -141,25 +181,51 @@ def test_a_cell_with_a_control_character_is_refused_at_its_sheet_row_and_column(
 
 # --- number answers -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def number_question(app):
     return Question(key="n", type=QuestionType.NUMBER, text={"nb": "?"}, integer_only=False)
 
 
-@pytest.mark.parametrize("raw", ["NaN", "nan", "inf", "-Infinity", "1e400", "1e3", "1_000", "١٢", "۱۲", "²",
-                                 "9" * 400, "10000000000000001", "0x10"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "NaN",
+        "nan",
+        "inf",
+        "-Infinity",
+        "1e400",
+        "1e3",
+        "1_000",
+        "١٢",
+        "۱۲",
+        "²",
+        "9" * 400,
+        "10000000000000001",
+        "0x10",
+    ],
+)
 def test_a_number_answer_that_is_not_a_plain_finite_number_is_refused(number_question, raw):
     with pytest.raises(AnswerError):
         kind_of(number_question).parse(number_question, raw)
 
 
-@pytest.mark.parametrize(("raw", "value"), [("12", 12), ("-3,5", -3.5), ("1 000 000", 1_000_000), (".5", 0.5),
-                                            ("1000000000000000", 10**15)])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("12", 12),
+        ("-3,5", -3.5),
+        ("1 000 000", 1_000_000),
+        (".5", 0.5),
+        ("1000000000000000", 10**15),
+    ],
+)
 def test_a_plain_number_answer_is_read(number_question, raw, value):
     assert kind_of(number_question).parse(number_question, raw) == value
 
 
 # --- the editor ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def editor(any_app):
@@ -177,9 +243,17 @@ def editor(any_app):
 def test_the_editor_refuses_a_number_bound_that_is_not_a_plain_finite_number(editor, value):
     client, questionnaire, questions = editor
     number = questions["antall"]
-    response = client.post(f"{BASE}/{questionnaire.id}/sporsmal/{number.id}", data={
-        "key": "antall", "section": number.section_id, "text_nb": "Hvor mange?", "min_value": value, "max_value": "50",
-        "action": "save"})
+    response = client.post(
+        f"{BASE}/{questionnaire.id}/sporsmal/{number.id}",
+        data={
+            "key": "antall",
+            "section": number.section_id,
+            "text_nb": "Hvor mange?",
+            "min_value": value,
+            "max_value": "50",
+            "action": "save",
+        },
+    )
     assert response.status_code == 422
     assert "error-message" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -189,20 +263,37 @@ def test_the_editor_refuses_a_number_bound_that_is_not_a_plain_finite_number(edi
 def test_the_import_page_names_a_nan_bound_in_bokmal(editor):
     client, _questionnaire, _questions = editor
     client.get("/sprak/nb")
-    content = json.dumps({**with_number_question(max=1), "key": "ny"}).replace('"max": 1', '"max": NaN').encode()
+    content = (
+        json.dumps({**with_number_question(max=1), "key": "ny"})
+        .replace('"max": 1', '"max": NaN')
+        .encode()
+    )
     response = client.post(f"{BASE}/import", data={"file": (io.BytesIO(content), "tall.json")})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert f"{NUMBER_AT}.max" in page
-    assert "Må være et tall fra -1 000 000 000 000 000 til 1 000 000 000 000 000; NaN er ikke det." in page
+    assert (
+        "Må være et tall fra -1 000 000 000 000 000 til 1 000 000 000 000 000; NaN er ikke det."
+        in page
+    )
 
 
 def test_a_choice_row_named_with_a_superscript_index_is_ignored(editor):
     client, questionnaire, questions = editor
     single = questions["alder"]
-    response = client.post(f"{BASE}/{questionnaire.id}/sporsmal/{single.id}", data={
-        "key": "alder", "section": single.section_id, "text_nb": "Hvor gammel?", "choices-0-value": "ung",
-        "choices-0-label_nb": "Ung", "choices-²-value": "gammel", "choices-²-label_nb": "Gammel", "action": "save"})
+    response = client.post(
+        f"{BASE}/{questionnaire.id}/sporsmal/{single.id}",
+        data={
+            "key": "alder",
+            "section": single.section_id,
+            "text_nb": "Hvor gammel?",
+            "choices-0-value": "ung",
+            "choices-0-label_nb": "Ung",
+            "choices-²-value": "gammel",
+            "choices-²-label_nb": "Gammel",
+            "action": "save",
+        },
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert [c.value for c in single.choices] == ["ung"]
@@ -210,10 +301,47 @@ def test_a_choice_row_named_with_a_superscript_index_is_ignored(editor):
 
 # --- random input -------------------------------------------------------------------------------
 
-EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-HOSTILE = st.sampled_from(["", "\x00", "a\x00b", "\x07", "\x85", "²", "١٢", "NaN", "Infinity", "1e400", "9" * 400,
-                           "-1", "0", "1", "6", "11", "scale", "single", "number", "text", "info", "citizen", "a",
-                           "liten", '"', "{", "[", "y", "save", "stay", "add", "up-0", "remove-0", "<b>"])
+EXAMPLES = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+HOSTILE = st.sampled_from(
+    [
+        "",
+        "\x00",
+        "a\x00b",
+        "\x07",
+        "\x85",
+        "²",
+        "١٢",
+        "NaN",
+        "Infinity",
+        "1e400",
+        "9" * 400,
+        "-1",
+        "0",
+        "1",
+        "6",
+        "11",
+        "scale",
+        "single",
+        "number",
+        "text",
+        "info",
+        "citizen",
+        "a",
+        "liten",
+        '"',
+        "{",
+        "[",
+        "y",
+        "save",
+        "stay",
+        "add",
+        "up-0",
+        "remove-0",
+        "<b>",
+    ]
+)
 TEXT = st.one_of(HOSTILE, st.text(max_size=30))
 FILE = st.binary(max_size=30).map(lambda content: (io.BytesIO(content), "fil.json"))
 
@@ -239,8 +367,11 @@ def assert_stored_questionnaires_are_clean() -> None:
 
 JSON_VALUE = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TEXT),
-    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(TEXT, children, max_size=3)),
-    max_leaves=8)
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(TEXT, children, max_size=3)
+    ),
+    max_leaves=8,
+)
 
 
 def mutated(data: dict, path: list, value):
@@ -260,12 +391,21 @@ def mutated(data: dict, path: list, value):
 
 
 @EXAMPLES
-@given(path=st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=6), value=JSON_VALUE,
-       raw=st.one_of(st.none(), st.binary(max_size=40)))
-def test_a_randomly_broken_questionnaire_file_is_imported_whole_or_refused_through_the_page(editor, path, value, raw):
+@given(
+    path=st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=6),
+    value=JSON_VALUE,
+    raw=st.one_of(st.none(), st.binary(max_size=40)),
+)
+def test_a_randomly_broken_questionnaire_file_is_imported_whole_or_refused_through_the_page(
+    editor, path, value, raw
+):
     client, _questionnaire, _questions = editor
     data = {**small_data(), "key": "importert"}
-    content = raw if raw is not None else json.dumps(mutated(data, path, value), ensure_ascii=False).encode()
+    content = (
+        raw
+        if raw is not None
+        else json.dumps(mutated(data, path, value), ensure_ascii=False).encode()
+    )
     before = row_counts()
     response = client.post(f"{BASE}/import", data={"file": (io.BytesIO(content), "skjema.json")})
     assert response.status_code in (200, 303, 422), response.status_code
@@ -274,19 +414,48 @@ def test_a_randomly_broken_questionnaire_file_is_imported_whole_or_refused_throu
     assert_stored_questionnaires_are_clean()
 
 
-XLS_CELL = st.one_of(st.none(), TEXT, st.integers(), st.sampled_from(
-    ["integer", "decimal", "select_one l", "select_multiple l", "begin group", "end group", "note", "calculate",
-     ". >= 0 and . <= " + "9" * 400, "string-length(.) <= " + "9" * 50, ". > 1.5", "yes", "${a}"]))
+XLS_CELL = st.one_of(
+    st.none(),
+    TEXT,
+    st.integers(),
+    st.sampled_from(
+        [
+            "integer",
+            "decimal",
+            "select_one l",
+            "select_multiple l",
+            "begin group",
+            "end group",
+            "note",
+            "calculate",
+            ". >= 0 and . <= " + "9" * 400,
+            "string-length(.) <= " + "9" * 50,
+            ". > 1.5",
+            "yes",
+            "${a}",
+        ]
+    ),
+)
 
 
 @EXAMPLES
-@given(survey=st.lists(st.lists(XLS_CELL, min_size=3, max_size=4), max_size=5),
-       choices=st.lists(st.lists(XLS_CELL, min_size=3, max_size=3), max_size=4), skip=st.booleans())
-def test_a_random_xlsform_is_imported_whole_or_refused_through_the_page(editor, survey, choices, skip):
+@given(
+    survey=st.lists(st.lists(XLS_CELL, min_size=3, max_size=4), max_size=5),
+    choices=st.lists(st.lists(XLS_CELL, min_size=3, max_size=3), max_size=4),
+    skip=st.booleans(),
+)
+def test_a_random_xlsform_is_imported_whole_or_refused_through_the_page(
+    editor, survey, choices, skip
+):
     client, _questionnaire, _questions = editor
     try:
-        content = workbook([["type", "name", "label", "constraint"], *survey], [["list_name", "name", "label"], *choices])
-    except IllegalCharacterError:  # openpyxl refuses control characters in a cell: no .xlsx holds them
+        content = workbook(
+            [["type", "name", "label", "constraint"], *survey],
+            [["list_name", "name", "label"], *choices],
+        )
+    except (
+        IllegalCharacterError
+    ):  # openpyxl refuses control characters in a cell: no .xlsx holds them
         return
     before = row_counts()
     data = {"file": (io.BytesIO(content), "skjema.xlsx")}
@@ -299,19 +468,41 @@ def test_a_random_xlsform_is_imported_whole_or_refused_through_the_page(editor, 
     assert_stored_questionnaires_are_clean()
 
 
-QUESTION_FIELDS = ["key", "section", "text_nb", "text_nn", "help_nb", "required", "min_value", "max_value",
-                   "integer_only", "choices-0-value", "choices-0-label_nb", "choices-1-value", "choices-²-value",
-                   "action"]
+QUESTION_FIELDS = [
+    "key",
+    "section",
+    "text_nb",
+    "text_nn",
+    "help_nb",
+    "required",
+    "min_value",
+    "max_value",
+    "integer_only",
+    "choices-0-value",
+    "choices-0-label_nb",
+    "choices-1-value",
+    "choices-²-value",
+    "action",
+]
 
 
 @EXAMPLES
-@given(data=st.lists(st.tuples(st.one_of(st.sampled_from(QUESTION_FIELDS), st.text(max_size=10)),
-                               st.one_of(TEXT, TEXT, FILE)), max_size=10),
-       which=st.sampled_from(["antall", "alder", "fornoyd", "kommentar"]))
+@given(
+    data=st.lists(
+        st.tuples(
+            st.one_of(st.sampled_from(QUESTION_FIELDS), st.text(max_size=10)),
+            st.one_of(TEXT, TEXT, FILE),
+        ),
+        max_size=10,
+    ),
+    which=st.sampled_from(["antall", "alder", "fornoyd", "kommentar"]),
+)
 def test_random_data_in_the_question_editor_never_gives_a_server_error(editor, data, which):
     client, questionnaire, questions = editor
     question = questions[which]
-    response = client.post(f"{BASE}/{questionnaire.id}/sporsmal/{question.id}", data=MultiDict(data))
+    response = client.post(
+        f"{BASE}/{questionnaire.id}/sporsmal/{question.id}", data=MultiDict(data)
+    )
     assert response.status_code in (303, 409, 422), response.status_code
     if response.status_code == 422:
         assert "error-summary" in response.get_data(as_text=True)
@@ -319,11 +510,17 @@ def test_random_data_in_the_question_editor_never_gives_a_server_error(editor, d
 
 
 @EXAMPLES
-@given(data=st.lists(st.tuples(st.sampled_from(["key", "kind", "title_nb", "title_en", "description_nb", "x"]),
-                               st.one_of(TEXT, TEXT, FILE)), max_size=8))
+@given(
+    data=st.lists(
+        st.tuples(
+            st.sampled_from(["key", "kind", "title_nb", "title_en", "description_nb", "x"]),
+            st.one_of(TEXT, TEXT, FILE),
+        ),
+        max_size=8,
+    )
+)
 def test_random_data_in_the_settings_form_never_gives_a_server_error(editor, data):
     client, questionnaire, _questions = editor
     response = client.post(f"{BASE}/{questionnaire.id}/innstillinger", data=MultiDict(data))
     assert response.status_code in (303, 409, 422), response.status_code
     assert_stored_questionnaires_are_clean()
-

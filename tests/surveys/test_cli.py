@@ -17,7 +17,9 @@ def test_list_as_json_shows_every_key_with_its_versions(app, runner):
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.stdout)
     assert (row["key"], row["kind"], row["title"]["nb"]) == ("liten", "citizen", "Testskjema")
-    assert [(v["version"], v["status"], v["questions"]) for v in row["versions"]] == [(1, "published", 6)]
+    assert [(v["version"], v["status"], v["questions"]) for v in row["versions"]] == [
+        (1, "published", 6)
+    ]
 
 
 def test_list_as_text_has_a_line_per_key(app, runner):
@@ -32,10 +34,14 @@ def test_export_import_export_through_the_command_line_gives_the_same_file(any_a
     source = library.path("medarbeiderundersokelse")
     assert runner.invoke(args=["questionnaire", "import", str(source)]).exit_code == 0
     exported = tmp_path / "eksport.json"
-    result = runner.invoke(args=["questionnaire", "export", "medarbeiderundersokelse", "--output", str(exported)])
+    result = runner.invoke(
+        args=["questionnaire", "export", "medarbeiderundersokelse", "--output", str(exported)]
+    )
     assert result.exit_code == 0, result.output
     assert exported.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
-    stdout = runner.invoke(args=["questionnaire", "export", "medarbeiderundersokelse", "--version", "1"]).stdout
+    stdout = runner.invoke(
+        args=["questionnaire", "export", "medarbeiderundersokelse", "--version", "1"]
+    ).stdout
     assert stdout == source.read_text(encoding="utf-8")
 
 
@@ -56,10 +62,15 @@ def test_publish_publishes_the_draft_and_the_next_import_becomes_version_2(app, 
     again = runner.invoke(args=["questionnaire", "import", source])
     assert again.exit_code == 0 and "version 2 as a draft" in again.stdout
     db.session.expire_all()
-    assert [(v.version, v.status.value) for v in queries.versions("bruker_hjemmetjenester")] == [(1, "published"), (2, "draft")]
+    assert [(v.version, v.status.value) for v in queries.versions("bruker_hjemmetjenester")] == [
+        (1, "published"),
+        (2, "draft"),
+    ]
 
 
-def test_publish_refuses_a_questionnaire_that_fails_the_checks_and_names_the_place(app, runner, tmp_path):
+def test_publish_refuses_a_questionnaire_that_fails_the_checks_and_names_the_place(
+    app, runner, tmp_path
+):
     data = library.load("bruker_hjemmetjenester")
     data["indicators"][0]["items"] = []
     path = tmp_path / "uten_sporsmal.json"
@@ -87,7 +98,9 @@ def test_a_bad_json_file_names_the_path_on_stderr_and_imports_nothing(app, runne
     assert queries.versions("innbyggerundersokelse") == []
 
 
-def test_an_xlsform_with_unsupported_rows_needs_skip_unsupported(app, runner, tmp_path, xlsform_fixture):
+def test_an_xlsform_with_unsupported_rows_needs_skip_unsupported(
+    app, runner, tmp_path, xlsform_fixture
+):
     path = xlsform_fixture("tutorial.xls")
     stopped = runner.invoke(args=["questionnaire", "import", str(path)])
     assert stopped.exit_code == 1

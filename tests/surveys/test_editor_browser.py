@@ -50,8 +50,10 @@ def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(liv
         page.fill("#title_nb", "Svømmehallundersøkelse")
         submit(page)
         qid = int(re.search(r"/sporreskjema/(\d+)", page.url).group(1))
-        for key, text in (("temperatur", "Hvor fornøyd er du med temperaturen?"),
-                          ("renhold", "Hvor fornøyd er du med renholdet?")):
+        for key, text in (
+            ("temperatur", "Hvor fornøyd er du med temperaturen?"),
+            ("renhold", "Hvor fornøyd er du med renholdet?"),
+        ):
             page.click("a[href$='/ny/scale']")
             page.fill("#key", key)
             page.fill("#text_nb", text)
@@ -59,7 +61,9 @@ def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(liv
         page.click("a[href$='/ny/single']")
         page.fill("#key", "hvor_ofte")
         page.fill("#text_nb", "Hvor ofte bruker du svømmehallen?")
-        for row, (value, label) in enumerate((("ukentlig", "Hver uke"), ("sjeldnere", "Sjeldnere"))):
+        for row, (value, label) in enumerate(
+            (("ukentlig", "Hver uke"), ("sjeldnere", "Sjeldnere"))
+        ):
             page.fill(f"#choices-{row}-value", value)
             page.fill(f"#choices-{row}-label_nb", label)
         submit(page, ".button-row button[value=save]")
@@ -83,22 +87,41 @@ def test_an_administrator_builds_reorders_previews_and_publishes_by_clicking(liv
     with live_server.context():
         questionnaire = queries.get(qid)
         assert questionnaire.is_published
-        assert [q.key for q in queries.questions(questionnaire)] == ["renhold", "temperatur", "hvor_ofte"]
+        assert [q.key for q in queries.questions(questionnaire)] == [
+            "renhold",
+            "temperatur",
+            "hvor_ofte",
+        ]
         assert [q.key for q in questionnaire.indicators[0].questions] == ["renhold", "temperatur"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_the_editor_pages_have_no_accessibility_violations_and_fit_the_screen(live_server, new_page, width):
+def test_the_editor_pages_have_no_accessibility_violations_and_fit_the_screen(
+    live_server, new_page, width
+):
     with live_server.context():
         core.make_user("admin@test.no", role="admin")
         q = make_small_questionnaire()
         db.session.commit()
-        qid, scale, choice, indicator = (q.id, queries.question_by_key(q, "fornoyd").id,
-                                         queries.question_by_key(q, "alder").id, q.indicators[0].id)
+        qid, scale, choice, indicator = (
+            q.id,
+            queries.question_by_key(q, "fornoyd").id,
+            queries.question_by_key(q, "alder").id,
+            q.indicators[0].id,
+        )
     url = live_server.url
-    paths = [BASE, f"{BASE}/nytt", f"{BASE}/{qid}", f"{BASE}/{qid}/sporsmal/{scale}", f"{BASE}/{qid}/sporsmal/{choice}",
-             f"{BASE}/{qid}/indikatorer/{indicator}", f"{BASE}/{qid}/publiser", f"{BASE}/{qid}/forhandsvisning/1",
-             f"{BASE}/{qid}/innstillinger", f"{BASE}/import"]
+    paths = [
+        BASE,
+        f"{BASE}/nytt",
+        f"{BASE}/{qid}",
+        f"{BASE}/{qid}/sporsmal/{scale}",
+        f"{BASE}/{qid}/sporsmal/{choice}",
+        f"{BASE}/{qid}/indikatorer/{indicator}",
+        f"{BASE}/{qid}/publiser",
+        f"{BASE}/{qid}/forhandsvisning/1",
+        f"{BASE}/{qid}/innstillinger",
+        f"{BASE}/import",
+    ]
 
     def check(page) -> dict:
         found = {}

@@ -17,17 +17,32 @@ from tests.surveys.factories import make_small_questionnaire
 
 def small_data() -> dict:
     return {
-        "format": "helhet-questionnaire", "format_version": 1, "key": "liten", "kind": "citizen",
+        "format": "helhet-questionnaire",
+        "format_version": 1,
+        "key": "liten",
+        "kind": "citizen",
         "title": {"nb": "Liten", "en": "Small"},
         "sections": [
-            {"title": {"nb": "Del 1"}, "questions": [
-                {"key": "a", "type": "scale", "text": {"nb": "A?"}, "min": 1, "max": 6},
-                {"key": "b", "type": "single", "text": {"nb": "B?"},
-                 "choices": [{"value": "1", "label": {"nb": "En"}}, {"value": "2", "label": {"nb": "To"}}]},
-            ]},
+            {
+                "title": {"nb": "Del 1"},
+                "questions": [
+                    {"key": "a", "type": "scale", "text": {"nb": "A?"}, "min": 1, "max": 6},
+                    {
+                        "key": "b",
+                        "type": "single",
+                        "text": {"nb": "B?"},
+                        "choices": [
+                            {"value": "1", "label": {"nb": "En"}},
+                            {"value": "2", "label": {"nb": "To"}},
+                        ],
+                    },
+                ],
+            },
             {"questions": [{"key": "c", "type": "text", "text": {"nb": "C?"}}]},
         ],
-        "indicators": [{"key": "ind", "name": {"nb": "Indikator"}, "dimension": "service", "items": ["a"]}],
+        "indicators": [
+            {"key": "ind", "name": {"nb": "Indikator"}, "dimension": "service", "items": ["a"]}
+        ],
     }
 
 
@@ -91,15 +106,24 @@ def test_importing_an_existing_key_makes_the_next_version_as_a_draft(app):
 
 def test_importing_a_key_that_has_a_draft_is_refused_at_the_key(app, english):
     q = make_small_questionnaire()
-    assert problems_of(jsonformat.to_dict(q)) == [("key", "liten already has a draft (version 1). Publish or delete that draft before importing a new version.")]
+    assert problems_of(jsonformat.to_dict(q)) == [
+        (
+            "key",
+            "liten already has a draft (version 1). Publish or delete that draft before importing a new version.",
+        )
+    ]
 
 
 def test_an_unknown_question_type_names_its_path(app, english):
     data = small_data()
     data["sections"][1]["questions"][0]["type"] = "radio"
     problems = problems_of(data)
-    assert problems == [("sections[1].questions[0].type",
-                         'Unknown question type "radio"; use one of: scale, single, multiple, number, text, info.')]
+    assert problems == [
+        (
+            "sections[1].questions[0].type",
+            'Unknown question type "radio"; use one of: scale, single, multiple, number, text, info.',
+        )
+    ]
 
 
 def test_a_missing_property_names_the_path_of_what_is_missing(app, english):
@@ -116,7 +140,9 @@ def test_wrong_kinds_of_values_and_unknown_properties_are_all_reported_at_once(a
     data["indicators"][0]["min_share"] = 0
     problems = dict(problems_of(data))
     assert problems["sections[0].questions[0].min"] == "Must be a whole number, not a text."
-    assert problems["sections[0].questions[1].choices[0].colour"].startswith("Unknown property colour")
+    assert problems["sections[0].questions[1].choices[0].colour"].startswith(
+        "Unknown property colour"
+    )
     assert problems["indicators[0].min_share"] == "Must be more than 0."
 
 
@@ -135,7 +161,9 @@ def test_a_property_of_another_type_is_unknown(app):
 def test_another_format_version_is_named(app, english):
     data = small_data()
     data["format_version"] = 2
-    assert problems_of(data) == [("format_version", "This file has format version 2; this Helhet reads version 1.")]
+    assert problems_of(data) == [
+        ("format_version", "This file has format version 2; this Helhet reads version 1.")
+    ]
 
 
 def test_duplicate_question_keys_name_the_second_one_and_the_first(app, english):
@@ -171,15 +199,25 @@ def test_missing_texts_are_refused(app, english):
     data["title"] = {"en": "Only English"}
     data["sections"][0]["questions"][0]["text"] = {"nb": "  "}
     data["sections"][0]["questions"][1]["choices"][0]["label"] = {}
-    assert paths_of(data) == ["title.nb", "sections[0].questions[0].text", "sections[0].questions[1].choices[0].label"]
+    assert paths_of(data) == [
+        "title.nb",
+        "sections[0].questions[0].text",
+        "sections[0].questions[1].choices[0].label",
+    ]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (b"", "The file is empty."),
-    (b"{\"key\": ", "This is not valid JSON: Expecting value at line 1, column 9."),
-    (b"[1, 2]", "The file must hold one JSON object {\u2026} with the questionnaire, not a list [\u2026]."),
-    (b"\xff\xfe{}", "The file is not UTF-8 text (byte 1). Save it as UTF-8 JSON."),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", "The file is empty."),
+        (b'{"key": ', "This is not valid JSON: Expecting value at line 1, column 9."),
+        (
+            b"[1, 2]",
+            "The file must hold one JSON object {\u2026} with the questionnaire, not a list [\u2026].",
+        ),
+        (b"\xff\xfe{}", "The file is not UTF-8 text (byte 1). Save it as UTF-8 JSON."),
+    ],
+)
 def test_a_file_that_is_not_a_json_object_is_refused_with_the_place(app, english, raw, expected):
     before = row_counts()
     with pytest.raises(InvalidQuestionnaire) as refused:

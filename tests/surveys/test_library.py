@@ -39,14 +39,22 @@ def scale_questions(data: dict) -> dict[str, dict]:
 @pytest.mark.parametrize("key", library.STANDARD_KEYS)
 def test_every_text_of_a_standard_questionnaire_is_there_in_all_three_languages(key):
     data = library.load(key)
-    missing = [(place, lang) for place, texts in all_texts(data) for lang in LANGUAGES if not texts.get(lang, "").strip()]
+    missing = [
+        (place, lang)
+        for place, texts in all_texts(data)
+        for lang in LANGUAGES
+        if not texts.get(lang, "").strip()
+    ]
     assert missing == []
 
 
 @pytest.mark.parametrize("key", library.STANDARD_KEYS)
 def test_the_three_language_versions_of_a_text_are_not_copies_of_each_other(key):
-    copies = [place for place, texts in all_texts(library.load(key))
-              if texts["nb"] == texts["en"] and not any(c.isdigit() for c in texts["nb"])]
+    copies = [
+        place
+        for place, texts in all_texts(library.load(key))
+        if texts["nb"] == texts["en"] and not any(c.isdigit() for c in texts["nb"])
+    ]
     assert copies == []
 
 
@@ -58,10 +66,21 @@ def test_the_employee_survey_has_about_ten_factors_of_three_or_four_statements_o
         assert 3 <= len(indicator["items"]) <= 4, indicator["key"]
         assert indicator["dimension"] == "organisation"
         assert {(scales[k]["min"], scales[k]["max"]) for k in indicator["items"]} == {(1, 5)}
-    assert {k for i in data["indicators"] for k in i["items"]} == set(scales)  # every statement counts
+    assert {k for i in data["indicators"] for k in i["items"]} == set(
+        scales
+    )  # every statement counts
     names = {i["name"]["en"] for i in data["indicators"]}
-    assert {"Motivation", "Mastery", "Autonomy", "Use of competence", "Leadership", "Role clarity",
-            "Collaboration", "Workload", "Overall"} <= names
+    assert {
+        "Motivation",
+        "Mastery",
+        "Autonomy",
+        "Use of competence",
+        "Leadership",
+        "Role clarity",
+        "Collaboration",
+        "Workload",
+        "Overall",
+    } <= names
 
 
 def test_the_service_user_survey_uses_a_1_to_6_scale_with_the_five_indicators():
@@ -69,8 +88,15 @@ def test_the_service_user_survey_uses_a_1_to_6_scale_with_the_five_indicators():
     assert data["kind"] == "service_user"
     assert {(q["min"], q["max"]) for q in scale_questions(data).values()} == {(1, 6)}
     assert [i["key"] for i in data["indicators"]] == [
-        "resultat", "respektfull_behandling", "informasjon", "brukermedvirkning", "helhetsvurdering"]
-    assert all(i["dimension"] == "service" and i["favourable_from"] == 5 for i in data["indicators"])
+        "resultat",
+        "respektfull_behandling",
+        "informasjon",
+        "brukermedvirkning",
+        "helhetsvurdering",
+    ]
+    assert all(
+        i["dimension"] == "service" and i["favourable_from"] == 5 for i in data["indicators"]
+    )
 
 
 def test_the_citizen_survey_covers_service_quality_and_community_quality_on_1_to_6():

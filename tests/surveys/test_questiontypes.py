@@ -16,13 +16,27 @@ from tests.surveys.test_jsonformat import small_data
 
 
 def scale(**extra) -> Question:
-    return Question(key="q", type=QuestionType.SCALE, scale_min=1, scale_max=6, dont_know=True,
-                    low_label={"nb": "Svært misfornøyd"}, high_label={"nb": "Svært fornøyd"}, **extra)
+    return Question(
+        key="q",
+        type=QuestionType.SCALE,
+        scale_min=1,
+        scale_max=6,
+        dont_know=True,
+        low_label={"nb": "Svært misfornøyd"},
+        high_label={"nb": "Svært fornøyd"},
+        **extra,
+    )
 
 
 def choices(kind: QuestionType) -> Question:
-    return Question(key="c", type=kind, choices=[Choice(value="a", label={"nb": "Alltid", "en": "Always"}),
-                                                 Choice(value="b", label={"nb": "Bare iblant"})])
+    return Question(
+        key="c",
+        type=kind,
+        choices=[
+            Choice(value="a", label={"nb": "Alltid", "en": "Always"}),
+            Choice(value="b", label={"nb": "Bare iblant"}),
+        ],
+    )
 
 
 def test_a_scale_answer_shows_its_end_point_label(app):
@@ -38,7 +52,9 @@ def test_dont_know_and_no_answer_are_said_in_words(app):
 
 def test_choices_show_their_labels_in_the_respondents_language(app):
     assert describe_answer(choices(QuestionType.SINGLE), "a", "en") == "Always"
-    assert describe_answer(choices(QuestionType.MULTIPLE), ["a", "b"], "nb") == "Alltid, Bare iblant"
+    assert (
+        describe_answer(choices(QuestionType.MULTIPLE), ["a", "b"], "nb") == "Alltid, Bare iblant"
+    )
 
 
 def test_numbers_use_a_decimal_comma_in_norwegian(app):
@@ -52,11 +68,21 @@ def test_numbers_use_a_decimal_comma_in_norwegian(app):
 
 # Settings that differ from the defaults, one entry per type: a new type must add its own here.
 EXAMPLES = {
-    QuestionType.SCALE: {"scale_min": 0, "scale_max": 10, "low_label": {"nb": "Aldri", "en": "Never"},
-                         "high_label": {"nb": "Alltid"}, "dont_know": True, "required": True},
-    QuestionType.SINGLE: {"choices": [("a", {"nb": "Alltid", "nn": "Alltid"}), ("b", {"nb": "Aldri"})]},
-    QuestionType.MULTIPLE: {"choices": [("buss", {"nb": "Buss"}), ("tog", {"nb": "Tog", "en": "Train"})],
-                            "required": True},
+    QuestionType.SCALE: {
+        "scale_min": 0,
+        "scale_max": 10,
+        "low_label": {"nb": "Aldri", "en": "Never"},
+        "high_label": {"nb": "Alltid"},
+        "dont_know": True,
+        "required": True,
+    },
+    QuestionType.SINGLE: {
+        "choices": [("a", {"nb": "Alltid", "nn": "Alltid"}), ("b", {"nb": "Aldri"})]
+    },
+    QuestionType.MULTIPLE: {
+        "choices": [("buss", {"nb": "Buss"}), ("tog", {"nb": "Tog", "en": "Train"})],
+        "required": True,
+    },
     QuestionType.NUMBER: {"min_value": -2.5, "max_value": 1000.0, "integer_only": False},
     QuestionType.TEXT: {"max_length": 300},
     QuestionType.INFO: {"help": {"nb": "Les dette først."}},
@@ -65,7 +91,9 @@ EXAMPLES = {
 
 def example_question(kind: QuestionType):
     questionnaire = make_questionnaire("eksempel")
-    return make_question(questionnaire.sections[0], "eksempel", kind.value, text="Et eksempel", **EXAMPLES[kind])
+    return make_question(
+        questionnaire.sections[0], "eksempel", kind.value, text="Et eksempel", **EXAMPLES[kind]
+    )
 
 
 def test_every_registered_type_has_an_example_here():
@@ -85,7 +113,13 @@ def test_every_type_keeps_its_settings_through_the_json_format(app, kind):
 def submitted(form) -> MultiDict:
     """What a browser sends for the form as it is shown (ticked boxes only, like a browser)."""
     sent = MultiDict()
-    fields = [sub for f in form for sub in ([s for entry in f.entries for s in entry.form] if f.type == "FieldList" else [f])]
+    fields = [
+        sub
+        for f in form
+        for sub in (
+            [s for entry in f.entries for s in entry.form] if f.type == "FieldList" else [f]
+        )
+    ]
     for field in fields:
         if field.type == "BooleanField":
             if field.data:
@@ -117,14 +151,18 @@ def test_every_type_can_be_added_in_the_editor_under_its_own_name(admin_client, 
     admin_client.get("/sprak/en")
     questionnaire = make_questionnaire("ny_type")
     db.session.commit()
-    page = admin_client.get(f"/admin/sporreskjema/{questionnaire.id}/deler/{questionnaire.sections[0].id}"
-                            f"/sporsmal/ny/{kind.value}")
+    page = admin_client.get(
+        f"/admin/sporreskjema/{questionnaire.id}/deler/{questionnaire.sections[0].id}"
+        f"/sporsmal/ny/{kind.value}"
+    )
     assert page.status_code == 200
     assert f"New question: {TYPES[kind].label}".encode() in page.data
     overview = admin_client.get(f"/admin/sporreskjema/{questionnaire.id}").data
-    assert f"/sporsmal/ny/{kind.value}\"".encode() in overview
+    assert f'/sporsmal/ny/{kind.value}"'.encode() in overview
 
 
 def test_changing_the_type_offers_every_registered_type(app):
     with app.test_request_context():
-        assert [value for value, _label in ChangeTypeForm().type.choices] == [kind.value for kind in TYPES]
+        assert [value for value, _label in ChangeTypeForm().type.choices] == [
+            kind.value for kind in TYPES
+        ]

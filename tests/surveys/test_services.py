@@ -60,8 +60,10 @@ def test_every_change_to_a_published_version_is_refused(app, english):
         lambda: services.move_question(question, 1),
         lambda: services.delete_question(question),
         lambda: make_indicator(q, "ny", [question]),
-        lambda: services.update_indicator(indicator, services.IndicatorData(
-            indicator.key, {"nb": "Ny"}, indicator.dimension, [question])),
+        lambda: services.update_indicator(
+            indicator,
+            services.IndicatorData(indicator.key, {"nb": "Ny"}, indicator.dimension, [question]),
+        ),
         lambda: services.move_indicator(indicator, 1),
         lambda: services.delete_indicator(indicator),
         lambda: services.delete_draft(q),
@@ -154,13 +156,20 @@ def test_a_scale_whose_lowest_point_is_not_below_the_highest_is_refused(app):
 def test_duplicate_choice_values_are_refused_at_the_second_row(app):
     q = make_questionnaire()
     with pytest.raises(QuestionnaireError) as refused:
-        make_question(q.sections[0], "valg", "single", choices=[("a", {"nb": "A"}), ("b", {"nb": "B"}), ("a", {"nb": "C"})])
+        make_question(
+            q.sections[0],
+            "valg",
+            "single",
+            choices=[("a", {"nb": "A"}), ("b", {"nb": "B"}), ("a", {"nb": "C"})],
+        )
     assert refused.value.field == "choices-2-value"
 
 
 def test_choices_can_swap_values_in_one_save(any_app):
     q = make_questionnaire()
-    question = make_question(q.sections[0], "valg", "single", choices=[("a", {"nb": "A"}), ("b", {"nb": "B"})])
+    question = make_question(
+        q.sections[0], "valg", "single", choices=[("a", {"nb": "A"}), ("b", {"nb": "B"})]
+    )
     db.session.commit()
     data = services.QuestionData.of(question)
     data.choices = [("b", {"nb": "A"}), ("a", {"nb": "B"})]
@@ -248,7 +257,9 @@ def test_moving_a_section_moves_its_questions_with_it(app):
 def test_a_question_edited_into_another_section_lands_at_its_end(app):
     q = make_small_questionnaire()
     question = queries.question_by_key(q, "fornoyd")
-    services.update_question(question, services.QuestionData.of(question), section=queries.sections(q)[1])
+    services.update_question(
+        question, services.QuestionData.of(question), section=queries.sections(q)[1]
+    )
     assert keys_in_order(q) == ["respekt", "alder", "antall", "kommentar", "takk", "fornoyd"]
 
 
@@ -299,14 +310,19 @@ def test_publishing_needs_bokmal_text_everywhere_and_items_in_every_indicator(ap
     messages = [(e.place, e.message) for e in services.publish_check(q).errors]
     assert ("Question engelsk", "No bokmål text for: question text.") in messages
     assert ("Question valg", "No bokmål text for: choice a.") in messages
-    assert any(place == "Indicator tom" and "no questions" in message for place, message in messages)
+    assert any(
+        place == "Indicator tom" and "no questions" in message for place, message in messages
+    )
 
 
 def test_missing_nynorsk_and_english_are_warnings_not_errors(app, english):
     q = make_small_questionnaire()
     check = services.publish_check(q)
     assert check.ok
-    assert any(w.place == "Question fornoyd" and "Nynorsk (nn), English (en)" in w.message for w in check.warnings)
+    assert any(
+        w.place == "Question fornoyd" and "Nynorsk (nn), English (en)" in w.message
+        for w in check.warnings
+    )
     services.publish(q)
     assert q.is_published and q.published_at is not None
 
