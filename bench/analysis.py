@@ -175,8 +175,9 @@ def main() -> None:
     start = time.perf_counter()
     frame = generate(respondents)
     print(
-        f"generated {len(frame):,} respondents x {len(ITEMS)} items in {frame['unit'].nunique()} units "
-        f"({time.perf_counter() - start:.1f} s); vet ikke {frame[ITEMS].isna().mean().mean():.1%}"
+        f"generated {len(frame):,} respondents x {len(ITEMS)} items in {frame['unit'].nunique()}"
+        f" units ({time.perf_counter() - start:.1f} s); vet ikke"
+        f" {frame[ITEMS].isna().mean().mean():.1%}"
     )
 
     item_s, table = best_of(

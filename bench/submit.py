@@ -52,7 +52,10 @@ def instance_settings(database_url: str) -> str:
             "SECRET_KEY = 'bench-secret-key'",
             # as in production: counted in Redis, shared by the workers (memory:// is refused with -w 2);
             # limits high enough not to bite, so that what is measured is the answering itself
-            f"RATELIMIT_STORAGE_URI = {os.environ.get('HELHET_BENCH_REDIS_URL', 'redis://127.0.0.1:6379')!r}",
+            (
+                "RATELIMIT_STORAGE_URI ="
+                f" {os.environ.get('HELHET_BENCH_REDIS_URL', 'redis://127.0.0.1:6379')!r}"
+            ),
             f"RATELIMIT_KEY_PREFIX = 'bench-{os.getpid()}'",
             "RATELIMIT_CODE_ENTRY = RATELIMIT_SUBMIT = RATELIMIT_LOGIN = '1000000 per minute'",
             "",
@@ -395,16 +398,16 @@ def report(r: dict, args) -> None:
         f"{args.respondents} respondents x 7 requests, {r['health_requests']} health requests"
     )
     print(
-        f"  health endpoint        {r['health_rps']:8.0f} requests/s   p50 {r['health_p50'] * 1000:6.1f} ms  "
-        f"p99 {r['health_p99'] * 1000:6.1f} ms"
+        f"  health endpoint        {r['health_rps']:8.0f} requests/s   p50"
+        f" {r['health_p50'] * 1000:6.1f} ms  p99 {r['health_p99'] * 1000:6.1f} ms"
     )
     print(
-        f"  answering flow         {r['flow_rps']:8.0f} requests/s   p50 {r['p50'] * 1000:6.1f} ms  "
-        f"p99 {r['p99'] * 1000:6.1f} ms  max {r['max'] * 1000:6.1f} ms"
+        f"  answering flow         {r['flow_rps']:8.0f} requests/s   p50 {r['p50'] * 1000:6.1f} ms "
+        f" p99 {r['p99'] * 1000:6.1f} ms  max {r['max'] * 1000:6.1f} ms"
     )
     print(
-        f"  completed submissions  {r['submit_per_s']:8.1f} per second ({r['acknowledged']} acknowledged "
-        f"in {r['flow_seconds']:.2f} s)"
+        f"  completed submissions  {r['submit_per_s']:8.1f} per second ({r['acknowledged']}"
+        f" acknowledged in {r['flow_seconds']:.2f} s)"
     )
     print(f"  flow / health          {r['ratio'] * 100:8.1f} %  (goal >= 15 %)")
     print(

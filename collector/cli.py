@@ -37,7 +37,8 @@ def _when(text: str, end_of_day: bool = False):
         return parse_local(text, end_of_day=end_of_day)
     except ValueError:
         fail(
-            f"{text!r} is not a date or time: write YYYY-MM-DD or YYYY-MM-DD HH:MM (Norwegian time)."
+            f"{text!r} is not a date or time: write YYYY-MM-DD or YYYY-MM-DD HH:MM (Norwegian"
+            " time)."
         )
 
 
@@ -67,7 +68,8 @@ def _answer_address(base_url: str | None) -> str:
                 "https://svar.kommune.no) or set PUBLIC_BASE_URL. Nothing was saved."
             )
         click.echo(
-            f"Warning: the letters send respondents to {address}, an address only this computer can open.",
+            f"Warning: the letters send respondents to {address}, an address only this computer can"
+            " open.",
             err=True,
         )
     return address
@@ -77,8 +79,8 @@ def _refuse_existing(*paths: Path | None) -> None:
     for path in paths:
         if path is not None and path.exists():
             fail(
-                f"{path} exists already; codes are shown only once, so Helhet never overwrites a code "
-                "file. Choose another name."
+                f"{path} exists already; codes are shown only once, so Helhet never overwrites a"
+                " code file. Choose another name."
             )
 
 
@@ -127,9 +129,11 @@ def _letter_options(command):
         ),
         click.option(
             "--base-url",
-            help="Public address of Helhet for the letters and the code file "
-            "(default: PUBLIC_BASE_URL; needed when that is not set or is "
-            "this computer's own address).",
+            help=(
+                "Public address of Helhet for the letters and the code file "
+                "(default: PUBLIC_BASE_URL; needed when that is not set or is "
+                "this computer's own address)."
+            ),
         ),
     ]
     for option in reversed(options):
@@ -226,7 +230,8 @@ def round_create(
         fail("--codes and --without-codes contradict each other.")
     if codes_count and not codes_file:
         fail(
-            "--codes needs --codes-file: codes are shown only once, so they must be written somewhere."
+            "--codes needs --codes-file: codes are shown only once, so they must be written"
+            " somewhere."
         )
     if codes_file and not codes_count:
         fail("--codes-file needs --codes N (codes per unit).")
@@ -392,7 +397,8 @@ def round_held(round_id, unit_code, decision) -> None:
         count = services.discard_held(campaign, link.unit_id)
     db.session.commit()
     click.echo(
-        f"{count} held answers for {unit_code} {'accepted' if decision == 'accept' else 'discarded'}."
+        f"{count} held answers for {unit_code}"
+        f" {'accepted' if decision == 'accept' else 'discarded'}."
     )
 
 

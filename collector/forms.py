@@ -30,7 +30,8 @@ class CodeForm(HelhetForm):
             Length(max=64, message=_l("The code has 10 characters.")),
         ],
         description=_l(
-            "10 letters and digits, for example K7MQ2-XH9TD. Small or capital letters and hyphens do not matter."
+            "10 letters and digits, for example K7MQ2-XH9TD. Small or capital letters and hyphens"
+            " do not matter."
         ),
         render_kw={
             "autocomplete": "off",
@@ -128,7 +129,8 @@ class CampaignForm(HelhetForm):
         _l("Name of the round"),
         validators=[Optional(), Length(max=200)],
         description=_l(
-            "For example «Medarbeiderundersøkelse 2026». Leave empty to use the questionnaire's title and the year."
+            "For example «Medarbeiderundersøkelse 2026». Leave empty to use the questionnaire's"
+            " title and the year."
         ),
     )
     questionnaire = SelectField(
@@ -172,7 +174,8 @@ class CampaignForm(HelhetForm):
         maximum=2200,
         validators=[Optional()],
         description=_l(
-            "Which year's number of people per unit gives the response rate. Empty: the year the round opens."
+            "Which year's number of people per unit gives the response rate. Empty: the year the"
+            " round opens."
         ),
     )
 

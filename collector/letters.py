@@ -120,10 +120,13 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             "code_label": _("and enter your personal code:"),
             "deadline": _("The survey is open until %(date)s.", date=local_time(info.closes_at)),
             "anonymous": _(
-                "Your answers are anonymous. The code only makes sure that each person answers once: it is never stored together with your answers, and nobody can see what you answered."
+                "Your answers are anonymous. The code only makes sure that each person answers"
+                " once: it is never stored together with your answers, and nobody can see what you"
+                " answered."
             ),
             "languages": _(
-                "You can answer in bokmål, nynorsk or English, and you can stop and continue later with the same code."
+                "You can answer in bokmål, nynorsk or English, and you can stop and continue later"
+                " with the same code."
             ),
             "keep": _("Keep this letter until you have answered. The code can be used once."),
         }

@@ -126,14 +126,17 @@ def only_format_errors(form) -> None:
 
 
 def render_page(survey: Survey, page, form, status: int = 200, review: bool = False):
-    return render_template(
-        "collector/page.html",
-        survey=survey,
-        page=page,
-        form=form,
-        review=review,
-        has_errors=any(f is not None and f.errors for _q, f in form.items()),
-    ), status
+    return (
+        render_template(
+            "collector/page.html",
+            survey=survey,
+            page=page,
+            form=form,
+            review=review,
+            has_errors=any(f is not None and f.errors for _q, f in form.items()),
+        ),
+        status,
+    )
 
 
 # --- code entry and open links ----------------------------------------------------------------
@@ -146,9 +149,12 @@ def enter_code():
     form = CodeForm()
     if request.method == "POST" and (lang := requested_language()):
         switch_language(lang)
-        return render_template(
-            "collector/code.html", form=CodeForm(formdata=None, data={"code": form.code.data})
-        ), 200
+        return (
+            render_template(
+                "collector/code.html", form=CodeForm(formdata=None, data={"code": form.code.data})
+            ),
+            200,
+        )
     if form.validate_on_submit():
         try:
             token = services.start_with_code(form.code.data)
@@ -283,12 +289,15 @@ def review(ref: DraftRef, survey: Survey):
                 db.session.commit()
                 session.pop(SESSION_KEY, None)
                 return redirect(url_for(".thank_you"), 303)
-    return render_template(
-        "collector/review.html",
-        survey=survey,
-        sections=summary(survey, ref.answers),
-        problems=problems,
-    ), response_status
+    return (
+        render_template(
+            "collector/review.html",
+            survey=survey,
+            sections=summary(survey, ref.answers),
+            problems=problems,
+        ),
+        response_status,
+    )
 
 
 @bp.get("/svar/takk")

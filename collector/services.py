@@ -177,7 +177,8 @@ def extend(campaign: Campaign, closes_at: datetime) -> None:
     if closes_at <= campaign.closes_at:
         raise CampaignError(
             _(
-                "Choose a closing time after the current one; to stop the round now, use «Close now»."
+                "Choose a closing time after the current one; to stop the round now, use «Close"
+                " now»."
             ),
             "closes",
         )

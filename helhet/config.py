@@ -46,8 +46,8 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = (
         None  # a respondent may take hours over a survey; the token is per session
     )
-    RATELIMIT_STORAGE_URI = (
-        "memory://"  # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
+    RATELIMIT_STORAGE_URI = (  # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
+        "memory://"
     )
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"

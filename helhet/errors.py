@@ -25,7 +25,8 @@ EXPLANATIONS = {
     405: (
         _l("That did not work"),
         _l(
-            "The page was opened in a way it does not support. Go back and use the buttons on the page."
+            "The page was opened in a way it does not support. Go back and use the buttons on the"
+            " page."
         ),
     ),
     413: (
@@ -36,7 +37,8 @@ EXPLANATIONS = {
     500: (
         _l("Something went wrong on our side"),
         _l(
-            "Nothing you did caused this. Try again in a moment; if it happens again, contact your administrator."
+            "Nothing you did caused this. Try again in a moment; if it happens again, contact your"
+            " administrator."
         ),
     ),
 }

@@ -96,7 +96,8 @@ class User(UserMixin, db.Model):
 
 class AuditEvent(db.Model):
     """Who did what, when: an administrator's action (helhet/audit.py). Never respondents' data:
-    the target names a questionnaire, round, unit or user, and `detail` holds counts and settings."""
+    the target names a questionnaire, round, unit or user, and `detail` holds counts and settings.
+    """
 
     __tablename__ = "audit_event"
 

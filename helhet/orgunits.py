@@ -158,7 +158,8 @@ def import_csv(data: bytes | str) -> ImportSummary:
             problems.append(
                 Problem(
                     _(
-                        "%(code)s is not a valid code: use letters, digits, dot, hyphen or underscore (at most 64).",
+                        "%(code)s is not a valid code: use letters, digits, dot, hyphen or"
+                        " underscore (at most 64).",
                         code=code,
                     ),
                     line=line,

@@ -57,10 +57,10 @@ def counts_per_process(app: Flask) -> bool:
 
 def refusal(who: str) -> str:
     return (
-        f"Rate limits are kept in memory (RATELIMIT_STORAGE_URI=memory://), separately in every process, "
-        f"but {who}: each client would get every limit once per process. Set "
-        f"RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server every process reaches), "
-        f"or serve with one process (gunicorn -w 1)."
+        "Rate limits are kept in memory (RATELIMIT_STORAGE_URI=memory://), separately in every"
+        f" process, but {who}: each client would get every limit once per process. Set"
+        " RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379 (a Redis server every process reaches), or"
+        " serve with one process (gunicorn -w 1)."
     )
 
 

@@ -136,7 +136,8 @@ def read_csv(
 
 def control_character_message(character: str) -> str:
     return _(
-        "The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+        "The text contains a control character (%(character)s), which cannot be stored. Remove it"
+        " and try again.",
         character=describe(character),
     )
 
@@ -145,7 +146,8 @@ def _broken_line(line: int, error: csv.Error, at_end: bool) -> Problem:
     if at_end:  # the reader ran to the end of the file inside a quoted cell
         return Problem(
             _(
-                'A quote (") on this line is never closed, so the rest of the file would be one cell.'
+                'A quote (") on this line is never closed, so the rest of the file would be one'
+                " cell."
             ),
             line=line,
         )

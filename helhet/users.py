@@ -57,7 +57,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 def _dummy_hash() -> str:
     """A hash in werkzeug's "method$salt$digest" form that costs as much to check as a real one and
-    matches no password (the digest is not hex). Made without hashing, so the first use is not slower."""
+    matches no password (the digest is not hex). Made without hashing, so the first use is not slower.
+    """
     return f"{passwords.hash_method()}${secrets.token_hex(8)}$not-a-digest"
 
 
@@ -150,8 +151,8 @@ def _check_not_last_admin(user: User, field: str) -> None:
     if user.id in admins and len(admins) == 1:
         raise UserError(
             _(
-                "%(email)s is the only active administrator. Make another user an administrator first, "
-                "so that someone can still manage Helhet.",
+                "%(email)s is the only active administrator. Make another user an administrator"
+                " first, so that someone can still manage Helhet.",
                 email=user.email,
             ),
             field,

@@ -74,7 +74,8 @@ def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | 
     body = export.render(export_rows(services.round_results(campaign, units)))
     if campaign.state() != CampaignState.CLOSED:
         click.echo(
-            f"Round {campaign.id} is still {campaign.state().value}: these results are preliminary.",
+            f"Round {campaign.id} is still {campaign.state().value}: these results are"
+            " preliminary.",
             err=True,
         )
     if out is None:

@@ -58,9 +58,11 @@ def list_command(fmt: str) -> None:
                 {
                     "version": q.version,
                     "status": q.status.value,
-                    "published_at": q.published_at.isoformat(timespec="seconds") + "Z"
-                    if q.published_at
-                    else None,
+                    "published_at": (
+                        q.published_at.isoformat(timespec="seconds") + "Z"
+                        if q.published_at
+                        else None
+                    ),
                     "questions": counts.get(q.id, 0),
                 }
                 for q in item.versions
@@ -106,7 +108,9 @@ def export_command(key: str, version: int | None, output: Path | None) -> None:
 @click.option(
     "--skip-unsupported",
     is_flag=True,
-    help="XLSForm: leave out what Helhet cannot represent (each item is listed) and import the rest.",
+    help=(
+        "XLSForm: leave out what Helhet cannot represent (each item is listed) and import the rest."
+    ),
 )
 @with_appcontext
 def import_command(file: Path, skip_unsupported: bool) -> None:
@@ -123,15 +127,17 @@ def import_command(file: Path, skip_unsupported: bool) -> None:
         db.session.rollback()
         count = len(unsupported.problems)
         fail(
-            f"{file.name}: nothing was imported. Helhet cannot represent the {count} item{'s' if count != 1 else ''} "
-            "listed above; run again with --skip-unsupported to leave them out as each item says.",
+            f"{file.name}: nothing was imported. Helhet cannot represent the {count}"
+            f" item{'s' if count != 1 else ''} listed above; run again with --skip-unsupported to"
+            " leave them out as each item says.",
             unsupported.problems,
         )
     except InvalidQuestionnaire as invalid:
         db.session.rollback()
         count = len(invalid.problems)
         fail(
-            f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''} listed above.",
+            f"{file.name}: nothing was imported; fix the {count} place{'s' if count != 1 else ''}"
+            " listed above.",
             invalid.problems,
         )
     db.session.commit()

@@ -38,7 +38,8 @@ from surveys.services import IndicatorData, QuestionData
 from surveys.values import SHORT, fill_texts, form_texts, number, text_fields
 
 KEY_HINT = _l(
-    "Lowercase letters a–z, digits and _, starting with a letter. Results are compared across versions by this key."
+    "Lowercase letters a–z, digits and _, starting with a letter. Results are compared across"
+    " versions by this key."
 )
 
 
@@ -94,7 +95,8 @@ class QuestionnaireForm(EditorForm):
         _l("Introduction for the respondent"),
         long=True,
         description=_l(
-            "Shown before the first question. Say what the survey is about and that answers are anonymous."
+            "Shown before the first question. Say what the survey is about and that answers are"
+            " anonymous."
         ),
     )
 
@@ -228,7 +230,8 @@ class IndicatorForm(EditorForm):
         _l("Scale questions in the indicator"),
         coerce=int,
         description=_l(
-            "All on the same scale. The indicator score is the mean of the items a respondent answered."
+            "All on the same scale. The indicator score is the mean of the items a respondent"
+            " answered."
         ),
     )
     min_share = IntegerField(
@@ -244,7 +247,8 @@ class IndicatorForm(EditorForm):
         places=None,
         validators=[Optional()],
         description=_l(
-            "Answers at or above this point count as favourable, for example 5 on a 1–6 scale or 4 on 1–5."
+            "Answers at or above this point count as favourable, for example 5 on a 1–6 scale or 4"
+            " on 1–5."
         ),
         render_kw={"inputmode": "decimal"},
     )
@@ -291,9 +295,9 @@ class IndicatorForm(EditorForm):
             dimension=Dimension(self.dimension.data),
             items=[self._offered[i] for i in self.items.data if i in self._offered],
             min_share=self.min_share.data / 100,
-            favourable_from=None
-            if self.favourable_from.data is None
-            else float(self.favourable_from.data),
+            favourable_from=(
+                None if self.favourable_from.data is None else float(self.favourable_from.data)
+            ),
         )
 
 

@@ -152,7 +152,8 @@ def loads(raw: bytes | str) -> dict:
                 [
                     Problem(
                         _(
-                            "The file is not UTF-8 text (byte %(position)s). Save it as UTF-8 JSON.",
+                            "The file is not UTF-8 text (byte %(position)s). Save it as UTF-8"
+                            " JSON.",
                             position=exc.start + 1,
                         ),
                         path="",
@@ -183,7 +184,8 @@ def loads(raw: bytes | str) -> dict:
             [
                 Problem(
                     _(
-                        "Lists and objects are nested more than %(n)s levels deep at line %(line)s, column %(column)s.",
+                        "Lists and objects are nested more than %(n)s levels deep at line %(line)s,"
+                        " column %(column)s.",
                         n=MAX_DEPTH,
                         line=line,
                         column=column,
@@ -197,7 +199,8 @@ def loads(raw: bytes | str) -> dict:
             [
                 Problem(
                     _(
-                        "The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
+                        "The file must hold one JSON object {…} with the questionnaire, not"
+                        " %(kind)s.",
                         kind=_json_kind(data),
                     ),
                     path="",
@@ -290,7 +293,8 @@ def hostile_values(data) -> list[Problem]:
 
 def _control_message(character: str) -> str:
     return _(
-        "The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+        "The text contains a control character (%(character)s), which cannot be stored. Remove it"
+        " and try again.",
         character=describe(character),
     )
 
@@ -428,7 +432,8 @@ def _schema_message(error, path: list) -> str:
         if last == "value":
             return _("A choice value is 1 to 64 characters without spaces, commas or semicolons.")
         return _(
-            "A key starts with a lowercase letter, followed by lowercase letters, digits or _ (at most 64 characters): %(value)s does not.",
+            "A key starts with a lowercase letter, followed by lowercase letters, digits or _ (at"
+            " most 64 characters): %(value)s does not.",
             value=json.dumps(error.instance, ensure_ascii=False),
         )
     if kind == "maxLength":
@@ -507,7 +512,8 @@ def semantic_problems(data: dict) -> list[Problem]:
                 add(
                     f"{here}.key",
                     _(
-                        "The key %(key)s is already used by %(other)s; question keys must be unique.",
+                        "The key %(key)s is already used by %(other)s; question keys must be"
+                        " unique.",
                         key=q["key"],
                         other=questions[q["key"]][0],
                     ),
@@ -518,7 +524,8 @@ def semantic_problems(data: dict) -> list[Problem]:
                 add(
                     f"{here}.text",
                     _(
-                        "The question has no text in any language; give it at least the bokmål (nb) text."
+                        "The question has no text in any language; give it at least the bokmål (nb)"
+                        " text."
                     ),
                 )
             problems.extend(TYPES[q["type"]].json_problems(q, here))
@@ -529,7 +536,8 @@ def semantic_problems(data: dict) -> list[Problem]:
             add(
                 f"{here}.key",
                 _(
-                    "The key %(key)s is already used by indicators[%(other)s]; indicator keys must be unique.",
+                    "The key %(key)s is already used by indicators[%(other)s]; indicator keys must"
+                    " be unique.",
                     key=ind["key"],
                     other=indicator_keys[ind["key"]],
                 ),
@@ -556,7 +564,8 @@ def semantic_problems(data: dict) -> list[Problem]:
                 add(
                     f"{here}.items[{k}]",
                     _(
-                        "%(key)s is not a scale question; an indicator is made of scale questions only.",
+                        "%(key)s is not a scale question; an indicator is made of scale questions"
+                        " only.",
                         key=item,
                     ),
                 )
@@ -567,7 +576,8 @@ def semantic_problems(data: dict) -> list[Problem]:
             add(
                 f"{here}.items",
                 _(
-                    "The items are on different scales (%(ranges)s); an indicator's items must share one scale.",
+                    "The items are on different scales (%(ranges)s); an indicator's items must"
+                    " share one scale.",
                     ranges=ranges,
                 ),
             )
@@ -595,7 +605,8 @@ def validate(data) -> dict:
             [
                 Problem(
                     _(
-                        "The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
+                        "The file must hold one JSON object {…} with the questionnaire, not"
+                        " %(kind)s.",
                         kind=_json_kind(data),
                     ),
                     path="",
@@ -646,9 +657,9 @@ def from_dict(data) -> Questionnaire:
                 name=ind["name"],
                 dimension=Dimension(ind["dimension"]),
                 min_share=float(ind["min_share"]),
-                favourable_from=None
-                if ind["favourable_from"] is None
-                else float(ind["favourable_from"]),
+                favourable_from=(
+                    None if ind["favourable_from"] is None else float(ind["favourable_from"])
+                ),
                 questions=[by_key[k] for k in ind["items"]],
             )
         )

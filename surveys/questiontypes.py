@@ -217,7 +217,9 @@ class QuestionKind:
     for_indicators = False  # True: the type's questions can be an indicator's items
     text_label = _l("Question text")  # the editor's legend for the text the respondent reads
     panel: str | None = None  # the macro in templates/surveys/_config.html that edits the settings
-    layout = "field"  # how templates/surveys/_question.html shows the answer: field, radio, checkbox or scale
+    layout = (  # how templates/surveys/_question.html shows the answer: field, radio, checkbox or scale
+        "field"
+    )
     stay_anchor = ""  # where the editor opens again after «save and stay»
 
     # --- the editor --------------------------------------------------------------------------
@@ -256,8 +258,8 @@ class QuestionKind:
         if earlier.type != self.name:
             return QuestionnaireError(
                 _(
-                    "In version %(version)s, %(key)s is a %(type)s question. Results are compared by key, so a "
-                    "question of another type needs a new key.",
+                    "In version %(version)s, %(key)s is a %(type)s question. Results are compared"
+                    " by key, so a question of another type needs a new key.",
                     version=earlier.version,
                     key=key,
                     type=TYPES[earlier.type].label,
@@ -458,8 +460,8 @@ class Scale(QuestionKind):
         ):
             return QuestionnaireError(
                 _(
-                    "In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s. Results are compared by "
-                    "key, so a question on another scale needs a new key.",
+                    "In version %(version)s, %(key)s is on a scale from %(low)s to %(high)s."
+                    " Results are compared by key, so a question on another scale needs a new key.",
                     version=earlier.version,
                     key=key,
                     low=earlier.scale_min,
@@ -687,7 +689,8 @@ class ChoiceKind(QuestionKind):
                 problems.append(
                     Problem(
                         _(
-                            "The value %(value)s is already used by choice %(other)s; choice values must be unique within a question.",
+                            "The value %(value)s is already used by choice %(other)s; choice values"
+                            " must be unique within a question.",
                             value=choice["value"],
                             other=other,
                         ),
@@ -875,7 +878,8 @@ class Number(QuestionKind):
             return [
                 Problem(
                     _(
-                        "The smallest number allowed (%(low)s) is larger than the largest (%(high)s).",
+                        "The smallest number allowed (%(low)s) is larger than the largest"
+                        " (%(high)s).",
                         low=number(q["min"]),
                         high=number(q["max"]),
                     ),

@@ -111,7 +111,8 @@ def _loading(view: Callable, guard: bool) -> Callable:
         if guard and questionnaire.is_published:
             flash(
                 _(
-                    "Version %(version)s is published and cannot be changed. Make a new version to edit it.",
+                    "Version %(version)s is published and cannot be changed. Make a new version to"
+                    " edit it.",
                     version=questionnaire.version,
                 ),
                 "error",
@@ -258,13 +259,15 @@ def install_standard():
     installed = library.install_standard(publish=True)
     db.session.commit()
     flash(
-        ngettext(
-            "Installed and published %(num)s standard questionnaire.",
-            "Installed and published %(num)s standard questionnaires.",
-            len(installed),
-        )
-        if installed
-        else _("The standard questionnaires are installed already."),
+        (
+            ngettext(
+                "Installed and published %(num)s standard questionnaire.",
+                "Installed and published %(num)s standard questionnaires.",
+                len(installed),
+            )
+            if installed
+            else _("The standard questionnaires are installed already.")
+        ),
         "success",
     )
     return redirect(url_for(".questionnaires"), 303)
@@ -395,8 +398,8 @@ def delete_questionnaire(questionnaire: Questionnaire):
         _("The draft version %(version)s of %(key)s was deleted.", version=q.version, key=q.key),
         title=_("Delete the draft?"),
         message=_(
-            "Version %(version)s of %(key)s, with all its sections, questions and indicators, will be deleted. "
-            "This cannot be undone.",
+            "Version %(version)s of %(key)s, with all its sections, questions and indicators, will"
+            " be deleted. This cannot be undone.",
             version=q.version,
             key=q.key,
         ),
@@ -421,7 +424,8 @@ def new_version(questionnaire: Questionnaire):
         return _overview(questionnaire)
     flash(
         _(
-            "Version %(version)s was made as a draft copy of version %(old)s. The question keys are the same.",
+            "Version %(version)s was made as a draft copy of version %(old)s. The question keys are"
+            " the same.",
             version=copy.version,
             old=questionnaire.version,
         ),
@@ -449,16 +453,20 @@ def publish(questionnaire: Questionnaire):
             db.session.commit()
             flash(
                 _(
-                    "Version %(version)s of %(key)s is published. It can now be used in survey rounds, and it can no longer change.",
+                    "Version %(version)s of %(key)s is published. It can now be used in survey"
+                    " rounds, and it can no longer change.",
                     version=questionnaire.version,
                     key=questionnaire.key,
                 ),
                 "success",
             )
             return _overview(questionnaire)
-    return render_template(
-        "surveys/publish.html", questionnaire=questionnaire, check=check, form=form
-    ), code
+    return (
+        render_template(
+            "surveys/publish.html", questionnaire=questionnaire, check=check, form=form
+        ),
+        code,
+    )
 
 
 @bp.get(f"{BASE}/<int:questionnaire_id>/eksport")
@@ -500,15 +508,18 @@ def preview(questionnaire: Questionnaire, page: int):
         if form.validate_on_submit():
             return redirect(url_for(".preview", questionnaire_id=q.id, page=page + 1), 303)
         code = 422
-    return render_template(
-        "surveys/preview.html",
-        questionnaire=q,
-        page=page,
-        pages=pages,
-        form=form,
-        section=section,
-        numbers=queries.question_numbers(q),
-    ), code
+    return (
+        render_template(
+            "surveys/preview.html",
+            questionnaire=q,
+            page=page,
+            pages=pages,
+            form=form,
+            section=section,
+            numbers=queries.question_numbers(q),
+        ),
+        code,
+    )
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -596,8 +607,8 @@ def _question_page(
             lock(
                 form.key,
                 _(
-                    "Used in version %(version)s, which is published: results are compared by this key, so "
-                    "it cannot change.",
+                    "Used in version %(version)s, which is published: results are compared by this"
+                    " key, so it cannot change.",
                     version=history[question.key].version,
                 ),
             )
@@ -700,7 +711,8 @@ def delete_question(questionnaire: Questionnaire, question: Question):
         anchor=f"s-{question.section_id}",
         title=_("Delete the question?"),
         message=_(
-            "The question %(key)s (%(text)s) will be deleted, and leaves the indicators that use it.",
+            "The question %(key)s (%(text)s) will be deleted, and leaves the indicators that"
+            " use it.",
             key=question.key,
             text=localized(question.text),
         ),

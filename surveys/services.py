@@ -82,7 +82,8 @@ def _require_draft(questionnaire: Questionnaire) -> None:
     if questionnaire.status != QuestionnaireStatus.DRAFT:
         raise QuestionnaireError(
             _(
-                "Version %(version)s of %(key)s is published and cannot be changed. Make a new version to edit it.",
+                "Version %(version)s of %(key)s is published and cannot be changed. Make a new"
+                " version to edit it.",
                 version=questionnaire.version,
                 key=questionnaire.key,
             )
@@ -94,7 +95,8 @@ def _check_key(key: str, field: str = "key") -> str:
     if not KEY_PATTERN.match(key):
         raise QuestionnaireError(
             _(
-                "Start with a lowercase letter (a–z), then use lowercase letters, digits or _ (at most 64 characters)."
+                "Start with a lowercase letter (a–z), then use lowercase letters, digits or _ (at"
+                " most 64 characters)."
             ),
             field=field,
         )
@@ -142,7 +144,8 @@ def create_questionnaire(
     if queries.latest(key) is not None:
         raise QuestionnaireError(
             _(
-                "A questionnaire with the key %(key)s exists already. Open it and make a new version instead.",
+                "A questionnaire with the key %(key)s exists already. Open it and make a new"
+                " version instead.",
                 key=key,
             ),
             field="key",
@@ -184,7 +187,8 @@ def update_questionnaire(
         if len(queries.versions(questionnaire.key)) > 1:
             raise QuestionnaireError(
                 _(
-                    "The key cannot change: other versions of %(key)s exist, and results are compared by key.",
+                    "The key cannot change: other versions of %(key)s exist, and results are"
+                    " compared by key.",
                     key=questionnaire.key,
                 ),
                 field="key",
@@ -208,7 +212,8 @@ def delete_draft(questionnaire: Questionnaire) -> None:
     if questionnaire.status != QuestionnaireStatus.DRAFT:
         raise QuestionnaireError(
             _(
-                "Version %(version)s of %(key)s is published and cannot be deleted: survey rounds and results may refer to it.",
+                "Version %(version)s of %(key)s is published and cannot be deleted: survey rounds"
+                " and results may refer to it.",
                 version=questionnaire.version,
                 key=questionnaire.key,
             )
@@ -226,7 +231,8 @@ def new_version(questionnaire: Questionnaire) -> Questionnaire:
     if existing is not None:
         raise QuestionnaireError(
             _(
-                "%(key)s already has a draft (version %(version)s). Edit that one, or delete it first.",
+                "%(key)s already has a draft (version %(version)s). Edit that one, or delete it"
+                " first.",
                 key=questionnaire.key,
                 version=existing.version,
             )
@@ -294,7 +300,8 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
         err(
             Check(
                 _(
-                    "There is no question to answer. Add at least one question that is not information text."
+                    "There is no question to answer. Add at least one question that is not"
+                    " information text."
                 )
             )
         )
@@ -534,8 +541,9 @@ def _clean_question_data(
     if question is not None and key != question.key and question.key in history:
         raise QuestionnaireError(
             _(
-                "The key %(key)s is used in version %(version)s, which is published. Results are compared by key, "
-                "so it cannot change. Add a new question if the meaning has changed.",
+                "The key %(key)s is used in version %(version)s, which is published. Results are"
+                " compared by key, so it cannot change. Add a new question if the meaning has"
+                " changed.",
                 key=question.key,
                 version=history[question.key].version,
             ),
@@ -557,8 +565,8 @@ def _clean_question_data(
                 if not kind.for_indicators:
                     raise QuestionnaireError(
                         _(
-                            "The question is part of the indicator %(indicator)s, which takes scale questions only. "
-                            "Take it out of the indicator first.",
+                            "The question is part of the indicator %(indicator)s, which takes scale"
+                            " questions only. Take it out of the indicator first.",
                             indicator=indicator.key,
                         ),
                         field="type",
@@ -570,8 +578,8 @@ def _clean_question_data(
                     low, high = next(iter(others))
                     raise QuestionnaireError(
                         _(
-                            "The question is part of the indicator %(indicator)s, whose other questions are on a scale "
-                            "from %(low)s to %(high)s.",
+                            "The question is part of the indicator %(indicator)s, whose other"
+                            " questions are on a scale from %(low)s to %(high)s.",
                             indicator=indicator.key,
                             low=low,
                             high=high,
@@ -673,7 +681,8 @@ def _move_to(question: Question, section: Section, index: int) -> None:
 
 def move_question(question: Question, step: int) -> bool:
     """Move a question up (-1) or down (+1); past the start or end of its section it moves into the
-    previous section (at the end) or the next one (at the start). False when there is nowhere to go."""
+    previous section (at the end) or the next one (at the start). False when there is nowhere to go.
+    """
     questionnaire = question.questionnaire
     _require_draft(questionnaire)
     section = question.section
@@ -741,8 +750,8 @@ def _clean_indicator_data(
     if len(scales) > 1:
         raise QuestionnaireError(
             _(
-                "The chosen questions are on different scales (%(ranges)s); an indicator's questions "
-                "must share one scale.",
+                "The chosen questions are on different scales (%(ranges)s); an indicator's"
+                " questions must share one scale.",
                 ranges=", ".join(f"{a}–{b}" for a, b in sorted(scales)),
             ),
             field="items",
@@ -839,7 +848,8 @@ def import_data(data) -> Questionnaire:
             [
                 Problem(
                     _(
-                        "%(key)s already has a draft (version %(version)s). Publish or delete that draft before importing a new version.",
+                        "%(key)s already has a draft (version %(version)s). Publish or delete that"
+                        " draft before importing a new version.",
                         key=questionnaire.key,
                         version=existing.version,
                     ),
@@ -882,7 +892,8 @@ def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -
         [
             Problem(
                 _(
-                    "Helhet imports .json files in its own format and XLSForm workbooks (.xlsx, .xls); %(name)s is neither.",
+                    "Helhet imports .json files in its own format and XLSForm workbooks (.xlsx,"
+                    " .xls); %(name)s is neither.",
                     name=filename or "?",
                 ),
                 path="",

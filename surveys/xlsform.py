@@ -236,9 +236,11 @@ def control_characters(book: dict) -> list[Problem]:
                             _control_message(character),
                             sheet=sheet,
                             row=index + 2,
-                            column=header
-                            if isinstance(header, str) and not first_control(header)
-                            else None,
+                            column=(
+                                header
+                                if isinstance(header, str) and not first_control(header)
+                                else None
+                            ),
                         )
                     )
     return problems
@@ -246,7 +248,8 @@ def control_characters(book: dict) -> list[Problem]:
 
 def _control_message(character: str) -> str:
     return _(
-        "The text contains a control character (%(character)s), which cannot be stored. Remove it and try again.",
+        "The text contains a control character (%(character)s), which cannot be stored. Remove it"
+        " and try again.",
         character=describe(character),
     )
 
@@ -390,7 +393,8 @@ class _Converter:
                     2,
                     "default_language",
                     _(
-                        "The default language %(language)s is not one Helhet keeps (bokmål, nynorsk, English).",
+                        "The default language %(language)s is not one Helhet keeps (bokmål,"
+                        " nynorsk, English).",
                         language=language,
                     ),
                     _("With “skip”, texts without a language are read as bokmål."),
@@ -419,8 +423,9 @@ class _Converter:
                         1,
                         column.header,
                         _(
-                            "The column has no language, so its texts were read as bokmål (nb). Name the column "
-                            "%(base)s::Norsk bokmål (nb), %(base)s::Nynorsk (nn) or %(base)s::English (en) to choose.",
+                            "The column has no language, so its texts were read as bokmål (nb)."
+                            " Name the column %(base)s::Norsk bokmål (nb), %(base)s::Nynorsk (nn)"
+                            " or %(base)s::English (en) to choose.",
                             base=base,
                         ),
                     )
@@ -550,7 +555,8 @@ class _Converter:
                         number,
                         "name",
                         _(
-                            "The list %(list)s has the choice %(value)s already (row %(row)s); Helhet needs unique values.",
+                            "The list %(list)s has the choice %(value)s already (row %(row)s);"
+                            " Helhet needs unique values.",
                             list=list_name,
                             value=value,
                             row=first,
@@ -652,7 +658,8 @@ class _Converter:
                         number,
                         "type",
                         _(
-                            "A repeat (%(type)s: the same questions asked several times) cannot be represented.",
+                            "A repeat (%(type)s: the same questions asked several times) cannot be"
+                            " represented.",
                             type=raw_type,
                         ),
                         _("With “skip”, its questions are imported once, as an ordinary section."),
@@ -726,7 +733,8 @@ class _Converter:
                     number,
                     "name",
                     _(
-                        "The name %(name)s became the key %(key)s (keys are lowercase letters, digits and _).",
+                        "The name %(name)s became the key %(key)s (keys are lowercase letters,"
+                        " digits and _).",
                         name=name,
                         key=key,
                     ),
@@ -779,7 +787,8 @@ class _Converter:
             2 if self.book.get(SETTINGS) else None,
             None,
             _(
-                "The questionnaire was imported as a citizen survey; change the kind under Settings if it is another kind."
+                "The questionnaire was imported as a citizen survey; change the kind under Settings"
+                " if it is another kind."
             ),
         )
         out_sections = []
@@ -831,7 +840,8 @@ class _Converter:
                     number,
                     "type",
                     _(
-                        "The type %(type)s (choices from a file, an external list or ranking) cannot be represented.",
+                        "The type %(type)s (choices from a file, an external list or ranking)"
+                        " cannot be represented.",
                         type=raw_type,
                     ),
                     _("With “skip”, the row is left out."),
@@ -921,7 +931,8 @@ class _Converter:
             return _("The type %(type)s (a date or time) cannot be represented.", type=raw_type)
         if kind in MEDIA_TYPES:
             return _(
-                "The type %(type)s (a picture, sound, video, file or barcode) cannot be represented.",
+                "The type %(type)s (a picture, sound, video, file or barcode) cannot be"
+                " represented.",
                 type=raw_type,
             )
         if kind in CALCULATION_TYPES:
@@ -932,8 +943,8 @@ class _Converter:
         if kind in ("range", "rank", "acknowledge", "trigger"):
             return _("The type %(type)s cannot be represented.", type=raw_type)
         return _(
-            "The type %(type)s is information about the device or the time of answering, which Helhet does "
-            "not collect (answers are anonymous).",
+            "The type %(type)s is information about the device or the time of answering, which"
+            " Helhet does not collect (answers are anonymous).",
             type=raw_type,
         )
 
@@ -972,8 +983,9 @@ class _Converter:
                 number,
                 "type",
                 _(
-                    "The choices of %(list)s look like a scale. The question stays a single-choice question; to use it "
-                    "in an indicator, turn it into a scale question in the editor.",
+                    "The choices of %(list)s look like a scale. The question stays a single-choice"
+                    " question; to use it in an indicator, turn it into a scale question in the"
+                    " editor.",
                     list=list_name,
                 ),
             )
@@ -1010,7 +1022,8 @@ class _Converter:
                         number,
                         header,
                         _(
-                            "The text refers to other answers (%(reference)s), which Helhet cannot fill in.",
+                            "The text refers to other answers (%(reference)s), which Helhet cannot"
+                            " fill in.",
                             reference=REFERENCE.search(value).group(0),
                         ),
                         _("With “skip”, the text is imported as written."),
@@ -1085,7 +1098,8 @@ class _Converter:
                     number,
                     header,
                     _(
-                        "A choice filter (%(value)s: choices that depend on an earlier answer) cannot be represented.",
+                        "A choice filter (%(value)s: choices that depend on an earlier answer)"
+                        " cannot be represented.",
                         value=value,
                     ),
                     _("With “skip”, every choice of the list is shown."),

@@ -26,7 +26,7 @@ from helhet import create_app  # noqa: E402
 from helhet.config import normalise_database_url  # noqa: E402
 from helhet.extensions import db  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.browser import browser, live_server, new_page  # noqa: E402,F401  (browser tests' fixtures)
+from tests.browser import browser, live_server, new_page  # noqa: E402,F401  (browser fixtures)
 from tests.shared import shared_problem  # noqa: E402
 
 PG_URL = os.environ.get("HELHET_TEST_DATABASE_URL")
@@ -58,7 +58,8 @@ def pytest_sessionstart(session):
         problem = _postgres_problem()
         if problem:
             pytest.exit(
-                f"CI=true but PostgreSQL is not usable ({problem}); the PostgreSQL tests must run in CI.",
+                f"CI=true but PostgreSQL is not usable ({problem}); the PostgreSQL tests must run"
+                " in CI.",
                 returncode=3,
             )
 

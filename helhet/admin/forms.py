@@ -79,7 +79,8 @@ class PopulationForm(HelhetForm):
         _l("Number of people"),
         validators=[Optional(), NumberRange(min=0, max=10_000_000)],
         description=_l(
-            "Employees of a workplace, or users or inhabitants served. Leave empty to remove the year."
+            "Employees of a workplace, or users or inhabitants served. Leave empty to remove the"
+            " year."
         ),
     )
 

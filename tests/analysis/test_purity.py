@@ -13,12 +13,10 @@ MODULES = sorted(f"analysis.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem !=
 
 def test_importing_every_analysis_module_loads_no_flask_sqlalchemy_or_pyplot():
     code = (
-        "import importlib, sys\n"
-        f"for name in {['analysis', *MODULES]!r}:\n"
-        "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'flask_sqlalchemy')"
-        " or m == 'matplotlib.pyplot')\n"
-        "print(','.join(bad))\n"
+        f"import importlib, sys\nfor name in {['analysis', *MODULES]!r}:\n   "
+        " importlib.import_module(name)\nbad = sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('flask', 'sqlalchemy', 'flask_sqlalchemy') or m =="
+        " 'matplotlib.pyplot')\nprint(','.join(bad))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent, check=True
@@ -41,9 +39,11 @@ def test_no_analysis_source_imports_pyplot_flask_or_sqlalchemy():
     for path in PACKAGE.glob("*.py"):
         for name in _imported_modules(path):
             assert "pyplot" not in name, f"{path.name} imports {name}"
-            assert name.split(".")[0] not in ("flask", "sqlalchemy", "flask_sqlalchemy"), (
-                f"{path.name} imports {name}"
-            )
+            assert name.split(".")[0] not in (
+                "flask",
+                "sqlalchemy",
+                "flask_sqlalchemy",
+            ), f"{path.name} imports {name}"
         assert "plt." not in path.read_text(), f"{path.name} uses plt."
 
 

@@ -173,7 +173,8 @@ class Round:
 
 def make_open_round(tree: dict[str, OrgUnit], codes: int = 3) -> Round:
     """The common start: a published 3-page questionnaire (30 scale questions and one of each other
-    type on page 1) and an open round (codes and open link) for Hjemmetjenesten, with `codes` codes."""
+    type on page 1) and an open round (codes and open link) for Hjemmetjenesten, with `codes` codes.
+    """
     questionnaire = make_questionnaire(extra_types=EXTRA_TYPES)
     unit = tree["4601-helse-hjemme"]
     campaign = make_campaign(questionnaire, [unit])

@@ -290,7 +290,8 @@ def test_a_released_batch_links_a_code_at_best_to_its_whole_batch(pg_app):
     assert sorted(size for _xmin, size in batches) == [5, 5]
     completed_invitations = db.session.scalar(
         text(
-            "SELECT count(*) FROM invitation i WHERE EXISTS (SELECT 1 FROM response r WHERE r.xmin = i.xmin)"
+            "SELECT count(*) FROM invitation i WHERE EXISTS (SELECT 1 FROM response r WHERE r.xmin"
+            " = i.xmin)"
         )
     )
     assert completed_invitations == 2, "only the code that completed a batch shares its transaction"

@@ -588,7 +588,8 @@ def test_random_data_in_the_round_forms_never_gives_a_server_error(paper_admin, 
     client, open_round = paper_admin
     url = "/admin/runder/ny" if where == "ny" else f"/admin/runder/{open_round.campaign.id}/{where}"
     response = client.post(url, data=MultiDict(data))
-    assert response.status_code in (200, 303, 422), response.status_code
+    # 400: a file part whose name the multipart parser cannot read (e.g. "\r") is refused at the edge
+    assert response.status_code in (200, 303, 400, 422), response.status_code
     if response.status_code == 422:
         assert "error-summary" in html(response) or "error-message" in html(response)
 

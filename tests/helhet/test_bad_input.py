@@ -1,5 +1,6 @@
 """Hostile input at the edges Helhet owns: every form (one base form), every address, the org-unit
-pages and CSV import, the user pages and login. Never a 500, nothing half-stored, a clear message."""
+pages and CSV import, the user pages and login. Never a 500, nothing half-stored, a clear message.
+"""
 
 from __future__ import annotations
 

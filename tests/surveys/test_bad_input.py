@@ -503,7 +503,8 @@ def test_random_data_in_the_question_editor_never_gives_a_server_error(editor, d
     response = client.post(
         f"{BASE}/{questionnaire.id}/sporsmal/{question.id}", data=MultiDict(data)
     )
-    assert response.status_code in (303, 409, 422), response.status_code
+    # 400: a multipart part whose name the parser cannot read (e.g. "\r") is refused at the edge
+    assert response.status_code in (303, 400, 409, 422), response.status_code
     if response.status_code == 422:
         assert "error-summary" in response.get_data(as_text=True)
     assert_stored_questionnaires_are_clean()
@@ -522,5 +523,5 @@ def test_random_data_in_the_question_editor_never_gives_a_server_error(editor, d
 def test_random_data_in_the_settings_form_never_gives_a_server_error(editor, data):
     client, questionnaire, _questions = editor
     response = client.post(f"{BASE}/{questionnaire.id}/innstillinger", data=MultiDict(data))
-    assert response.status_code in (303, 409, 422), response.status_code
+    assert response.status_code in (303, 400, 409, 422), response.status_code
     assert_stored_questionnaires_are_clean()

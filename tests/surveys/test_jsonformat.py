@@ -109,7 +109,10 @@ def test_importing_a_key_that_has_a_draft_is_refused_at_the_key(app, english):
     assert problems_of(jsonformat.to_dict(q)) == [
         (
             "key",
-            "liten already has a draft (version 1). Publish or delete that draft before importing a new version.",
+            (
+                "liten already has a draft (version 1). Publish or delete that draft before"
+                " importing a new version."
+            ),
         )
     ]
 
@@ -121,7 +124,10 @@ def test_an_unknown_question_type_names_its_path(app, english):
     assert problems == [
         (
             "sections[1].questions[0].type",
-            'Unknown question type "radio"; use one of: scale, single, multiple, number, text, info.',
+            (
+                'Unknown question type "radio"; use one of: scale, single, multiple, number, text,'
+                " info."
+            ),
         )
     ]
 
@@ -213,7 +219,10 @@ def test_missing_texts_are_refused(app, english):
         (b'{"key": ', "This is not valid JSON: Expecting value at line 1, column 9."),
         (
             b"[1, 2]",
-            "The file must hold one JSON object {\u2026} with the questionnaire, not a list [\u2026].",
+            (
+                "The file must hold one JSON object {\u2026} with the questionnaire, not a list"
+                " [\u2026]."
+            ),
         ),
         (b"\xff\xfe{}", "The file is not UTF-8 text (byte 1). Save it as UTF-8 JSON."),
     ],
