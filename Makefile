@@ -52,7 +52,9 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing (apt-get install chromium); browser tests will be skipped"; fi; }
 
+# Formatting and lint (line length included), as CI checks them: `ruff format .` fixes the first.
 lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 bench: $(VENV)/.installed-test
