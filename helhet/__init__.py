@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
 
+    from api import init_app as init_api
     from collector import bp as collector_bp
     from helhet.admin import bp as admin_bp
     from results import bp as results_bp
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(collector_bp)
     app.register_blueprint(results_bp)
+    init_api(app)  # the JSON API (flask-smorest) and /konto/tokener
 
     from helhet import cli  # inline: helhet.cli imports create_app from this module
 

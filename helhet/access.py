@@ -25,6 +25,7 @@ class Access(enum.StrEnum):
     PUBLIC = "public"  # anyone, signed in or not
     STAFF = "staff"  # leaders and administrators (leaders limited to their subtree)
     ADMIN = "admin"  # administrators only
+    TOKEN = "token"  # the JSON API: a bearer token, checked by the view (api.auth), no session
 
 
 def _mark(level: Access) -> Callable:
@@ -55,7 +56,7 @@ def enforce():
         return None  # 404/405 are produced by routing
     if level is None:
         abort(403)
-    if level == Access.PUBLIC:
+    if level in (Access.PUBLIC, Access.TOKEN):
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -40,6 +40,8 @@ ACTIONS = {
     "unit.deleted": _l("deleted the org unit"),
     "unit.population_set": _l("set the headcount of the org unit"),
     "units.imported": _l("imported org units"),
+    "token.created": _l("created an API token for the user"),
+    "token.revoked": _l("revoked an API token of the user"),
 }
 
 

@@ -95,6 +95,8 @@ def test_every_route_obeys_its_access_decision(app, path, endpoint, method, role
     )
     if level == Access.PUBLIC:
         assert status not in (401, 403) and not goes_to_login
+    elif level == Access.TOKEN:  # the API: a bearer token or 401, whoever is signed in
+        assert status == 401 and response.is_json, f"{method} {url} as {role} gave {status}"
     elif role == "anonymous":
         assert goes_to_login, f"{method} {url} is {level} but an anonymous visitor got {status}"
     elif level == Access.ADMIN and role == "leader":

@@ -1,0 +1,127 @@
+"""The API's views: thin, over api.queries and the one results service (results.services).
+
+Every view but the OpenAPI document needs a bearer token (`token_required`); a round the reader
+may not read is a 404, as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, jsonify
+from flask_babel import gettext as _
+
+from api import bp
+from api import queries as api_queries
+from api.auth import error, token_required
+from api.schemas import (
+    ErrorSchema,
+    OrgUnitSchema,
+    QuestionnaireSchema,
+    ResultRowSchema,
+    RoundSchema,
+)
+from helhet.access import public
+from results import services as results_services
+from results.exports import FORMATS, export_rows
+
+UNAUTHORIZED = {"schema": ErrorSchema, "description": "No token, or a wrong or revoked one."}
+NOT_FOUND = {"schema": ErrorSchema, "description": "No such round, or not one the reader may read."}
+
+
+def _round_or_404(round_id: int):
+    campaign = api_queries.round_for(g.api_user, round_id)
+    if campaign is None:
+        return None, error(404, _("No survey round with this id that you may read."))
+    return campaign, None
+
+
+def _round_dict(campaign) -> dict:
+    return {
+        "id": campaign.id,
+        "name": campaign.name,
+        "questionnaire_id": campaign.questionnaire_id,
+        "period": campaign.period,
+        "opens_at": campaign.opens_at,
+        "closes_at": campaign.closes_at,
+        "state": campaign.state(),
+        "min_group": campaign.min_group,
+        "units": api_queries.round_unit_codes(g.api_user, campaign),
+    }
+
+
+@bp.route("/openapi.json")
+@bp.doc(security=[], responses={"200": {"description": "The OpenAPI 3 document."}})
+@public
+def openapi():
+    """The OpenAPI 3 document of this API (no token needed)."""
+    return jsonify(current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict())
+
+
+@bp.route("/orgunits")
+@token_required
+@bp.response(200, OrgUnitSchema(many=True))
+@bp.alt_response(401, **UNAUTHORIZED)
+def orgunits():
+    """The org units the reader may read (administrators: all), in tree order."""
+    return api_queries.orgunits(g.api_user)
+
+
+@bp.route("/questionnaires")
+@token_required
+@bp.response(200, QuestionnaireSchema(many=True))
+@bp.alt_response(401, **UNAUTHORIZED)
+def questionnaires():
+    """Every published questionnaire version."""
+    return api_queries.questionnaires()
+
+
+@bp.route("/rounds")
+@token_required
+@bp.response(200, RoundSchema(many=True))
+@bp.alt_response(401, **UNAUTHORIZED)
+def rounds():
+    """The survey rounds the reader may read, newest first (leaders: closed rounds with a unit
+    in their subtree; administrators: every round)."""
+    return [_round_dict(campaign) for campaign in api_queries.rounds(g.api_user)]
+
+
+@bp.route("/rounds/<int:round_id>")
+@token_required
+@bp.response(200, RoundSchema)
+@bp.alt_response(401, **UNAUTHORIZED)
+@bp.alt_response(404, **NOT_FOUND)
+def round_detail(round_id: int):
+    """One survey round."""
+    campaign, problem = _round_or_404(round_id)
+    return problem or _round_dict(campaign)
+
+
+def _results(round_id: int):
+    campaign, problem = _round_or_404(round_id)
+    if problem is not None:
+        return problem
+    units = api_queries.result_units(g.api_user, campaign)
+    export = FORMATS["json"]  # the very bytes of `helhet results ROUND --format json`
+    body = export.render(export_rows(results_services.round_results(campaign, units)))
+    return current_app.response_class(body, mimetype=export.mimetype)
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@token_required
+@bp.response(200, ResultRowSchema(many=True))
+@bp.alt_response(401, **UNAUTHORIZED)
+@bp.alt_response(404, **NOT_FOUND)
+def round_results(round_id: int):
+    """The round's results for the org units the reader may read: the rows of
+    `helhet results ROUND --format json`, with the same suppression as the pages."""
+    return _results(round_id)
+
+
+@bp.route("/campaigns/<int:round_id>/results")
+@token_required
+@bp.response(200, ResultRowSchema(many=True))
+@bp.alt_response(401, **UNAUTHORIZED)
+@bp.alt_response(404, **NOT_FOUND)
+@bp.doc(deprecated=True)
+def campaign_results(round_id: int):
+    """Deprecated: the same as /rounds/{round_id}/results (the public word is "round")."""
+    return _results(round_id)
