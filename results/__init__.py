@@ -2,7 +2,8 @@
 
     services.round_results(campaign, units)   every figure of a round, suppressed once (services.py)
     queries.round_tree(campaign)              the org units a round's results cover (queries.py)
-    exports.FORMATS                           json, csv, xlsx: the rows of `helhet results` (exports.py)
+    exports.FORMATS                           json, csv, xlsx: the rows of `helhet results`
+                                              (exports.py)
     cli                                       `helhet results ROUND [--unit CODE] --format ...`
 
 Every page, download, report and API response reads its numbers from `services.round_results`, so
@@ -14,4 +15,4 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__, cli_group=None)  # cli.py adds `helhet results`; pages come here
 
-from results import cli  # noqa: E402,F401
+from results import cli, routes  # noqa: E402,F401

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from collector.models import Campaign
+from sqlalchemy import func, select
+
+from collector import dataset
+from collector.clock import utcnow
+from collector.models import Answer, Campaign, Response
 from helhet import queries as core_queries
+from helhet.extensions import db
 from helhet.models import OrgUnit
+from surveys.models import Questionnaire
 
 
 @dataclass(frozen=True)
@@ -84,4 +90,59 @@ def round_tree(campaign: Campaign) -> RoundTree:
         parent=parent,
         strata={code: tuple(found) for code, found in strata.items()},
         round_units=round_codes,
+    )
+
+
+def answer_counts(
+    campaign: Campaign, question_keys: list[str]
+) -> dict[tuple[str, str, float], int]:
+    """(org unit code, question key, value) -> counted answers with that value, per round unit
+    (GROUP BY in the database; "vet ikke" and unanswered are left out). Not suppressed: the
+    caller shows a distribution only where `services.round_results` shows the item's cell."""
+    if not question_keys:
+        return {}
+    rows = db.session.execute(
+        select(OrgUnit.code, Answer.question_key, Answer.value, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .join(OrgUnit, OrgUnit.id == Response.unit_id)
+        .where(
+            Response.campaign_id == campaign.id,
+            dataset.COUNTED,
+            Answer.value.is_not(None),
+            Answer.question_key.in_(question_keys),
+        )
+        .group_by(OrgUnit.code, Answer.question_key, Answer.value)
+    ).all()
+    return {(code, key, float(value)): int(count) for code, key, value, count in rows}
+
+
+def earlier_rounds(campaign: Campaign) -> list[Campaign]:
+    """Closed rounds of the same questionnaire key that closed before `campaign`, newest first."""
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
+            .where(
+                Questionnaire.key == campaign.questionnaire.key,
+                Campaign.id != campaign.id,
+                Campaign.closes_at < campaign.closes_at,
+                Campaign.closes_at <= utcnow(),
+            )
+            .order_by(Campaign.closes_at.desc(), Campaign.id.desc())
+        )
+    )
+
+
+def previous_round(campaign: Campaign, code: str) -> Campaign | None:
+    """The latest earlier closed round of the same questionnaire whose results cover `code`."""
+    for earlier in earlier_rounds(campaign):
+        if code in round_tree(earlier):
+            return earlier
+    return None
+
+
+def rounds() -> list[Campaign]:
+    """Every round, the latest to close first."""
+    return list(
+        db.session.scalars(select(Campaign).order_by(Campaign.closes_at.desc(), Campaign.id.desc()))
     )

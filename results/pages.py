@@ -1,0 +1,355 @@
+"""What the result pages show, built from `services.round_results` (the one results service).
+
+    view = Reader.current()                  # the org units the signed-in reader may see
+    view.may_see(campaign)                   # leaders: closed rounds of their subtree; admins: all
+    summary(campaign, unit, view)            # a unit's indicators beside its parent and the top
+    indicator_page(campaign, unit, key, view, locale)   # items, distributions, the children
+
+Every number comes from `round_results` for the units the reader may see, so nothing here can
+show a cell that suppression hid or a unit outside the reader's subtree. Reads only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import adjust_pvalues, compare_rounds
+from analysis.results import Estimate
+from collector.models import Campaign, CampaignState
+from helhet import access
+from helhet.i18n import localized
+from helhet.models import OrgUnit
+from results import queries, services
+from results.queries import RoundTree
+from results.services import Cell, RoundResults, UnitResult
+from surveys import queries as survey_queries
+
+if TYPE_CHECKING:
+    from analysis.charts import Chart
+
+SIGNIFICANCE = 0.05  # a change is flagged when its Holm-adjusted p-value is below this
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The org units the reader may read (None: every unit, an administrator)."""
+
+    readable: set[int] | None
+
+    @classmethod
+    def current(cls) -> Reader:
+        return cls(access.readable_unit_ids())
+
+    @property
+    def is_admin(self) -> bool:
+        return self.readable is None
+
+    def reads(self, unit: OrgUnit) -> bool:
+        return self.readable is None or unit.id in self.readable
+
+    def may_see(self, campaign: Campaign) -> bool:
+        """Administrators see every round (open ones as preliminary); leaders a closed round
+        that covers a unit of their subtree."""
+        if self.is_admin:
+            return True
+        if campaign.state() != CampaignState.CLOSED:
+            return False
+        return any(cu.unit_id in self.readable for cu in campaign.units)
+
+    def nodes(self, tree: RoundTree) -> list[OrgUnit]:
+        """The round's org units the reader may see, in tree order (parents first)."""
+        return [unit for unit in tree.nodes if self.reads(unit)]
+
+
+def preliminary(campaign: Campaign) -> bool:
+    return campaign.state() != CampaignState.CLOSED
+
+
+@dataclass(frozen=True)
+class RoundEntry:
+    campaign: Campaign
+    preliminary: bool
+    top: OrgUnit | None  # the reader's top unit in the round's tree
+
+
+def visible_rounds(reader: Reader) -> list[RoundEntry]:
+    """The rounds the reader may see, the latest to close first, each with the reader's top unit."""
+    found = []
+    for campaign in queries.rounds():
+        if not reader.may_see(campaign):
+            continue
+        nodes = reader.nodes(queries.round_tree(campaign))
+        if nodes or reader.is_admin:
+            found.append(RoundEntry(campaign, preliminary(campaign), nodes[0] if nodes else None))
+    return found
+
+
+# --- the summary ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change of an indicator's score since the previous round (0-100 points)."""
+
+    difference: float
+    earlier: float
+    p_adjusted: float | None
+    significant: bool
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    key: str
+    name: str
+    cell: Cell
+    parent: Cell | None
+    top: Cell | None
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    campaign: Campaign
+    unit: OrgUnit
+    result: UnitResult
+    parent: UnitResult | None  # only where the reader may see it
+    top: UnitResult | None  # the municipality, only where the reader may see it
+    rows: list[IndicatorRow]
+    previous: Campaign | None
+    children: list[tuple[UnitResult, OrgUnit]]  # the units right below, readable
+    min_group: int
+    preliminary: bool
+
+
+def _names(campaign: Campaign) -> dict[str, dict]:
+    return {i.key: i.name for i in survey_queries.indicators(campaign.questionnaire)}
+
+
+def _shown(cell: Cell | None) -> bool:
+    return cell is not None and not cell.suppressed and cell.estimate is not None
+
+
+def _changes(rows: list[tuple[str, Cell]], earlier: RoundResults | None, code: str) -> dict:
+    """key -> Change for the indicators shown in both rounds, Holm-adjusted over the page."""
+    if earlier is None:
+        return {}
+    pairs = []
+    for key, cell in rows:
+        before = earlier.cell(code, key)
+        if _shown(cell) and _shown(before):
+            test = compare_rounds(_estimate(before), _estimate(cell))
+            pairs.append((key, cell, before, test.p_value))
+    if not pairs:
+        return {}
+    adjusted = adjust_pvalues([p for *_, p in pairs], method="holm")
+    changes = {}
+    for (key, cell, before, _p), p_adj in zip(pairs, adjusted, strict=True):
+        p_adj = None if math.isnan(p_adj) else float(p_adj)
+        changes[key] = Change(
+            difference=cell.score_0_100 - before.score_0_100,
+            earlier=before.score_0_100,
+            p_adjusted=p_adj,
+            significant=p_adj is not None and p_adj < SIGNIFICANCE,
+        )
+    return changes
+
+
+def _estimate(cell: Cell) -> Estimate:
+    return Estimate.from_row(
+        {"estimate": cell.estimate, "se": math.nan if cell.se is None else cell.se}
+    )
+
+
+def _results(campaign: Campaign, reader: Reader) -> tuple[RoundTree, RoundResults]:
+    tree = queries.round_tree(campaign)
+    return tree, services.round_results(campaign, reader.nodes(tree))
+
+
+def summary(campaign: Campaign, unit: OrgUnit, reader: Reader) -> Summary:
+    """`unit` (in the round's tree, readable) beside its parent and the municipality."""
+    tree, results = _results(campaign, reader)
+    code = unit.code
+    parent_code = tree.parent[code]
+    top_code = tree.ancestors(code)[0]
+    parent = results.unit(parent_code) if parent_code else None
+    top = results.unit(top_code) if top_code not in (code, parent_code) else None
+    names = _names(campaign)
+    own = [(c.indicator, c) for c in results.cells if c.unit == code and c.item is None]
+    previous = queries.previous_round(campaign, code)
+    earlier = services.round_results(previous, [unit]) if previous is not None else None
+    changes = _changes(own, earlier, code)
+    rows = [
+        IndicatorRow(
+            key,
+            names.get(key) or {},
+            cell,
+            results.cell(parent_code, key) if parent else None,
+            results.cell(top_code, key) if top else None,
+            changes.get(key),
+        )
+        for key, cell in own
+    ]
+    by_code = {node.code: node for node in tree.nodes}
+    children = [(r, by_code[r.unit]) for r in results.units if r.parent == code]
+    return Summary(
+        campaign,
+        unit,
+        results.unit(code),
+        parent,
+        top,
+        rows,
+        previous,
+        children,
+        results.min_group,
+        preliminary(campaign),
+    )
+
+
+# --- the drill-down ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    key: str
+    text: dict
+    cell: Cell
+    distribution: dict[int, int] | None  # value -> answers; None where the cell is hidden
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    campaign: Campaign
+    unit: OrgUnit
+    key: str
+    name: dict
+    cell: Cell
+    items: list[ItemRow]
+    scale: tuple[int, int]
+    distribution_chart: Chart | None
+    children: list[tuple[UnitResult, Cell]]
+    children_chart: Chart | None
+    min_group: int
+    preliminary: bool
+
+
+def indicator_page(
+    campaign: Campaign, unit: OrgUnit, key: str, reader: Reader, locale: str, text: dict
+) -> IndicatorPage | None:
+    """The indicator `key` of `unit`: its items with their answer distributions, and the unit's
+    children side by side. None when the round has no such indicator. `text` holds the
+    translated chart labels: title_items, title_children, axis_items, axis_children,
+    description_items, description_children, missing, reference."""
+    indicator = next(
+        (i for i in survey_queries.indicators(campaign.questionnaire) if i.key == key), None
+    )
+    if indicator is None:
+        return None
+    from analysis.charts import likert_diverging, units_dotplot  # matplotlib: only when drawn
+
+    tree, results = _results(campaign, reader)
+    code = unit.code
+    cell = results.cell(code, key)
+    if cell is None:
+        return None
+    questions = {q.key: q for q in survey_queries.indicator_items(indicator)}
+    item_cells = [c for c in results.cells if c.unit == code and c.indicator == key and c.item]
+    low, high = _scale_of(questions, item_cells)
+    counts = queries.answer_counts(campaign, [c.item for c in item_cells if not c.suppressed])
+    items = []
+    for c in item_cells:
+        distribution = None
+        if not c.suppressed:
+            distribution = {
+                v: sum(counts.get((s, c.item, float(v)), 0) for s in tree.strata[code])
+                for v in range(low, high + 1)
+            }
+        question = questions.get(c.item)
+        items.append(ItemRow(c.item, question.text if question else {}, c, distribution))
+    shown = [i for i in items if i.distribution is not None]
+    distribution_chart = None
+    if shown:
+        table = pd.DataFrame(
+            [
+                {
+                    "item": localized(i.text) or i.key,
+                    **{str(v): n for v, n in i.distribution.items()},
+                }
+                for i in shown
+            ]
+        )
+        distribution_chart = likert_diverging(
+            table,
+            label="item",
+            categories=[str(v) for v in range(low, high + 1)],
+            title=text["title_items"],
+            description=text["description_items"],
+            axis_label=text["axis_items"],
+            locale=locale,
+        )
+    children = sorted(
+        ((r, results.cell(r.unit, key)) for r in results.units if r.parent == code),
+        key=lambda pair: -pair[1].score_0_100 if _shown(pair[1]) else math.inf,
+    )
+    children_chart = None
+    if children:
+        table = pd.DataFrame(
+            [
+                {
+                    "unit": r.name,
+                    "estimate": c.score_0_100 if _shown(c) else math.nan,
+                    "ci_low": c.score_ci_low if _shown(c) else math.nan,
+                    "ci_high": c.score_ci_high if _shown(c) else math.nan,
+                }
+                for r, c in children
+            ]
+        )
+        children_chart = units_dotplot(
+            table,
+            label="unit",
+            reference=cell.score_0_100 if _shown(cell) else None,
+            reference_label=text["reference"] if _shown(cell) else "",
+            scale=(0, 100),
+            title=text["title_children"],
+            description=text["description_children"],
+            axis_label=text["axis_children"],
+            missing_text=text["missing"],
+            locale=locale,
+        )
+    return IndicatorPage(
+        campaign,
+        unit,
+        key,
+        indicator.name,
+        cell,
+        items,
+        (low, high),
+        distribution_chart,
+        children,
+        children_chart,
+        results.min_group,
+        preliminary(campaign),
+    )
+
+
+def _scale_of(questions: dict, cells: list[Cell]) -> tuple[int, int]:
+    for c in cells:
+        q = questions.get(c.item)
+        if q is not None:
+            return int(q.scale_min or 1), int(q.scale_max or 5)
+    return 1, 5
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+
+def download_results(campaign: Campaign, unit: OrgUnit, reader: Reader) -> RoundResults:
+    """`unit` and every unit below it that the reader may see (as `helhet results --unit`)."""
+    tree = queries.round_tree(campaign)
+    below = {code for code in tree.depth if unit.code in tree.ancestors(code)}
+    return services.round_results(
+        campaign, [node for node in reader.nodes(tree) if node.code in below]
+    )
