@@ -42,7 +42,7 @@ def _round_dict(campaign) -> dict:
         "period": campaign.period,
         "opens_at": campaign.opens_at,
         "closes_at": campaign.closes_at,
-        "state": campaign.state(),
+        "state": campaign.state().value,
         "min_group": campaign.min_group,
         "units": api_queries.round_unit_codes(g.api_user, campaign),
     }

@@ -53,11 +53,7 @@ class RoundSchema(Schema):
     period = fields.Integer(required=True, metadata={"description": "The population year."})
     opens_at = fields.AwareDateTime(default_timezone=UTC, required=True)
     closes_at = fields.AwareDateTime(default_timezone=UTC, required=True)
-    state = fields.Function(
-        lambda c: c.state().value,
-        required=True,
-        metadata={"type": "string", "enum": ["scheduled", "open", "closed"]},
-    )
+    state = fields.String(required=True, metadata={"enum": ["scheduled", "open", "closed"]})
     min_group = fields.Integer(
         required=True, metadata={"description": "Cells with fewer valid answers are hidden."}
     )
