@@ -9,6 +9,15 @@ from marshmallow import Schema, fields
 from results.exports import EXPORT_COLUMNS
 
 
+class UtcDateTime(fields.DateTime):
+    """A naive UTC datetime (how Helhet stores them) written with its offset: RFC 3339."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class ErrorSchema(Schema):
     error = fields.String(required=True, metadata={"description": "What went wrong."})
 
@@ -43,7 +52,7 @@ class QuestionnaireSchema(Schema):
         required=True,
         metadata={"description": "The title per language (nb, nn, en)."},
     )
-    published_at = fields.AwareDateTime(default_timezone=UTC, allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
 
 
 class RoundSchema(Schema):
@@ -51,8 +60,8 @@ class RoundSchema(Schema):
     name = fields.String(required=True)
     questionnaire_id = fields.Integer(required=True)
     period = fields.Integer(required=True, metadata={"description": "The population year."})
-    opens_at = fields.AwareDateTime(default_timezone=UTC, required=True)
-    closes_at = fields.AwareDateTime(default_timezone=UTC, required=True)
+    opens_at = UtcDateTime(required=True)
+    closes_at = UtcDateTime(required=True)
     state = fields.String(required=True, metadata={"enum": ["scheduled", "open", "closed"]})
     min_group = fields.Integer(
         required=True, metadata={"description": "Cells with fewer valid answers are hidden."}
