@@ -120,5 +120,6 @@ def result_units(reader: User, campaign: Campaign) -> list[OrgUnit]:
 def round_unit_codes(reader: User, campaign: Campaign) -> list[str]:
     """Codes of the round's units the reader may read."""
     readable = access.readable_unit_ids(reader)
-    ids = {cu.unit_id for cu in campaign.units if readable is None or cu.unit_id in readable}
-    return sorted(unit.code for unit in core_queries.all_units() if unit.id in ids)
+    return sorted(
+        cu.unit.code for cu in campaign.units if readable is None or cu.unit_id in readable
+    )
