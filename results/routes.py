@@ -113,7 +113,7 @@ def indicator(campaign_id: int, unit_id: int, indicator_key: str):
                 "Diverging bars: the share of each answer per question, the low answers to the"
                 " left and the high answers to the right. The numbers are in the table below."
             ),
-            "axis_items": _("Share of the answers"),
+            "axis_items": "",  # the legend sits where the axis label would
             "title_children": _("The units below, side by side"),
             "description_children": _(
                 "Dots with intervals: the score (0–100) of each unit below, highest first."
