@@ -177,7 +177,9 @@ def _post_stratum_step(
 def poststratify_weights(
     data: pd.DataFrame, weights, columns, population, partial: bool = False
 ) -> Calibrated:
-    """Weights post-stratified on `columns` of `data` to the population counts (R's postStratify)."""
+    """Weights post-stratified on `columns` of `data` to the population counts
+    (R's postStratify).
+    """
     step = _post_stratum_step(data, _as_weights(data, weights), columns, population, partial)
     return Calibrated(step.new_weights, step)
 

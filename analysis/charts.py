@@ -2,10 +2,11 @@
 
 Every function takes a table (DataFrame) and labels already translated by the caller (title,
 axis label, description for alt text, ...), and returns a `Chart`: png bytes, svg bytes, the
-plotted numbers as a plain table (for screen readers and for "show as table"), and the alt text. Numbers on axes and labels use the
-decimal comma for locale "nb"/"nn" (analysis.formatting). Colours are the Okabe-Ito palette
-(colour-blind safe) and ColorBrewer's RdBu for diverging scales; status colours always come with
-a text label. SVG output is deterministic (fixed hash salt, no date) and keeps text as text.
+plotted numbers as a plain table (for screen readers and for "show as table"), and the alt text.
+Numbers on axes and labels use the decimal comma for locale "nb"/"nn" (analysis.formatting). Colours
+are the Okabe-Ito palette (colour-blind safe) and ColorBrewer's RdBu for diverging scales; status
+colours always come with a text label. SVG output is deterministic (fixed hash salt, no date) and
+keeps text as text.
 
 - `indicator_bars`: horizontal bars with interval whiskers and a target line (or per-row
   targets), e.g. the indicators of a unit on 0-100.

@@ -5,9 +5,10 @@
 Starts the app under gunicorn (sync workers) on 127.0.0.1 against a fresh SQLite database (and,
 when HELHET_BENCH_DATABASE_URL is set, a second run against that PostgreSQL database, whose tables
 are dropped and recreated), with CSRF protection and rate limiting on as in production (counted in
-Redis, HELHET_BENCH_REDIS_URL or redis://127.0.0.1:6379; limits set high enough not to bite). A second process drives it with a bounded load: first a fixed number of
-GET /health requests, then a fixed number of respondents, each answering a published 30-question,
-3-page survey with an invitation code:
+Redis, HELHET_BENCH_REDIS_URL or redis://127.0.0.1:6379; limits set high enough not to bite). A
+second process drives it with a bounded load: first a fixed number of GET /health requests, then a
+fixed number of respondents, each answering a published 30-question, 3-page survey with an
+invitation code:
 
     GET /svar              the code page (session and CSRF token)
     POST /svar             the code                                  -> 303
@@ -50,8 +51,9 @@ def instance_settings(database_url: str) -> str:
         [
             f"DATABASE_URL = {database_url!r}",
             "SECRET_KEY = 'bench-secret-key'",
-            # as in production: counted in Redis, shared by the workers (memory:// is refused with -w 2);
-            # limits high enough not to bite, so that what is measured is the answering itself
+            # as in production: counted in Redis, shared by the workers (memory:// is refused
+            # with -w 2); limits high enough not to bite, so that what is measured is the
+            # answering itself
             (
                 "RATELIMIT_STORAGE_URI ="
                 f" {os.environ.get('HELHET_BENCH_REDIS_URL', 'redis://127.0.0.1:6379')!r}"
@@ -212,7 +214,9 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 class Client:
-    """One browser: a cookie, plain HTTP/1.1 requests (gunicorn's sync workers close each connection)."""
+    """One browser: a cookie, plain HTTP/1.1 requests
+    (gunicorn's sync workers close each connection).
+    """
 
     def __init__(self, port: int):
         self.port = port

@@ -1,13 +1,14 @@
 """`helhet round ...` and `helhet responses ...`: survey rounds from the command line.
 
-    helhet round create --questionnaire KEY --unit CODE [--unit CODE ...] --opens DATE --closes DATE \\
-        [--open-link] [--without-codes] [--codes N --codes-file FILE.csv [--letters FILE.pdf] [--base-url URL]]
+    helhet round create --questionnaire KEY --unit CODE [--unit CODE ...] \\
+        --opens DATE --closes DATE [--open-link] [--without-codes] \\
+        [--codes N --codes-file FILE.csv [--letters FILE.pdf] [--base-url URL]]
     helhet round codes ID --unit CODE --count N --out FILE.csv [--letters FILE.pdf] [--base-url URL]
     helhet round status ID --format json
     helhet responses import ID FILE.csv
 
-`helhet campaign ...` is the old name of `helhet round ...` (the code's model is Campaign); it is kept,
-hidden from --help, so that scripts keep working.
+`helhet campaign ...` is the old name of `helhet round ...` (the code's model is Campaign); it is
+kept, hidden from --help, so that scripts keep working.
 
 Dates and times are Europe/Oslo: "2026-03-02", "2026-03-02 08:00" or "2026-03-02T08:00". An opening
 date alone means the start of that day; a closing date alone means the end of it.
@@ -446,7 +447,9 @@ def responses_cli() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def responses_import(round_id, file: Path) -> None:
-    """Import paper answers: one row per respondent, columns unit and question keys (all or nothing)."""
+    """Import paper answers: one row per respondent, columns unit and question keys
+    (all or nothing).
+    """
     campaign = _round(round_id)
     try:
         count = services.import_responses(campaign, file.read_bytes())

@@ -155,7 +155,8 @@ class Response(db.Model):
 class Answer(db.Model):
     """One answer: a number (scale point, number question) or a text (choice value, free text).
 
-    A multiple-choice question gives one row per chosen value; "vet ikke" is dont_know with no value.
+    A multiple-choice question gives one row per chosen value; "vet ikke" is dont_know with no
+    value.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -72,7 +72,9 @@ def current_draft():
 
 
 def no_draft(kind: str = "no_draft"):
-    """No answers in progress in this browser: start from the code page, or say so (`kind`) on a POST."""
+    """No answers in progress in this browser: start from the code page, or say so
+    (`kind`) on a POST.
+    """
     if request.method == "GET":
         flash(_("Enter your code, or open the link you were given, to start answering."), "info")
         return redirect(url_for(".enter_code"), 303)

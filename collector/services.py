@@ -90,7 +90,9 @@ class IncompleteAnswers(CollectorError, ProblemsFound):
 
 
 class CampaignError(HelhetError):
-    """A round that cannot be created or changed like that (helhet.problems.HelhetError: message, field)."""
+    """A round that cannot be created or changed like that
+    (helhet.problems.HelhetError: message, field).
+    """
 
 
 def check_open(
@@ -193,9 +195,9 @@ def extend(campaign: Campaign, closes_at: datetime) -> None:
 
 
 def close_now(campaign: Campaign) -> int:
-    """Close a round now, or finish closing one whose time has run out: seal it (collector/mixing.py).
-    Returns how many unfinished open-link drafts were removed. The caller commits and then calls
-    `mixing.scrub_storage()`."""
+    """Close a round now, or finish closing one whose time has run out: seal it
+    (collector/mixing.py). Returns how many unfinished open-link drafts were removed. The caller
+    commits and then calls `mixing.scrub_storage()`."""
     now = utcnow()
     if campaign.state(now) != CampaignState.CLOSED:
         campaign.closes_at = max(now, campaign.opens_at)

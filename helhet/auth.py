@@ -93,7 +93,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        """The user a session names, if the session's version is still the user's (see User.get_id)."""
+        """The user a session names, if the session's version is still the user's
+        (see User.get_id).
+        """
         match = SESSION_ID.fullmatch(session_id)
         if match is None:
             return None

@@ -1,7 +1,7 @@
 """What every command of `helhet` shares: how it gives up, and how it prints a list.
 
-It imports nothing of the blueprint packages (only helhet's core), so that each package's `cli.py` can
-use it while it registers its own command group on its blueprint (`bp.cli.add_command(...)`).
+It imports nothing of the blueprint packages (only helhet's core), so that each package's `cli.py`
+can use it while it registers its own command group on its blueprint (`bp.cli.add_command(...)`).
 """
 
 from __future__ import annotations

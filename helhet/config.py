@@ -46,9 +46,8 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = (
         None  # a respondent may take hours over a survey; the token is per session
     )
-    RATELIMIT_STORAGE_URI = (  # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
-        "memory://"
-    )
+    # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
@@ -57,7 +56,8 @@ class Defaults:
     # on (not refused: colleagues behind one network address may answer at the same time).
     OPEN_LINK_BURST = "3 per minute"
     PUBLIC_BASE_URL = ""  # e.g. https://svar.kommune.no: the answering address printed in letters
-    # hide_parameters: a database error never lists the values of the statement (answers), see errorlog.py
+    # hide_parameters: a database error never lists the values of the statement (answers),
+    # see errorlog.py
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
 
@@ -67,7 +67,9 @@ def _as_bool(value: str) -> bool:
 
 
 def load(overrides: dict | None = None) -> dict:
-    """Return the configuration as a dict: defaults < instance/config.py < environment < overrides."""
+    """Return the configuration as a dict:
+    defaults < instance/config.py < environment < overrides.
+    """
     config = {k: getattr(Defaults, k) for k in dir(Defaults) if k.isupper()}
     instance_file = INSTANCE_PATH / "config.py"
     if instance_file.exists():

@@ -34,7 +34,9 @@ DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def first_control(text: str, newlines: bool = True) -> str | None:
-    """The first control character in `text` (None if there is none); `newlines` allows \\t \\n \\r."""
+    """The first control character in `text` (None if there is none);
+    `newlines` allows \\t \\n \\r.
+    """
     match = (CONTROL_EXCEPT_NEWLINES if newlines else CONTROL).search(text)
     return match.group(0) if match else None
 
@@ -45,7 +47,9 @@ def describe(character: str) -> str:
 
 
 def strip_controls(text: str, newlines: bool = True) -> str:
-    """`text` without control characters; with newlines=False, tabs and line breaks become a space."""
+    """`text` without control characters; with newlines=False,
+    tabs and line breaks become a space.
+    """
     text = CONTROL_EXCEPT_NEWLINES.sub("", text)
     return text if newlines else NEWLINES.sub(" ", text)
 

@@ -36,7 +36,9 @@ def _chain(error: BaseException) -> list[BaseException]:
 
 
 def _database_facts(error: BaseException) -> list[str]:
-    """Names from the database's report that say where, never what: SQLSTATE, constraint, table, column."""
+    """Names from the database's report that say where, never what:
+    SQLSTATE, constraint, table, column.
+    """
     facts = []
     diag = getattr(error, "diag", None)  # psycopg
     if diag is not None:

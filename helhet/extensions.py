@@ -70,7 +70,9 @@ limiter = Limiter(key_func=lambda: client_key(), default_limits=[])  # a hash, n
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys, let readers run beside the one writer, wait instead of failing."""
+    """SQLite: enforce foreign keys, let readers run beside the one writer,
+    wait instead of failing.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

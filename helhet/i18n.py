@@ -36,7 +36,9 @@ def current_language() -> str:
 
 
 def localized(texts: dict | None, language: str | None = None) -> str:
-    """Pick the text for `language` (default: the current one) from {"nb": ..., "nn": ..., "en": ...}."""
+    """Pick the text for `language` (default: the current one)
+    from {"nb": ..., "nn": ..., "en": ...}.
+    """
     if not texts:
         return ""
     language = language or current_language()
@@ -47,7 +49,9 @@ def localized(texts: dict | None, language: str | None = None) -> str:
 
 
 def local_time(moment) -> str:
-    """A stored (naive UTC) time as Norwegian local time, e.g. 02.03.2026 08:00 (BABEL_DEFAULT_TIMEZONE)."""
+    """A stored (naive UTC) time as Norwegian local time, e.g. 02.03.2026 08:00
+    (BABEL_DEFAULT_TIMEZONE).
+    """
     return format_datetime(moment, "dd.MM.yyyy HH:mm") if moment else ""
 
 

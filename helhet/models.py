@@ -30,7 +30,9 @@ class UnitLevel(enum.StrEnum):
 
 
 class OrgUnit(db.Model):
-    """A node of the organisation: the municipality, a sector, or a unit (a workplace or service)."""
+    """A node of the organisation: the municipality, a sector, or a unit
+    (a workplace or service).
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -82,7 +84,9 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """The user as a session holds it (Flask-Login's alternative id): a stale version signs nobody in."""
+        """The user as a session holds it (Flask-Login's alternative id):
+        a stale version signs nobody in.
+        """
         return f"{self.id}:{self.session_version}"
 
     @property

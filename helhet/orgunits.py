@@ -126,7 +126,9 @@ class _Row:
 
 
 def import_csv(data: bytes | str) -> ImportSummary:
-    """Create or update the units in the file; raises ImportFailed (and changes nothing) on any error."""
+    """Create or update the units in the file; raises ImportFailed
+    (and changes nothing) on any error.
+    """
     table = read_csv(
         data,
         required=["code", "name"],

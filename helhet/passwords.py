@@ -25,7 +25,9 @@ def common_passwords() -> frozenset[str]:
 
 
 def problems(password: str, email: str = "") -> list[str]:
-    """What is wrong with `password` as the new password of `email`: translated sentences, [] if nothing."""
+    """What is wrong with `password` as the new password of `email`: translated sentences,
+    [] if nothing.
+    """
     found = []
     if len(password) < MIN_LENGTH:
         found.append(_("The password must have at least %(n)s characters.", n=MIN_LENGTH))

@@ -1,4 +1,5 @@
-"""What can go wrong, said so that a person can find the place and fix it: one shape for every package.
+"""What can go wrong, said so that a person can find the place and fix it:
+one shape for every package.
 
 - `HelhetError(message, field=None)`: a refused change. `message` is translated when it is made;
   `field` names the form field at fault (None: the form as a whole). Each package names its own

@@ -1,10 +1,10 @@
 """Reads of the core: users and the org-unit tree. Writes are in helhet.users and helhet.orgunits.
 
-    queries.user_by_email("kari@kommune.no")   # the user, or None (email without regard to case)
-    queries.all_users()                         # every user, by email
-    queries.unit_by_code("4601-helse")          # one org unit, or None
-    queries.flattened(within)                   # [(unit, depth)] in tree order, for lists and selects
-    queries.subtree_ids(unit)                   # the ids of a unit and every unit below it
+    queries.user_by_email("kari@kommune.no")  # the user, or None (email without regard to case)
+    queries.all_users()                       # every user, by email
+    queries.unit_by_code("4601-helse")        # one org unit, or None
+    queries.flattened(within)                 # [(unit, depth)] in tree order, for lists and selects
+    queries.subtree_ids(unit)                 # the ids of a unit and every unit below it
 
 The tree is read whole, in a few queries (all_units); walking it (roots, flattened, descendants,
 subtree_ids) asks the database nothing more.

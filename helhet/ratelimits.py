@@ -65,7 +65,8 @@ def refusal(who: str) -> str:
 
 
 def gunicorn_workers() -> int | None:
-    """The number of worker processes of the gunicorn that is loading this app, or None outside gunicorn.
+    """The number of worker processes of the gunicorn that is loading this app,
+    or None outside gunicorn.
 
     gunicorn's arbiter, its workers and its application loader each hold the server's
     configuration as `cfg`; one of them is on the stack whenever gunicorn creates the app.

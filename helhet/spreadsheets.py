@@ -29,7 +29,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
-    """The value, with a single quote in front if it is text a spreadsheet would run as a formula."""
+    """The value, with a single quote in front
+    if it is text a spreadsheet would run as a formula.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -48,7 +50,9 @@ def csv_bytes(rows: Iterable[Sequence[Any]], delimiter: str = ";") -> bytes:
 
 
 def xlsx_bytes(rows: Iterable[Sequence[Any]], title: str = "Helhet") -> bytes:
-    """An XLSX workbook with one sheet; text is stored as text (never as a formula), numbers as numbers."""
+    """An XLSX workbook with one sheet; text is stored as text (never as a formula),
+    numbers as numbers.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for row in rows:

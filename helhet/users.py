@@ -57,7 +57,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 def _dummy_hash() -> str:
     """A hash in werkzeug's "method$salt$digest" form that costs as much to check as a real one and
-    matches no password (the digest is not hex). Made without hashing, so the first use is not slower.
+    matches no password (the digest is not hex). Made without hashing, so the first use is not
+    slower.
     """
     return f"{passwords.hash_method()}${secrets.token_hex(8)}$not-a-digest"
 
@@ -114,7 +115,9 @@ def update_user(user: User, role: Role, unit: OrgUnit | None, name: str, active:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password; every session of the user ends (the caller may sign the current one in again)."""
+    """A new password; every session of the user ends
+    (the caller may sign the current one in again).
+    """
     check_password_strength(password, user.email)
     user.set_password(password)
     end_sessions(user)

@@ -1,9 +1,12 @@
 """`helhet questionnaire ...`: export, import, publish and list questionnaires.
 
     helhet questionnaire list [--format text|json]
-    helhet questionnaire export KEY [--version N] [--output FILE]     (default: the newest version, to stdout)
-    helhet questionnaire import FILE [--skip-unsupported]             (.json in our format, or XLSForm .xlsx/.xls)
-    helhet questionnaire publish KEY [--version N]                    (default: the key's draft)
+    helhet questionnaire export KEY [--version N] [--output FILE]
+        (default: the newest version, to stdout)
+    helhet questionnaire import FILE [--skip-unsupported]
+        (.json in our format, or XLSForm .xlsx/.xls)
+    helhet questionnaire publish KEY [--version N]
+        (default: the key's draft)
 
 Errors go to standard error, name the place (JSON path, or sheet/row/column), and exit with 1;
 nothing is changed then.

@@ -5,9 +5,10 @@ A file's problems are `helhet.problems.Problem`s, each at its place: a `path` in
 message is translated when it is made (the caller's request language; nb on the command line).
 
 `QuestionnaireError(message, field=None)` is one refused change from the editor or the command
-line (`field` names the form field at fault, None the form as a whole). `InvalidQuestionnaire` is a file with errors: nothing was imported.
-`UnsupportedContent` is an XLSForm with rows Helhet cannot represent: nothing was imported, and the
-same file can be imported again with ``skip_unsupported=True``.
+line (`field` names the form field at fault, None the form as a whole). `InvalidQuestionnaire` is a
+file with errors: nothing was imported. `UnsupportedContent` is an XLSForm with rows Helhet cannot
+represent: nothing was imported, and the same file can be imported again with
+``skip_unsupported=True``.
 """
 
 from __future__ import annotations

@@ -44,7 +44,9 @@ KEY_HINT = _l(
 
 
 def key_field() -> StringField:
-    """The key of a questionnaire, question or indicator (surveys.services says which keys are allowed)."""
+    """The key of a questionnaire, question or indicator
+    (surveys.services says which keys are allowed).
+    """
     return StringField(
         _l("Key"),
         validators=[InputRequired(), Length(max=64)],
@@ -157,7 +159,9 @@ class QuestionForm(EditorForm):
 
     @classmethod
     def of(cls, data: QuestionData, section: Section, blank_rows: int) -> QuestionForm:
-        """The form showing `data` (in `section`), with `blank_rows` empty choice rows to fill in."""
+        """The form showing `data` (in `section`),
+        with `blank_rows` empty choice rows to fill in.
+        """
         initial = {"key": data.key, "section": section.id, "required": data.required}
         fill_texts(initial, "text", data.text)
         fill_texts(initial, "help", data.help)
@@ -178,7 +182,9 @@ class QuestionForm(EditorForm):
         return data
 
     def place(self, error):
-        """The error at this form's own field (the services count choices among the filled-in rows)."""
+        """The error at this form's own field
+        (the services count choices among the filled-in rows).
+        """
         field = self._renames.get(error.field)
         return error if field is None else QuestionnaireError(error.message, field)
 
@@ -288,7 +294,9 @@ class IndicatorForm(EditorForm):
         return form
 
     def indicator_data(self) -> IndicatorData:
-        """What the form says (after validate()), as services.add_indicator and update_indicator take it."""
+        """What the form says (after validate()),
+        as services.add_indicator and update_indicator take it.
+        """
         return IndicatorData(
             key=self.key.data or "",
             name=form_texts(self, "name"),

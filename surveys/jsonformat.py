@@ -1,14 +1,17 @@
 """Our own questionnaire file format: JSON, versioned, described by a JSON Schema.
 
-    data = to_dict(questionnaire)          # the canonical form (what `helhet questionnaire export` writes)
-    text = dumps(questionnaire)            # the same as UTF-8 JSON text, 2-space indent, trailing newline
+    data = to_dict(questionnaire)          # the canonical form
+                                           # (what `helhet questionnaire export` writes)
+    text = dumps(questionnaire)            # the same as UTF-8 JSON text, 2-space indent,
+                                           # trailing newline
     data = loads(raw_bytes)                # parse, naming line and column of a syntax error
     clean = validate(data)                 # JSON Schema, then the rules the schema cannot say
     questionnaire = from_dict(data)        # a new, unsaved Questionnaire (no version yet)
 
 The format is documented in docs/questionnaire-format.md; the schema is
 surveys/schema/questionnaire.schema.json. Every error names its place as a JSON path such as
-``sections[2].questions[0].type``, and `validate` reports every problem it finds, not only the first.
+``sections[2].questions[0].type``, and `validate` reports every problem it finds, not only the
+first.
 
 Before the schema, `validate` refuses what no questionnaire holds and what would break later, each
 at its path: a number that is NaN, an infinity or larger than helhet.edge.LARGEST_NUMBER (JSON
@@ -211,7 +214,9 @@ def loads(raw: bytes | str) -> dict:
 
 
 class Unusable(str):
-    """A number from the file that Helhet cannot keep (NaN, Infinity, hundreds of digits), as written."""
+    """A number from the file that Helhet cannot keep (NaN, Infinity, hundreds of digits),
+    as written.
+    """
 
 
 def _integer(text: str) -> int | Unusable:
@@ -246,7 +251,9 @@ def _number_text(value) -> str:
 
 
 def hostile_values(data) -> list[Problem]:
-    """What no questionnaire holds, at its JSON path: unusable numbers, control characters, deep nesting."""
+    """What no questionnaire holds, at its JSON path: unusable numbers, control characters,
+    deep nesting.
+    """
     largest = f"{LARGEST_NUMBER:,}".replace(",", " ")
     problems: list[Problem] = []
     stack: list[tuple[object, list, int]] = [(data, [], 1)]

@@ -1,8 +1,9 @@
 """Questionnaires: versioned, with sections, typed questions, choices and indicators.
 
-Texts the respondent reads are stored per language as a JSON object {"nb": ..., "nn": ..., "en": ...}
-(see helhet.i18n.localized for how a text is picked). A published version is immutable; editing a
-published questionnaire means creating a new version, which copies it and keeps the question keys.
+Texts the respondent reads are stored per language as a JSON object
+{"nb": ..., "nn": ..., "en": ...} (see helhet.i18n.localized for how a text is picked). A published
+version is immutable; editing a published questionnaire means creating a new version, which copies
+it and keeps the question keys.
 """
 
 from __future__ import annotations

@@ -82,7 +82,9 @@ def published(key: str, version: int | None = None) -> Questionnaire | None:
 
 
 def all_published() -> list[Questionnaire]:
-    """Every published version, by key and then newest version first (for choosing one for a round)."""
+    """Every published version, by key and then newest version first
+    (for choosing one for a round).
+    """
     return list(
         db.session.scalars(
             select(Questionnaire)
@@ -153,7 +155,9 @@ def question_numbers(questionnaire: Questionnaire) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class KeyHistory:
-    """How a question key was asked in an earlier published version (results are compared by key)."""
+    """How a question key was asked in an earlier published version
+    (results are compared by key).
+    """
 
     version: int
     type: QuestionType

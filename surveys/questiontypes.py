@@ -217,9 +217,8 @@ class QuestionKind:
     for_indicators = False  # True: the type's questions can be an indicator's items
     text_label = _l("Question text")  # the editor's legend for the text the respondent reads
     panel: str | None = None  # the macro in templates/surveys/_config.html that edits the settings
-    layout = (  # how templates/surveys/_question.html shows the answer: field, radio, checkbox or scale
-        "field"
-    )
+    # how templates/surveys/_question.html shows the answer: field, radio, checkbox or scale
+    layout = "field"
     stay_anchor = ""  # where the editor opens again after «save and stay»
 
     # --- the editor --------------------------------------------------------------------------
@@ -229,8 +228,8 @@ class QuestionKind:
         return {}
 
     def read_form(self, form, data, action: str) -> dict[str, str]:
-        """Put the settings the editor form holds into `data` (a services.QuestionData). Returns, for
-        fields the services name otherwise than the form does, the form's own name."""
+        """Put the settings the editor form holds into `data` (a services.QuestionData). Returns,
+        for fields the services name otherwise than the form does, the form's own name."""
         return {}
 
     def fill_form(self, data, initial: dict, blank_rows: int) -> None:
@@ -240,7 +239,9 @@ class QuestionKind:
         """The settings of a new question of this type in `questionnaire`."""
 
     def clean_settings(self, data, clean) -> None:
-        """Check the settings of `data` and put them into `clean`; QuestionnaireError names the field."""
+        """Check the settings of `data` and put them into `clean`;
+        QuestionnaireError names the field.
+        """
 
     def adopt(self, data, question: Question) -> None:
         """`data` is `question`, which has another type, as this type: keep what carries over."""
@@ -279,11 +280,15 @@ class QuestionKind:
     # --- our JSON format ---------------------------------------------------------------------
 
     def to_json(self, question: Question) -> dict:
-        """The type's own properties in the canonical form (after key, type, text, help, required)."""
+        """The type's own properties in the canonical form
+        (after key, type, text, help, required).
+        """
         return {}
 
     def normalise(self, q: dict) -> dict:
-        """The type's own properties of a schema-valid question, in canonical shape with defaults."""
+        """The type's own properties of a schema-valid question,
+        in canonical shape with defaults.
+        """
         return {}
 
     def json_problems(self, q: dict, here: str) -> list[Problem]:
@@ -336,7 +341,9 @@ class QuestionKind:
         return str(stored)
 
     def check(self, question: Question, stored) -> None:
-        """Raise AnswerError unless `stored` is a valid draft value (defends against forged drafts)."""
+        """Raise AnswerError unless `stored` is a valid draft value
+        (defends against forged drafts).
+        """
         if stored is None:
             return
         self.parse(question, stored if isinstance(stored, str) else _as_text(stored))

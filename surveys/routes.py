@@ -93,12 +93,16 @@ PARTS = {
 
 
 def reads(view: Callable) -> Callable:
-    """The view gets the questionnaire its address names (and the section, question or indicator), or 404."""
+    """The view gets the questionnaire its address names
+    (and the section, question or indicator), or 404.
+    """
     return _loading(view, guard=False)
 
 
 def edits(view: Callable) -> Callable:
-    """As `reads`; a published version goes back to its overview instead, saying it cannot change."""
+    """As `reads`; a published version goes back to its overview instead,
+    saying it cannot change.
+    """
     return _loading(view, guard=True)
 
 

@@ -119,7 +119,9 @@ def _move(items: list, item, step: int) -> bool:
 
 
 def _check_whole(questionnaire: Questionnaire) -> None:
-    """The questionnaire must still be a valid file in our format (a safety net behind the checks)."""
+    """The questionnaire must still be a valid file in our format
+    (a safety net behind the checks).
+    """
     db.session.flush()
     try:
         jsonformat.validate(jsonformat.to_dict(questionnaire))
@@ -243,7 +245,9 @@ def new_version(questionnaire: Questionnaire) -> Questionnaire:
 
 
 def _add_next_version(questionnaire: Questionnaire, event: str) -> Questionnaire:
-    """Add a new questionnaire as the next version of its key, recorded in the audit log as `event`."""
+    """Add a new questionnaire as the next version of its key,
+    recorded in the audit log as `event`.
+    """
     questionnaire.version = queries.next_version(questionnaire.key)
     db.session.add(questionnaire)
     db.session.flush()
@@ -521,7 +525,9 @@ def suggest_key(questionnaire: Questionnaire, prefix: str = "q") -> str:
 def _history_problem(
     key: str, kind: QuestionKind, data, history: dict
 ) -> QuestionnaireError | None:
-    """Why the question `data` (of type `kind`) cannot have `key` after the published versions in `history`."""
+    """Why the question `data` (of type `kind`) cannot have `key`
+    after the published versions in `history`.
+    """
     earlier = history.get(key)
     return None if earlier is None else kind.history_problem(key, earlier, data)
 
@@ -645,7 +651,9 @@ def add_question(section: Section, data: QuestionData) -> Question:
 
 
 def update_question(question: Question, data: QuestionData, section: Section | None = None) -> None:
-    """Change a question (and move it to the end of another section if `section` is given). Flushes."""
+    """Change a question (and move it to the end of another section if `section` is given).
+    Flushes.
+    """
     questionnaire = question.questionnaire
     _require_draft(questionnaire)
     clean = _clean_question_data(questionnaire, data, question)
@@ -837,8 +845,8 @@ def _history_path_problems(questionnaire: Questionnaire) -> list[Problem]:
 def import_data(data) -> Questionnaire:
     """Import a questionnaire from our JSON format (a parsed dict) as a draft. Flushes.
 
-    A new key becomes version 1. A key that exists becomes its next version, as a draft, provided the
-    key has no draft already and every question key keeps the type (and scale) it has in earlier
+    A new key becomes version 1. A key that exists becomes its next version, as a draft, provided
+    the key has no draft already and every question key keeps the type (and scale) it has in earlier
     published versions. Raises InvalidQuestionnaire (nothing imported) listing every problem.
     """
     questionnaire = jsonformat.from_dict(data)
@@ -875,8 +883,8 @@ SUPPORTED_SUFFIXES = (".json", ".xlsx", ".xls")
 def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -> ImportResult:
     """Import a .json (our format) or .xlsx/.xls (XLSForm) file as a draft. Flushes.
 
-    Raises InvalidQuestionnaire for a file with errors and UnsupportedContent for an XLSForm with rows
-    Helhet cannot represent (unless skip_unsupported); in both cases nothing is imported.
+    Raises InvalidQuestionnaire for a file with errors and UnsupportedContent for an XLSForm with
+    rows Helhet cannot represent (unless skip_unsupported); in both cases nothing is imported.
     """
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".json":

@@ -1,8 +1,12 @@
-"""The plain values a questionnaire keeps, each in one canonical form, and the editor's fields for a text.
+"""The plain values a questionnaire keeps, each in one canonical form,
+and the editor's fields for a text.
 
-texts({"en": " Hi ", "nb": "Hei"})    # {"nb": "Hei", "en": "Hi"}: nb, nn, en, stripped, empty ones left out
-number(5.0)                           # 5: a whole number without a decimal point, as JSON writes it best
-check_texts(value, "title")           # texts(value), or QuestionnaireError at the field of a text too long
+texts({"en": " Hi ", "nb": "Hei"})    # {"nb": "Hei", "en": "Hi"}: nb, nn, en, stripped,
+                                      # empty ones left out
+number(5.0)                           # 5: a whole number without a decimal point, as JSON
+                                      # writes it best
+check_texts(value, "title")           # texts(value), or QuestionnaireError at the field of a
+                                      # text too long
 title_nb, title_nn, title_en = text_fields(_l("Title"))   # in a form class: one field per language
 form_texts(form, "title")             # {"nb": ..., "nn": ..., "en": ...} from those three fields
 fill_texts(data, "title", value)      # the other way: form data from a stored text
@@ -77,7 +81,9 @@ def text_fields(what, long: bool = False, description=None) -> list:
 
 
 def text_field_dict(name: str, what, long: bool = False, description=None) -> dict:
-    """text_fields() by name (`<name>_nb`, `<name>_nn`, `<name>_en`), for a form class built with type()."""
+    """text_fields() by name (`<name>_nb`, `<name>_nn`, `<name>_en`),
+    for a form class built with type().
+    """
     return dict(
         zip(
             (f"{name}_{lang}" for lang in LANGUAGES),

@@ -1,21 +1,22 @@
 """XLSForm workbooks (.xlsx, .xls) into our questionnaire format.
 
-    converted = convert(content, "skjema.xlsx")                 # raises UnsupportedContent / InvalidQuestionnaire
+    converted = convert(content, "skjema.xlsx")  # raises UnsupportedContent / InvalidQuestionnaire
     converted = convert(content, "skjema.xlsx", skip_unsupported=True)
-    converted.data                                              # a dict in our JSON format (then jsonformat.from_dict)
-    converted.notes                                             # what changed on the way (not errors)
-    converted.place_of(problem)                                 # a JSON-path problem, placed in the workbook
+    converted.data               # a dict in our JSON format (then jsonformat.from_dict)
+    converted.notes              # what changed on the way (not errors)
+    converted.place_of(problem)  # a JSON-path problem, placed in the workbook
 
 The workbook is read with pyxform's own reader (`xlsx_to_dict` / `xls_to_dict`), and column headers
-are split and de-aliased with pyxform's `process_header` (so ``label::English (en)``, ``bind:relevant``
-and ``list name`` mean what they mean to pyxform); the type names and aliases are pyxform's too.
+are split and de-aliased with pyxform's `process_header` (so ``label::English (en)``,
+``bind:relevant`` and ``list name`` mean what they mean to pyxform); the type names and aliases are
+pyxform's too.
 
 Mapping (see docs/questionnaire-format.md for the whole table):
 - settings: form_id -> key, form_title -> title (bokmål), default_language -> language of columns
   without a language;
 - survey: begin/end group -> sections (a question outside any group goes into a section without a
-  title); select_one -> single, select_multiple -> multiple, integer/decimal -> number, text -> text,
-  note -> information text; label -> text, hint -> help; required yes/true -> required;
+  title); select_one -> single, select_multiple -> multiple, integer/decimal -> number, text ->
+  text, note -> information text; label -> text, hint -> help; required yes/true -> required;
   constraint ``. >= a and . <= b`` (integer/decimal) -> min/max, ``string-length(.) <= n`` (text) ->
   max length;
 - label::<Language> (<code>) and label::<Language name>: nb/no/Norsk bokmål/Norwegian -> nb,
@@ -220,7 +221,9 @@ def read_workbook(content: bytes, filename: str) -> dict:
 
 
 def control_characters(book: dict) -> list[Problem]:
-    """Every cell (and column name) of the workbook that holds a control character, with its place."""
+    """Every cell (and column name) of the workbook that holds a control character,
+    with its place.
+    """
     problems = []
     for sheet in book.get("sheet_names") or []:
         rows = book.get(sheet) or []
@@ -407,7 +410,9 @@ class _Converter:
 
     # texts
     def text_columns(self, sheet: str, columns: list[Column], base: str) -> dict[str, str]:
-        """Header -> nb/nn/en for the columns of `base` (label, hint) that Helhet keeps; reports the rest."""
+        """Header -> nb/nn/en for the columns of `base` (label, hint) that Helhet keeps;
+        reports the rest.
+        """
         found: dict[str, str] = {}
         taken: dict[str, str] = {}
         for column in columns:
@@ -1195,8 +1200,8 @@ CONSTRAINTS = {QuestionType.NUMBER.value: _number_range, QuestionType.TEXT.value
 def convert(content: bytes, filename: str = "", skip_unsupported: bool = False) -> Converted:
     """Convert an XLSForm workbook into our format (see the module docstring).
 
-    Raises InvalidQuestionnaire for errors, and UnsupportedContent for content Helhet cannot represent
-    unless skip_unsupported is True (then that content is left out as each item says).
+    Raises InvalidQuestionnaire for errors, and UnsupportedContent for content Helhet cannot
+    represent unless skip_unsupported is True (then that content is left out as each item says).
     """
     book = read_workbook(content, filename)
     if problems := control_characters(book):

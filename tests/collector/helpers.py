@@ -52,7 +52,9 @@ def send(client):
 
 
 def answer_with_code(client, questionnaire: Questionnaire, code: str, value: str = "4"):
-    """The whole survey with a code: enter it, answer every page, send. Returns the send response."""
+    """The whole survey with a code: enter it, answer every page, send.
+    Returns the send response.
+    """
     response = enter_code(client, code)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     answer_all_pages(client, questionnaire, value)

@@ -1,4 +1,6 @@
-"""Just enough PDF reading for tests: page count and the text drawn (fpdf2 output, Flate streams)."""
+"""Just enough PDF reading for tests: page count and the text drawn
+(fpdf2 output, Flate streams).
+"""
 
 import re
 import zlib

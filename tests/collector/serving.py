@@ -28,7 +28,9 @@ class Server:
     log: Path
 
     def kill(self) -> None:
-        """SIGKILL the whole server (master and workers), as a crash or power cut of the process would."""
+        """SIGKILL the whole server (master and workers),
+        as a crash or power cut of the process would.
+        """
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)

@@ -133,7 +133,9 @@ def stored_free_texts() -> list[str]:
 
 
 def answer_with_text(client, questionnaire, free_text):
-    """Every page answered validly, with `free_text` as the free-text answer; returns the last page's response."""
+    """Every page answered validly, with `free_text` as the free-text answer;
+    returns the last page's response.
+    """
     response = None
     for page in helpers.pages_of(questionnaire):
         data = {**helpers.valid_page_data(page), "action": "next"}
@@ -394,7 +396,9 @@ def test_a_finished_draft_hit_by_random_data_is_stored_whole_or_not_at_all(
 def test_a_control_character_in_a_paper_answer_is_refused_at_its_line_and_column(
     any_app, any_round
 ):
-    data = f"unit,s1q1,x_text\n{any_round.unit.code},4,Fint\n{any_round.unit.code},5,Hei\x00du\n".encode()
+    data = (
+        f"unit,s1q1,x_text\n{any_round.unit.code},4,Fint\n{any_round.unit.code},5,Hei\x00du\n"
+    ).encode()
     with pytest.raises(ImportFailed) as refused:
         services.import_responses(any_round.campaign, data)
     db.session.rollback()
@@ -588,7 +592,8 @@ def test_random_data_in_the_round_forms_never_gives_a_server_error(paper_admin, 
     client, open_round = paper_admin
     url = "/admin/runder/ny" if where == "ny" else f"/admin/runder/{open_round.campaign.id}/{where}"
     response = client.post(url, data=MultiDict(data))
-    # 400: a file part whose name the multipart parser cannot read (e.g. "\r") is refused at the edge
+    # 400: a file part whose name the multipart parser cannot read (e.g. "\r")
+    # is refused at the edge
     assert response.status_code in (200, 303, 400, 422), response.status_code
     if response.status_code == 422:
         assert "error-summary" in html(response) or "error-message" in html(response)

@@ -42,7 +42,9 @@ def fill_page(page) -> None:
         for (const input of form.querySelectorAll('input[type=radio]')) {
             if (!seen.has(input.name)) { seen.add(input.name); input.checked = true; }
         }
-        for (const input of form.querySelectorAll('input[type=checkbox]')) { input.checked = true; break; }
+        for (const input of form.querySelectorAll('input[type=checkbox]')) {
+            input.checked = true; break;
+        }
         for (const input of form.querySelectorAll('input[inputmode]')) { input.value = '7'; }
     }""")
 

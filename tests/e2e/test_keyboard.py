@@ -14,7 +14,8 @@ from tests.collector import factories
 pytestmark = pytest.mark.e2e
 
 FOCUSED = """() => { const e = document.activeElement;
-  return {tag: e.tagName, type: e.type || '', name: e.name || '', value: e.value || '', id: e.id || ''}; }"""
+  return {tag: e.tagName, type: e.type || '', name: e.name || '', value: e.value || '',
+    id: e.id || ''}; }"""
 
 
 def focused(page) -> dict:

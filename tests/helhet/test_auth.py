@@ -91,7 +91,9 @@ def test_the_login_form_needs_its_csrf_token(tmp_path):
 
 
 def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
-    """Two app processes (here: two apps) count attempts together when the counters live in Redis."""
+    """Two app processes (here: two apps)
+    count attempts together when the counters live in Redis.
+    """
     import uuid
 
     import redis

@@ -1,4 +1,6 @@
-"""Org units: the CSV import is all or nothing and names every wrong place; the tree stays a tree."""
+"""Org units: the CSV import is all or nothing and names every wrong place;
+the tree stays a tree.
+"""
 
 from __future__ import annotations
 

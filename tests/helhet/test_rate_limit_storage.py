@@ -22,7 +22,9 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 @contextlib.contextmanager
 def gunicorn(app, tmp_path, workers: int, settings: str = "", extra_args: tuple[str, ...] = ()):
-    """A gunicorn serving the test's database; always stopped (and its workers with it) at the end."""
+    """A gunicorn serving the test's database; always stopped
+    (and its workers with it) at the end.
+    """
     db.session.remove()
     server = start_gunicorn(
         app.config["SQLALCHEMY_DATABASE_URI"],

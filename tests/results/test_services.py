@@ -1,4 +1,6 @@
-"""The results service: R's numbers for a round imported from paper, and suppression once, inside it."""
+"""The results service: R's numbers for a round imported from paper,
+and suppression once, inside it.
+"""
 
 from __future__ import annotations
 

@@ -356,7 +356,9 @@ def clean_texts(value) -> bool:
 
 
 def assert_stored_questionnaires_are_clean() -> None:
-    """Every stored questionnaire exports (no NaN, no infinity: json.dumps would write them) and is clean."""
+    """Every stored questionnaire exports
+    (no NaN, no infinity: json.dumps would write them) and is clean.
+    """
     db.session.rollback()
     for questionnaire in db.session.scalars(select(Questionnaire)):
         data = jsonformat.to_dict(questionnaire)

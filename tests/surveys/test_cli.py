@@ -1,4 +1,6 @@
-"""`helhet questionnaire ...`: list, export, import, publish. Errors go to stderr and name the place."""
+"""`helhet questionnaire ...`: list, export, import, publish.
+Errors go to stderr and name the place.
+"""
 
 from __future__ import annotations
 

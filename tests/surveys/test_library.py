@@ -1,4 +1,6 @@
-"""Helhet's standard questionnaires: complete in bokmål, nynorsk and English, on the right scales."""
+"""Helhet's standard questionnaires: complete in bokmål, nynorsk and English,
+on the right scales.
+"""
 
 from __future__ import annotations
 
