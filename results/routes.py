@@ -23,7 +23,7 @@ from helhet.access import staff_only
 from helhet.extensions import db
 from helhet.i18n import current_language
 from helhet.models import OrgUnit
-from results import bp, pages, queries
+from results import bp, pages, queries, report
 from results.exports import FORMATS, export_rows
 
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -107,26 +107,25 @@ def indicator(campaign_id: int, unit_id: int, indicator_key: str):
         indicator_key,
         reader,
         current_language(),
-        {
-            "title_items": _("Answers per question"),
-            "description_items": _(
-                "Diverging bars: the share of each answer per question, the low answers to the"
-                " left and the high answers to the right. The numbers are in the table below."
-            ),
-            "axis_items": "",  # the legend sits where the axis label would
-            "title_children": _("The units below, side by side"),
-            "description_children": _(
-                "Dots with intervals: the score (0–100) of each unit below, highest first."
-                " The numbers are in the table below."
-            ),
-            "axis_children": _("Score (0–100)"),
-            "missing": _("Too few answers"),
-            "reference": unit.name,
-        },
+        report.chart_texts(unit),
     )
     if page is None:
         abort(404)
     return render_template("results/indicator.html", page=page, formats=FORMATS)
+
+
+@bp.get("/resultater/<int:campaign_id>/enhet/<int:unit_id>/rapport.pdf")
+@staff_only
+def report_pdf(campaign_id: int, unit_id: int):
+    """The unit's PDF report in the reader's language, with the summary page's access."""
+    campaign, unit, reader = _load(campaign_id, unit_id)
+    body = report.report_pdf(campaign, unit, reader, current_language())
+    return send_file(
+        io.BytesIO(body),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"rapport-{campaign.id}-{unit.code}.pdf",
+    )
 
 
 @bp.get("/resultater/<int:campaign_id>/enhet/<int:unit_id>/resultater.<fmt>")
