@@ -251,7 +251,7 @@ def _employee_rows(
         count = min(count, MIN_GROUP - 1)
     indicators = _indicator_items("medarbeiderundersokelse")
     days = _days(rng, window, count)
-    people = rng.normal(0, 0.45, count)  # some are more content than others on every question
+    people = rng.normal(0, 0.55, count)  # some are more content than others on every question
     rows = [{"unit": code, "submitted_on": day} for day in days]
     for (key, mean), effect in zip(EMPLOYEE_MEANS.items(), effects, strict=True):
         level = mean + effect + change * EMPLOYEE_CHANGE.get(key, 0.0)
@@ -259,7 +259,7 @@ def _employee_rows(
             level -= 0.4 * change  # the nursing home's workload grew this year
         leaning = rng.normal(0, 0.3, count)
         for item in indicators[key]:
-            values = _scale(rng, level + people + leaning, 1, 5, 0.6)
+            values = _scale(rng, level + people + leaning, 1, 5, 0.75)
             skipped = rng.random(count) < 0.02
             for row, value, skip in zip(rows, values, skipped, strict=True):
                 if not skip:

@@ -106,6 +106,8 @@ def test_this_years_summary_shows_changes_since_last_year(demo_app):
     assert page.status_code == 200
     assert f"Medarbeiderundersøkelse {year - 1}" in text  # the change is since last year's round
     assert 'class="tag tag--warn">endring</span>' in text  # at least one clear change
+    assert "organisasjonen. Endringen er fra" in text  # two sentences, not run together
+    assert '<th scope="col">Endring (poeng)</th>' in text
 
 
 def test_the_small_unit_is_suppressed_on_the_leaders_page(demo_app):
@@ -142,3 +144,10 @@ def test_the_cli_and_the_api_give_the_leader_the_same_numbers(demo_app):
     assert {row["unit"] for row in from_api} == codes  # Helse og omsorg and its units, no other
     assert from_api == from_cli
     assert any(row["suppressed"] and row["unit"] == demo.SMALL_UNIT for row in from_api)
+
+
+def test_the_menu_links_everyone_signed_in_to_the_results_and_their_own_tokens(demo_app):
+    page = leader_client(demo_app).get("/resultater").get_data(as_text=True)
+    menu = page[page.index('<nav class="site-nav"') : page.index("</nav>")]
+    assert '<a href="/resultater">Resultater</a>' in menu
+    assert '<a href="/konto/tokener">API-nøkler</a>' in menu
