@@ -34,7 +34,7 @@ from results.services import Cell
 
 WIDTH = 170  # mm between the margins of an A4 page
 GREY = (90, 90, 90)
-HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
+HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230), size_pt=7)
 
 
 def chart_texts(unit: OrgUnit) -> dict:
@@ -65,7 +65,9 @@ def report_pdf(campaign: Campaign, unit: OrgUnit, reader: pages.Reader, language
             pages.indicator_page(campaign, unit, row.key, reader, language, chart_texts(unit))
             for row in summary.rows
         ]
-        return _Report(summary, [d for d in drills if d is not None], language).render()
+        return _Report(
+            summary, [d for d in drills if d is not None], language, reader.is_admin
+        ).render()
 
 
 class _Pages(FPDF):
@@ -88,8 +90,15 @@ class _Pages(FPDF):
 class _Report:
     """Lays the report out; call within `force_locale(language)`."""
 
-    def __init__(self, summary: pages.Summary, drills: list[pages.IndicatorPage], language: str):
+    def __init__(
+        self,
+        summary: pages.Summary,
+        drills: list[pages.IndicatorPage],
+        language: str,
+        is_admin: bool,
+    ):
         self.s = summary
+        self.is_admin = is_admin
         self.drills = drills
         self.language = language
         self.pdf = _Pages(f"{summary.unit.name} - {summary.campaign.name}")
@@ -175,7 +184,8 @@ class _Report:
         if s.preliminary:
             pdf.ln(8)
             self.text(_("Preliminary results"), 13, "B", 7)
-            self.text(_("the round is still open, so the numbers can still change."), 11)
+            sentence = _("the round is still open, so the numbers can still change.")
+            self.text(sentence[:1].upper() + sentence[1:], 11)
         pdf.ln(12)
         pdf.set_text_color(*GREY)
         self.text(_("Made %(time)s.", time=local_time(utcnow())), 9)
@@ -193,13 +203,16 @@ class _Report:
             )
         elif s.parent:
             compared = _("Compared with %(parent)s (the level above).", parent=s.parent.name)
+        elif self.is_admin:
+            compared = ""  # the top of the round: there is nothing above to compare with
         else:
             compared = _(
                 "Not compared with other units: you may read the results of your own part of the"
                 " organisation only."
             )
-        self.text(compared, 10)
-        pdf.ln(3)
+        if compared:
+            self.text(compared, 10)
+            pdf.ln(3)
         header = [
             _("Indicator"),
             _("Answers"),
@@ -208,18 +221,18 @@ class _Report:
             _("95 %% interval") % {},
             _("Favourable"),
         ]
-        widths = [44, 14, 14, 16, 20, 18]
+        widths = [24, 15, 21, 15, 22, 19]
         if s.previous:
             header.append(_("Change"))
-            widths.append(22)
+            widths.append(18)
         if s.parent:
             header.append(s.parent.name)
-            widths.append(22)
+            widths.append(20)
         if s.top:
             header.append(s.top.name)
-            widths.append(22)
+            widths.append(20)
         widths[0] += WIDTH - sum(widths)
-        pdf.set_font("Helvetica", "", 8.5)
+        pdf.set_font("Helvetica", "", 8)
         with pdf.table(
             col_widths=widths,
             width=WIDTH,
@@ -228,7 +241,8 @@ class _Report:
             text_align=["LEFT"] + ["RIGHT"] * (len(widths) - 1),
             padding=1.2,
         ) as table:
-            table.row([latin1(h) for h in header])
+            # "95 %": a no-break space (Latin-1 has it), so the header does not break after 95
+            table.row([latin1(h).replace("95 %", "95\xa0%") for h in header])
             for row in s.rows:
                 line = table.row()
                 line.cell(latin1(localized(row.name) or row.key))
@@ -276,7 +290,6 @@ class _Report:
         for chart in (drill.distribution_chart, drill.children_chart):
             if chart is None:
                 continue
-            self.text(chart.title, 11, "B", 6)
             pdf.image(io.BytesIO(chart.png), w=WIDTH)
             pdf.ln(4)
         if drill.distribution_chart is None:
