@@ -40,7 +40,11 @@ def result_helpers():
         "svg_src": lambda chart: (
             "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode("ascii")
         ),
-        "too_few": lambda n: _("Too few answers to show a result (under %(n)s)", n=n),
+        "too_few": lambda n, reason=None: (
+            _("Hidden to protect another unit with few answers")
+            if reason == "complementary"
+            else _("Too few answers to show a result (under %(n)s)", n=n)
+        ),
     }
 
 

@@ -151,3 +151,15 @@ def test_the_menu_links_everyone_signed_in_to_the_results_and_their_own_tokens(d
     menu = page[page.index('<nav class="site-nav"') : page.index("</nav>")]
     assert '<a href="/resultater">Resultater</a>' in menu
     assert '<a href="/konto/tokener">API-nøkler</a>' in menu
+
+
+def test_a_unit_hidden_to_protect_the_small_one_says_so_rather_than_too_few(demo_app):
+    this = rounds_by_name()[f"Medarbeiderundersøkelse {this_year()}"]
+    hidden = queries.unit_by_code("4699-helse-legevakt")  # hidden so the small unit cannot be
+    text = (
+        leader_client(demo_app)
+        .get(f"/resultater/{this.id}/enhet/{hidden.id}")
+        .get_data(as_text=True)
+    )  # worked out from Helse og omsorg minus the others
+    assert "Skjult for å verne en annen enhet med få svar" in text
+    assert "For få svar" not in text
