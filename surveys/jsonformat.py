@@ -197,19 +197,7 @@ def loads(raw: bytes | str) -> dict:
                 )
             ]
         ) from None
-    if not isinstance(data, dict):
-        raise InvalidQuestionnaire(
-            [
-                Problem(
-                    _(
-                        "The file must hold one JSON object {…} with the questionnaire, not"
-                        " %(kind)s.",
-                        kind=_json_kind(data),
-                    ),
-                    path="",
-                )
-            ]
-        )
+    _require_object(data)
     return data
 
 
@@ -602,24 +590,21 @@ def semantic_problems(data: dict) -> list[Problem]:
     return problems
 
 
+def _require_object(data) -> None:
+    if not isinstance(data, dict):
+        message = _(
+            "The file must hold one JSON object {…} with the questionnaire, not %(kind)s.",
+            kind=_json_kind(data),
+        )
+        raise InvalidQuestionnaire([Problem(message, path="")])
+
+
 def validate(data) -> dict:
     """Check data against the JSON Schema and the rules; return it normalised.
 
     Raises InvalidQuestionnaire listing every problem with its JSON path.
     """
-    if not isinstance(data, dict):
-        raise InvalidQuestionnaire(
-            [
-                Problem(
-                    _(
-                        "The file must hold one JSON object {…} with the questionnaire, not"
-                        " %(kind)s.",
-                        kind=_json_kind(data),
-                    ),
-                    path="",
-                )
-            ]
-        )
+    _require_object(data)
     problems = hostile_values(data)
     if problems:
         raise InvalidQuestionnaire(problems)

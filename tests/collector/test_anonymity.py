@@ -18,8 +18,6 @@ import logging
 import random
 import re
 import subprocess
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from collector.models import Answer, Campaign, Invitation, Response, ResponseSta
 from helhet.extensions import db
 from tests import factories as core
 from tests.collector import factories, helpers
+from tests.concurrency import run_concurrently
 from tests.conftest import PG_URL
 
 RESPONDENTS = 40
@@ -326,14 +325,7 @@ def test_sends_completing_batches_at_the_same_time_lose_nothing_and_make_no_smal
         assert helpers.enter_code(client, code).status_code == 303
         helpers.answer_all_pages(client, questionnaire)
         clients.append(client)
-    barrier = threading.Barrier(len(clients))
-
-    def send(client):
-        barrier.wait(timeout=30)
-        return helpers.send(client).status_code
-
-    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        statuses = list(pool.map(send, clients))
+    statuses = run_concurrently([lambda c=c: helpers.send(c).status_code for c in clients])
 
     assert statuses == [303] * 12
     db.session.rollback()

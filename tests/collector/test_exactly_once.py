@@ -1,29 +1,15 @@
 """A code yields at most one response: concurrent sends from many browsers, double clicks and
 replayed forms all end with exactly one response (on SQLite and on PostgreSQL)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from sqlalchemy import func, select
 
 from collector.models import Answer, Response
 from helhet.extensions import db
 from tests import factories as core
 from tests.collector import factories, helpers
+from tests.concurrency import run_concurrently
 
 SESSION_COOKIE = "session"
-
-
-def run_concurrently(functions):
-    """Run the functions at the same moment (a barrier releases them together); their results."""
-    barrier = threading.Barrier(len(functions))
-
-    def call(function):
-        barrier.wait(timeout=30)
-        return function()
-
-    with ThreadPoolExecutor(max_workers=len(functions)) as pool:
-        return list(pool.map(call, functions))
 
 
 def counts() -> tuple[int, int]:

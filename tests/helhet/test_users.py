@@ -3,14 +3,12 @@ and on the command line."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 from sqlalchemy import func, select
 
 from helhet.extensions import db
 from helhet.models import Role, User
 from tests import factories
+from tests.concurrency import run_concurrently
 
 
 def english(client):
@@ -112,18 +110,6 @@ def test_the_command_line_deactivates_a_user(runner, admin, leader):
     assert leader.active is False
 
 
-def run_together(functions):
-    """Run the functions at the same moment (a barrier releases them together); their results."""
-    barrier = threading.Barrier(len(functions))
-
-    def call(function):
-        barrier.wait(timeout=30)
-        return function()
-
-    with ThreadPoolExecutor(max_workers=len(functions)) as pool:
-        return list(pool.map(call, functions))
-
-
 def test_two_administrators_stepping_down_at_the_same_moment_leave_one_of_them(any_app):
     steps_down = []
     for email in ("admin1@test.no", "admin2@test.no"):
@@ -136,7 +122,7 @@ def test_two_administrators_stepping_down_at_the_same_moment_leave_one_of_them(a
         )
     db.session.commit()  # the threads' requests use connections of their own
 
-    results = run_together(steps_down)
+    results = run_concurrently(steps_down)
 
     assert sorted(r.status_code for r in results) == [303, 422]
     db.session.rollback()  # see what the other connections committed
