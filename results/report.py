@@ -210,8 +210,14 @@ class _Report:
                 "Not compared with other units: you may read the results of your own part of the"
                 " organisation only."
             )
-        if compared:
-            self.text(compared, 10)
+        if s.previous:
+            compared += " " + _(
+                "The change is since %(round)s; it is marked as a change only where it is larger"
+                " than chance can explain (Holm-corrected over this page).",
+                round=s.previous.name,
+            )
+        if compared.strip():
+            self.text(compared.strip(), 10)
             pdf.ln(3)
         header = [
             _("Indicator"),
@@ -223,7 +229,7 @@ class _Report:
         ]
         widths = [24, 15, 21, 15, 22, 19]
         if s.previous:
-            header.append(_("Change"))
+            header.append(_("Change (points)"))
             widths.append(18)
         if s.parent:
             header.append(s.parent.name)
@@ -278,7 +284,7 @@ class _Report:
     def change(self, change: pages.Change | None) -> str:
         if change is None:
             return "–"
-        difference = self.number(change.difference, 0)
+        difference = ("+" if change.difference >= 0.5 else "") + self.number(change.difference, 0)
         if change.significant:
             return f"{difference} ({_('change')})"
         return f"{difference} {_('(no clear change)')}"

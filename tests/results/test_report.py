@@ -18,6 +18,7 @@ from tests.results.test_routes import (
     client_for,
     close,
     core_units,
+    later_round,
     page_spelling,
     shown_spellings,
     small_world,
@@ -126,6 +127,14 @@ def test_the_command_and_the_page_give_the_same_text(any_app, tmp_path):
     pdf = command_pdf(any_app, tmp_path, world["campaign"].id, "--unit", "4601-helse")
     made = re.compile(r"\(Laget [^)]*\)")
     assert made.sub("", text_of(pdf)) == made.sub("", text_of(page))
+
+
+def test_a_large_change_since_the_previous_round_is_flagged_in_the_report(any_app, tmp_path):
+    low = [("4601-oppvekst-skole", "1", "2")] * 10 + [("4601-oppvekst-skole", "2", "1")] * 10
+    high = [("4601-oppvekst-skole", "5", "4")] * 10 + [("4601-oppvekst-skole", "4", "5")] * 10
+    later, _school = later_round(low, high)
+    text = text_of(command_pdf(any_app, tmp_path, later.id, "--unit", "4601-oppvekst-skole"))
+    assert re.search(r"\+[0-9]+ \(endring\)", text) and "Holm" in text
 
 
 @pytest.mark.parametrize("role", ["anonymous", "other_leader", "leader"])
