@@ -127,7 +127,7 @@ class _Report:
 
     def text(self, text: str, size: float = 10.5, style: str = "", height: float = 5.5) -> None:
         self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(0, height, latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, height, latin1(text), new_x="LMARGIN", new_y="NEXT", align="L")
 
     def heading(self, text: str, size: float = 15) -> None:
         self.pdf.ln(2)
