@@ -113,14 +113,17 @@ class _Report:
     def number(self, value, decimals: int = 1) -> str:
         return format_number(value, decimals, self.language)
 
-    def too_few(self) -> str:
+    def too_few(self, reason: str | None = None) -> str:
+        """What a hidden cell says instead of a number (as the pages say it)."""
+        if reason == "complementary":
+            return _("Hidden to protect another unit with few answers")
         return _("Too few answers to show a result (under %(n)s)", n=self.s.min_group)
 
     def score(self, cell: Cell | None) -> str:
         if cell is None:
             return "–"
         if cell.suppressed:
-            return self.too_few()
+            return self.too_few(cell.reason)
         return self.number(cell.score_0_100, 0)
 
     # --- drawing ---------------------------------------------------------------------------------
@@ -155,7 +158,7 @@ class _Report:
         self.text(localized(s.campaign.questionnaire.title), 13, "", 7)
         pdf.ln(10)
         if s.result.suppressed:
-            responses = rate = self.too_few()
+            responses = rate = self.too_few(s.result.reason)
         else:
             responses = self.number(s.result.respondents, 0)
             rate = (
@@ -254,7 +257,7 @@ class _Report:
                 line.cell(latin1(localized(row.name) or row.key))
                 c = row.cell
                 if c.suppressed:
-                    line.cell(latin1(self.too_few()), colspan=5, align="LEFT")
+                    line.cell(latin1(self.too_few(c.reason)), colspan=5, align="LEFT")
                 else:
                     line.cell(self.number(c.n, 0))
                     line.cell(self.number(c.estimate, 2))
@@ -299,7 +302,7 @@ class _Report:
             pdf.image(io.BytesIO(chart.png), w=WIDTH)
             pdf.ln(4)
         if drill.distribution_chart is None:
-            self.text(self.too_few(), 10)
+            self.text(self.too_few(drill.cell.reason), 10)
 
     def method(self) -> None:
         self.pdf.add_page()

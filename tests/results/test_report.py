@@ -82,7 +82,8 @@ def test_a_suppressed_cell_says_so_in_words_and_none_of_its_numbers_is_in_the_re
     texts = [text_of(client.get(report_url(world, code)).get_data()) for code in world["units"]]
     shown = shown_spellings(world["campaign"])
     hjemme = text_of(client.get(report_url(world, "4601-helse-hjemme")).get_data())
-    assert TOO_FEW in hjemme
+    sykehjem = text_of(client.get(report_url(world, "4601-helse-sykehjem")).get_data())
+    assert TOO_FEW in hjemme and "Skjult for å verne en annen enhet med få svar" in sykehjem
     for text in texts:
         for x in hidden_numbers(world["campaign"]):
             for spelled in spellings(x):
