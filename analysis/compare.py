@@ -1,6 +1,6 @@
 """Comparisons: two domains of one round, two independent rounds, and many tests at once.
 
-- `compare_domains` (also `SurveyDesign.compare`): the difference of two domain means a - b in
+- `SurveyDesign.compare` (analysis/design.py): the difference of two domain means a - b in
   one design, with the standard error of the linearised contrast z_a - z_b in the full design and
   a t test with df = (answering PSUs - strata, over both domains) - 1. For a binary `by` this is
   R's `svyttest(var ~ by, design)` (difference, SE, df and p-value).
@@ -17,22 +17,19 @@ p is NaN: such a difference is never called a change.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.results import Comparison, Estimate
-from analysis.variance import linearised_variance
-
-if TYPE_CHECKING:  # only for annotations: analysis.design imports this module
-    from analysis.design import SurveyDesign
 
 ADJUST_METHODS = ("holm", "bh")
 
 
-def _test(difference: float, se: float, df: float, level: float) -> Comparison:
+def difference_test(difference: float, se: float, df: float, level: float) -> Comparison:
+    """A difference with its standard error as a Comparison: t test with `df` (normal when df is
+    infinite), two-sided p-value and interval at `level`."""
     if not (0.0 < level < 1.0):
         raise ValueError(f"level must be between 0 and 1, got {level}")
     if math.isnan(difference) or math.isnan(se):
@@ -62,53 +59,6 @@ def _test(difference: float, se: float, df: float, level: float) -> Comparison:
     )
 
 
-def compare_domains(design: SurveyDesign, var, by, a, b, level: float = 0.95) -> Comparison:
-    """Mean of `var` in domain by == a minus in by == b, tested as R's svyttest."""
-    if not isinstance(by, str):
-        raise TypeError("by must be one column name")
-    y = design.variable(var)
-    groups = design.data[by]
-    in_a = (groups == a).to_numpy()
-    in_b = (groups == b).to_numpy()
-    if not in_a.any() or not in_b.any():
-        missing = a if not in_a.any() else b
-        raise ValueError(f"no respondent has {by} == {missing!r}")
-    valid = ~np.isnan(y)
-    w = design.weights.to_numpy()
-    s = design.structure
-
-    def mean_and_z(mask):
-        rows = mask & valid
-        W = w[rows].sum()
-        if W == 0:
-            return math.nan, np.zeros(len(y))
-        m = float(np.dot(w[rows], y[rows]) / W)
-        return m, np.where(rows, w * (np.where(rows, y, 0.0) - m) / W, 0.0)
-
-    mean_a, z_a = mean_and_z(in_a)
-    mean_b, z_b = mean_and_z(in_b)
-    used = (in_a | in_b) & valid
-    if math.isnan(mean_a) or math.isnan(mean_b):
-        return Comparison(math.nan, math.nan, math.nan, 0, math.nan, math.nan, math.nan)
-    psu = s.psu if s.psu is not None else np.arange(len(y))
-    df = len(np.unique(psu[used])) - len(np.unique(s.strata[used])) - 1
-    factor = None
-    if s.lonely_psu == "average" and not design.calibration:
-        # as R, which runs svyttest on the subset: count only the strata of the two domains
-        touched = np.unique(s.strata[used])
-        ok = np.count_nonzero(~s.lonely[touched])
-        factor = len(touched) / ok if ok else math.nan
-    variance = float(linearised_variance(z_a - z_b, s, design.calibration, factor))
-    census = not (~s.census[s.strata[used]]).any()
-    if census:
-        se = 0.0
-    elif df >= 1:
-        se = math.sqrt(max(variance, 0.0))
-    else:
-        se = math.nan
-    return _test(mean_a - mean_b, se, float(max(df, 0)), level)
-
-
 def _as_estimate(x) -> Estimate:
     return x if isinstance(x, Estimate) else Estimate.from_row(x)
 
@@ -130,7 +80,7 @@ def compare_rounds(earlier, later, level: float = 0.95, on=None):
     se = (
         math.sqrt(e1.se**2 + e2.se**2) if not (math.isnan(e1.se) or math.isnan(e2.se)) else math.nan
     )
-    return _test(e2.estimate - e1.estimate, se, math.inf, level)
+    return difference_test(e2.estimate - e1.estimate, se, math.inf, level)
 
 
 def _compare_tables(earlier: pd.DataFrame, later: pd.DataFrame, level: float, on) -> pd.DataFrame:
@@ -144,7 +94,7 @@ def _compare_tables(earlier: pd.DataFrame, later: pd.DataFrame, level: float, on
     merged = earlier.merge(later, on=on, suffixes=("_1", "_2"), how="inner")
     rows = []
     for _, row in merged.iterrows():
-        c = _test(
+        c = difference_test(
             row["estimate_2"] - row["estimate_1"],
             math.sqrt(row["se_1"] ** 2 + row["se_2"] ** 2),
             math.inf,

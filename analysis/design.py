@@ -27,6 +27,7 @@ the domain's design degrees of freedom (answering PSUs minus the strata they are
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.calibration import poststratify_weights, rake_weights
-from analysis.compare import compare_domains
+from analysis.compare import difference_test
 from analysis.intervals import (
     estimate_intervals,
     korn_graubard_interval,
@@ -730,5 +731,49 @@ class SurveyDesign:
         )
 
     def compare(self, var, by, a, b, level: float = 0.95) -> Comparison:
-        """Difference of the means of two domains a - b, with a t test (R's svyttest)."""
-        return compare_domains(self, var, by, a, b, level=level)
+        """Difference of the means of two domains a - b, with a t test (R's svyttest): the
+        standard error of the linearised contrast z_a - z_b in the full design, and df =
+        (answering PSUs - strata, over both domains) - 1."""
+        if not isinstance(by, str):
+            raise TypeError("by must be one column name")
+        y = self.variable(var)
+        groups = self.data[by]
+        in_a = (groups == a).to_numpy()
+        in_b = (groups == b).to_numpy()
+        if not in_a.any() or not in_b.any():
+            missing = a if not in_a.any() else b
+            raise ValueError(f"no respondent has {by} == {missing!r}")
+        valid = ~np.isnan(y)
+        w = self.weights.to_numpy()
+        s = self.structure
+
+        def mean_and_z(mask):
+            rows = mask & valid
+            W = w[rows].sum()
+            if W == 0:
+                return math.nan, np.zeros(len(y))
+            m = float(np.dot(w[rows], y[rows]) / W)
+            return m, np.where(rows, w * (np.where(rows, y, 0.0) - m) / W, 0.0)
+
+        mean_a, z_a = mean_and_z(in_a)
+        mean_b, z_b = mean_and_z(in_b)
+        used = (in_a | in_b) & valid
+        if math.isnan(mean_a) or math.isnan(mean_b):
+            return Comparison(math.nan, math.nan, math.nan, 0, math.nan, math.nan, math.nan)
+        psu = s.psu if s.psu is not None else np.arange(len(y))
+        df = len(np.unique(psu[used])) - len(np.unique(s.strata[used])) - 1
+        factor = None
+        if s.lonely_psu == "average" and not self.calibration:
+            # as R, which runs svyttest on the subset: count only the strata of the two domains
+            touched = np.unique(s.strata[used])
+            ok = np.count_nonzero(~s.lonely[touched])
+            factor = len(touched) / ok if ok else math.nan
+        variance = float(linearised_variance(z_a - z_b, s, self.calibration, factor))
+        census = not (~s.census[s.strata[used]]).any()
+        if census:
+            se = 0.0
+        elif df >= 1:
+            se = math.sqrt(max(variance, 0.0))
+        else:
+            se = math.nan
+        return difference_test(mean_a - mean_b, se, float(max(df, 0)), level)
