@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -29,3 +30,8 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.name!r} of user {self.user_id}>"
+
+
+def token_hash(secret: str) -> str:
+    """What is stored of a token: the SHA-256 of its secret, in hex."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()

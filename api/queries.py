@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import select
 
-from api.models import ApiToken
+from api.models import ApiToken, token_hash
 from collector import queries as collector_queries
 from collector.models import Campaign, CampaignState
 from helhet import access
@@ -55,8 +55,6 @@ def token_of(user: User, token_id: int) -> ApiToken | None:
 def user_for_secret(secret: str | None) -> User | None:
     """The active user whose token in use this is; None for anything else (no token, a wrong or
     revoked one, or a deactivated user). The session version does not matter."""
-    from api.services import token_hash
-
     if secret is None or not TOKEN.fullmatch(secret):
         return None
     return db.session.scalars(

@@ -6,14 +6,13 @@ revoke_token(user, "Power BI")
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
 from api import queries
-from api.models import ApiToken
+from api.models import ApiToken, token_hash
 from helhet import audit
 from helhet.edge import first_control
 from helhet.extensions import db
@@ -32,10 +31,6 @@ class TokenError(HelhetError):
 class NewToken:
     token: ApiToken
     secret: str  # shown to the user once, never stored
-
-
-def token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def clean_name(name: str) -> str:

@@ -28,6 +28,7 @@ The pages and the API use the same rows (the API: the same keys and values as th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,23 +58,9 @@ def export_rows(results: RoundResults) -> list[dict[str, Any]]:
     return [{column: getattr(cell, column) for column in EXPORT_COLUMNS} for cell in results.cells]
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    """A download format: its name (--format), file extension and media type."""
-
-    name: str
-    extension: str
-    mimetype: str
-    binary: bool  # not for a terminal
-
-    def render(self, rows: list[dict[str, Any]]) -> bytes:
-        raise NotImplementedError
-
-
-class JsonFormat(ExportFormat):
-    def render(self, rows: list[dict[str, Any]]) -> bytes:
-        text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)
-        return (text + "\n").encode("utf-8")
+def _json(rows: list[dict[str, Any]]) -> bytes:
+    text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
 def _table(rows: list[dict[str, Any]], cell) -> list[list[Any]]:
@@ -90,30 +77,38 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def _xlsx_cell(value: Any) -> Any:
-    return value  # None is an empty cell, a bool a boolean cell, numbers stay numbers
+def _csv(rows: list[dict[str, Any]]) -> bytes:
+    return csv_bytes(_table(rows, _csv_cell))
 
 
-class CsvFormat(ExportFormat):
-    def render(self, rows: list[dict[str, Any]]) -> bytes:
-        return csv_bytes(_table(rows, _csv_cell))
+def _xlsx(rows: list[dict[str, Any]]) -> bytes:
+    # None is an empty cell, a bool a boolean cell, numbers stay numbers
+    return xlsx_bytes(_table(rows, lambda value: value), title="Resultater")
 
 
-class XlsxFormat(ExportFormat):
-    def render(self, rows: list[dict[str, Any]]) -> bytes:
-        return xlsx_bytes(_table(rows, _xlsx_cell), title="Resultater")
+@dataclass(frozen=True)
+class ExportFormat:
+    """A download format: its name (--format), file extension, media type and how rows become
+    bytes."""
+
+    name: str
+    extension: str
+    mimetype: str
+    binary: bool  # not for a terminal
+    render: Callable[[list[dict[str, Any]]], bytes]
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        JsonFormat("json", "json", "application/json", binary=False),
-        CsvFormat("csv", "csv", "text/csv; charset=utf-8", binary=False),
-        XlsxFormat(
+        ExportFormat("json", "json", "application/json", binary=False, render=_json),
+        ExportFormat("csv", "csv", "text/csv; charset=utf-8", binary=False, render=_csv),
+        ExportFormat(
             "xlsx",
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             binary=True,
+            render=_xlsx,
         ),
     )
 }
