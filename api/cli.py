@@ -10,21 +10,8 @@ import click
 from flask.cli import with_appcontext
 
 from api import bp, queries, services
-from helhet import queries as core_queries
-from helhet.clitools import echo_rows, fail, list_format, refused
-from helhet.edge import first_control
+from helhet.clitools import echo_rows, existing_user, list_format, refused
 from helhet.extensions import db
-
-LONGEST_EMAIL = 254  # User.email
-
-
-def _user(email: str):
-    user = None
-    if email and len(email) <= LONGEST_EMAIL and not first_control(email, newlines=False):
-        user = core_queries.user_by_email(email)
-    if user is None:
-        fail(f"No user has the email {email!r}.")
-    return user
 
 
 @click.group("token")
@@ -38,7 +25,7 @@ def token_cli() -> None:
 @with_appcontext
 def token_create(email: str, name: str) -> None:
     """Make a token for the user and print it, once (it is not stored, only its hash)."""
-    user = _user(email)
+    user = existing_user(email)
     with refused(services.TokenError):
         new = services.create_token(user, name)
     db.session.commit()
@@ -52,7 +39,7 @@ def token_create(email: str, name: str) -> None:
 @with_appcontext
 def token_revoke(email: str, name: str) -> None:
     """Stop the user's token with this name from working, at once and for good."""
-    user = _user(email)
+    user = existing_user(email)
     with refused(services.TokenError):
         token = services.revoke_token(user, name)
     db.session.commit()
@@ -73,7 +60,7 @@ def token_list(email: str, fmt: str) -> None:
             if token.revoked_at
             else None,
         }
-        for token in queries.tokens_of(_user(email))
+        for token in queries.tokens_of(existing_user(email))
     ]
     echo_rows(
         fmt,

@@ -19,7 +19,15 @@ from flask_migrate import upgrade
 
 from helhet import audit, create_app, orgunits, queries, users
 from helhet import demo as demo_data
-from helhet.clitools import echo_json, echo_rows, fail, fail_import, list_format, org_unit, refused
+from helhet.clitools import (
+    echo_json,
+    echo_rows,
+    existing_user,
+    fail_import,
+    list_format,
+    org_unit,
+    refused,
+)
 from helhet.config import REPO_ROOT
 from helhet.extensions import db
 from helhet.models import Role
@@ -72,13 +80,6 @@ def user_cli() -> None:
     """Users who may sign in."""
 
 
-def _user(email: str):
-    user = queries.user_by_email(email)
-    if user is None:
-        fail(f"No user has the email {email}.")
-    return user
-
-
 def _read_password(prompt: bool) -> str:
     if not sys.stdin.isatty() or not prompt:
         password = sys.stdin.readline().rstrip("\n")
@@ -108,7 +109,7 @@ def user_create(email: str, role: str, unit_code: str | None, name: str) -> None
 @with_appcontext
 def user_set_password(email: str) -> None:
     """Set a user's password, read from standard input (or asked for)."""
-    user = _user(email)
+    user = existing_user(email)
     with refused(users.UserError):
         users.set_password(user, _read_password(prompt=True))
     db.session.commit()
@@ -132,7 +133,7 @@ def user_update(
     A change of role, unit or active ends every session of the user. The last active
     administrator cannot be demoted or deactivated.
     """
-    user = _user(email)
+    user = existing_user(email)
     unit = org_unit(unit_code) if unit_code else user.unit
     with refused(users.UserError):
         users.update_user(

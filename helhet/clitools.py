@@ -16,8 +16,9 @@ from typing import NoReturn
 import click
 
 from helhet import queries
+from helhet.edge import first_control
 from helhet.extensions import db
-from helhet.models import OrgUnit
+from helhet.models import OrgUnit, User
 from helhet.problems import ProblemsFound
 
 # `--format text|json` of every listing command; the command gets it as `fmt`.
@@ -64,6 +65,17 @@ def org_unit(code: str) -> OrgUnit:
     if unit is None:
         fail(f"No org unit has the code {code}.")
     return unit
+
+
+def existing_user(email: str) -> User:
+    """The user with this email, or fail saying that none has it (also for an email no user can
+    have: too long, or with control characters)."""
+    found = None
+    if email and len(email) <= 254 and not first_control(email, newlines=False):
+        found = queries.user_by_email(email)
+    if found is None:
+        fail(f"No user has the email {email!r}.")
+    return found
 
 
 def fail_import(file: Path, error: ProblemsFound) -> NoReturn:
