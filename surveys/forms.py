@@ -101,6 +101,13 @@ class QuestionnaireForm(EditorForm):
             " anonymous."
         ),
     )
+    hide_unit_items = BooleanField(
+        _l("Show only indicators for units, no results per question"),
+        description=_l(
+            "Many employee surveys promise this: a unit's leader sees the indicators, and the"
+            " results per question only for sectors and the whole municipality."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +115,11 @@ class QuestionnaireForm(EditorForm):
 
     @classmethod
     def of(cls, questionnaire: Questionnaire) -> QuestionnaireForm:
-        data = {"key": questionnaire.key, "kind": questionnaire.kind.value}
+        data = {
+            "key": questionnaire.key,
+            "kind": questionnaire.kind.value,
+            "hide_unit_items": bool(questionnaire.hide_unit_items),
+        }
         fill_texts(data, "title", questionnaire.title)
         fill_texts(data, "description", questionnaire.description)
         return cls(data=data)
@@ -120,6 +131,7 @@ class QuestionnaireForm(EditorForm):
             "kind": self.kind.data,
             "title": form_texts(self, "title"),
             "description": form_texts(self, "description"),
+            "hide_unit_items": bool(self.hide_unit_items.data),
         }
 
 

@@ -101,6 +101,8 @@ def to_dict(questionnaire: Questionnaire) -> dict:
     }
     if texts(questionnaire.description):
         data["description"] = texts(questionnaire.description)
+    if questionnaire.hide_unit_items:
+        data["hide_unit_items"] = True
     sections = []
     for section in sorted(questionnaire.sections, key=lambda s: s.position):
         out: dict = {}
@@ -451,6 +453,7 @@ def _normalise(data: dict) -> dict:
         "kind": data["kind"],
         "title": texts(data.get("title")),
         "description": texts(data.get("description")),
+        "hide_unit_items": bool(data.get("hide_unit_items", False)),
         "sections": [],
         "indicators": [],
     }
@@ -630,6 +633,7 @@ def from_dict(data) -> Questionnaire:
         status=QuestionnaireStatus.DRAFT,
         title=clean["title"],
         description=clean["description"],
+        hide_unit_items=clean["hide_unit_items"],
     )
     by_key: dict[str, Question] = {}
     for i, s in enumerate(clean["sections"]):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, event
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from helhet.extensions import db
@@ -55,6 +55,9 @@ class Questionnaire(db.Model):
     status: Mapped[QuestionnaireStatus] = mapped_column(default=QuestionnaireStatus.DRAFT)
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[dict] = mapped_column(JSON, default=dict)
+    # results show only indicators, no item (question) results, for org units of level unit: the
+    # promise many employee surveys make (results.services leaves those item cells out)
+    hide_unit_items: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 

@@ -139,9 +139,15 @@ def _sorted_sections(questionnaire: Questionnaire) -> list[Section]:
 
 
 def create_questionnaire(
-    key: str, kind: QuestionnaireKind | str, title: dict, description: dict | None = None
+    key: str,
+    kind: QuestionnaireKind | str,
+    title: dict,
+    description: dict | None = None,
+    hide_unit_items: bool = False,
 ) -> Questionnaire:
-    """A new questionnaire: version 1, a draft, with one empty section to start in. Flushes."""
+    """A new questionnaire: version 1, a draft, with one empty section to start in. Flushes.
+
+    hide_unit_items: results show only indicators, no results per question, for units."""
     key = _check_key(key)
     if queries.latest(key) is not None:
         raise QuestionnaireError(
@@ -162,6 +168,7 @@ def create_questionnaire(
         status=QuestionnaireStatus.DRAFT,
         title=title,
         description=check_texts(description or {}, "description", LONG),
+        hide_unit_items=bool(hide_unit_items),
     )
     questionnaire.sections.append(Section(position=0, title={}, intro={}))
     db.session.add(questionnaire)
@@ -180,9 +187,10 @@ def update_questionnaire(
     kind: QuestionnaireKind | str,
     title: dict,
     description: dict | None,
+    hide_unit_items: bool | None = None,
 ) -> None:
-    """Change key, kind, title and description of a draft. The key can change only while this is the
-    only version. Flushes."""
+    """Change key, kind, title, description and (unless None) hide_unit_items of a draft. The key
+    can change only while this is the only version. Flushes."""
     _require_draft(questionnaire)
     key = _check_key(key)
     if key != questionnaire.key:
@@ -206,6 +214,8 @@ def update_questionnaire(
     questionnaire.kind = QuestionnaireKind(kind)
     questionnaire.title = title
     questionnaire.description = check_texts(description or {}, "description", LONG)
+    if hide_unit_items is not None:
+        questionnaire.hide_unit_items = bool(hide_unit_items)
     _check_whole(questionnaire)
 
 
