@@ -5,6 +5,9 @@
     exports.FORMATS                           json, csv, xlsx: the rows of `helhet results`
                                               (exports.py)
     cli                                       `helhet results ROUND [--unit CODE] --format ...`
+    followup                                  follow-up: strengths to keep, areas to improve and
+                                              their actions, per round and unit (models.py,
+                                              followup.py writes, queries.py reads)
 
 Every page, download, report and API response reads its numbers from `services.round_results`, so
 no two of them can disagree and nothing shows a number that suppression hid. docs/results.md

@@ -1,4 +1,4 @@
-"""Reads for results: the org units a round's results cover.
+"""Reads for results: the org units a round's results cover, and the follow-up of a round's unit.
 
 tree = round_tree(campaign)
 tree.nodes          the round's units and every ancestor up to the municipality, in tree order
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from collector import dataset
 from collector.clock import utcnow
@@ -19,6 +20,7 @@ from collector.models import Answer, Campaign, Response
 from helhet import queries as core_queries
 from helhet.extensions import db
 from helhet.models import OrgUnit
+from results.models import FollowupAction, FollowupPoint
 from surveys.models import Questionnaire
 
 
@@ -145,4 +147,43 @@ def rounds() -> list[Campaign]:
     """Every round, the latest to close first."""
     return list(
         db.session.scalars(select(Campaign).order_by(Campaign.closes_at.desc(), Campaign.id.desc()))
+    )
+
+
+# --- follow-up (results/followup.py writes it) ---------------------------------------------------
+
+
+def followup_points(campaign: Campaign, unit: OrgUnit) -> list[FollowupPoint]:
+    """The round's follow-up points for `unit` with their actions, in the order written."""
+    return list(
+        db.session.scalars(
+            select(FollowupPoint)
+            .where(FollowupPoint.campaign_id == campaign.id, FollowupPoint.unit_id == unit.id)
+            .options(selectinload(FollowupPoint.actions))
+            .order_by(FollowupPoint.id)
+        )
+    )
+
+
+def followup_point(campaign: Campaign, unit: OrgUnit, point_id: int) -> FollowupPoint | None:
+    """The point `point_id` if it belongs to this round and unit, else None."""
+    return db.session.scalar(
+        select(FollowupPoint).where(
+            FollowupPoint.id == point_id,
+            FollowupPoint.campaign_id == campaign.id,
+            FollowupPoint.unit_id == unit.id,
+        )
+    )
+
+
+def followup_action(campaign: Campaign, unit: OrgUnit, action_id: int) -> FollowupAction | None:
+    """The action `action_id` if its point belongs to this round and unit, else None."""
+    return db.session.scalar(
+        select(FollowupAction)
+        .join(FollowupPoint, FollowupPoint.id == FollowupAction.point_id)
+        .where(
+            FollowupAction.id == action_id,
+            FollowupPoint.campaign_id == campaign.id,
+            FollowupPoint.unit_id == unit.id,
+        )
     )
