@@ -66,7 +66,12 @@ from analysis.indicators import (
 )
 from analysis.intervals import clopper_pearson_interval, wilson_interval
 from analysis.results import Alpha, Comparison, Estimate, WeightingDiagnostics
-from analysis.sufficient import cell_sums, item_table, item_table_from_sums
+from analysis.sufficient import (
+    cell_sums,
+    domain_table_from_sums,
+    item_table,
+    item_table_from_sums,
+)
 from analysis.variance import LonelyPSUError
 
 __all__ = [
@@ -90,6 +95,7 @@ __all__ = [
     "indicator_scores",
     "item_table",
     "item_table_from_sums",
+    "domain_table_from_sums",
     "rescale_0_100",
     "suppress",
     "wilson_interval",

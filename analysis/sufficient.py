@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.design import SurveyDesign
-from analysis.intervals import estimate_intervals
+from analysis.intervals import estimate_intervals, logit_interval
 from analysis.results import ESTIMATE_COLUMNS
 from analysis.variance import LONELY_PSU_OPTIONS, CellSums, LonelyPSUError, Structure, finish_cells
 
@@ -181,5 +181,110 @@ def item_table_from_sums(
     )
     for name, values in zip(ESTIMATE_COLUMNS, (est, se, lo, hi, n, df), strict=True):
         flat = values.T.reshape(-1)
+        out[name] = flat.astype(np.int64) if name in ("n", "df") else flat.astype(float)
+    return out
+
+
+def domain_table_from_sums(
+    sums: pd.DataFrame,
+    domains: Mapping[str, Sequence[str]],
+    respondents: Mapping[str, float],
+    population: Mapping[str, float] | None = None,
+    level: float = 0.95,
+    lonely_psu: str = "adjust",
+    proportion: bool = False,
+) -> pd.DataFrame:
+    """Means (or shares) of many items in domains made of whole strata, from per-stratum sums.
+
+    The stratified design of `item_table_from_sums` (strata = units, weights N_h / n_h, fpc from
+    N_h), but a domain may hold several strata: a sector or the municipality over its units, as
+    R's `svyby(~x, ~sector, design, svymean, na.rm=TRUE)` gives it. Identical to
+    `SurveyDesign(frame, strata=unit, fpc=...).mean(item, by=domain)` on the answers behind the
+    sums, and it never needs them.
+
+    sums         [unit, item, n, sum, sumsq] per stratum and item (n: valid answers)
+    domains      domain -> the strata (units) it covers; a unit may be in many domains
+    respondents  n_h for every unit of the design (answering the item or not)
+    population   N_h per unit, or None for no finite population correction
+    proportion   the item is 0/1 (sum = sumsq = the count of ones): the estimate is a share
+                 with R's svyciprop(method="logit") interval, as `SurveyDesign.proportion`
+
+    Returns [domain, item, estimate, se, ci_low, ci_high, n, df], domains in the given order
+    within each item, items in order of first appearance.
+    """
+    missing = [c for c in SUMS_COLUMNS if c not in sums.columns]
+    if missing:
+        raise ValueError(f"sums needs the columns {SUMS_COLUMNS}; missing {missing}")
+    if lonely_psu not in LONELY_PSU_OPTIONS:
+        raise ValueError(f"lonely_psu must be one of {LONELY_PSU_OPTIONS}, got {lonely_psu!r}")
+    units = pd.Index(sorted(respondents))
+    items = pd.Index(pd.unique(sums["item"]))
+    H, K = len(units), len(items)
+    unit_codes = units.get_indexer(sums["unit"])
+    if (unit_codes < 0).any():
+        raise ValueError(f"unit {sums['unit'][unit_codes < 0].iloc[0]!r} has no respondents")
+    item_codes = items.get_indexer(sums["item"])
+    grid = np.zeros((3, H, K))
+    for g, column in enumerate(("n", "sum", "sumsq")):
+        values = pd.to_numeric(sums[column]).to_numpy(dtype=float, na_value=np.nan)
+        np.add.at(grid[g], (unit_codes, item_codes), np.nan_to_num(values))
+    m, S, Q = grid
+    n_h = _per_unit(respondents, units, "respondents")
+    if (m > n_h[:, None] + 1e-9).any():
+        raise ValueError("an item has more answers than the unit has respondents")
+    if population is None:
+        fpc_factor, weight = np.ones(H), np.ones(H)
+    else:
+        N_h = _per_unit(population, units, "population")
+        if (N_h < n_h - 1e-9).any():
+            raise ValueError("a unit has more respondents than its population")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fpc_factor = np.where(N_h > 0, np.maximum((N_h - n_h) / N_h, 0.0), 0.0)
+            weight = np.where(n_h > 0, N_h / n_h, 1.0)
+    names = list(domains)
+    cell_domain, cell_stratum = [], []
+    for d, name in enumerate(names):
+        found = units.get_indexer(list(domains[name]))
+        for h in found[found >= 0]:
+            cell_domain.append(d)
+            cell_stratum.append(h)
+    cell_domain = np.asarray(cell_domain, dtype=np.int64)
+    cell_stratum = np.asarray(cell_stratum, dtype=np.int64)
+    structure = Structure(
+        strata=np.arange(H),
+        psu=None,
+        psu_stratum=None,
+        n_h=np.rint(n_h).astype(np.int64),
+        fpc_factor=fpc_factor,
+        lonely_psu=lonely_psu,
+    )
+    D = len(names)
+    if len(cell_domain) and K:
+        cells = CellSums.from_plain(
+            weight[cell_stratum], m[cell_stratum], S[cell_stratum], Q[cell_stratum]
+        )
+        est, var, n, df, census = finish_cells(
+            cell_domain, cell_stratum, D, cells, structure, "mean"
+        )
+    else:
+        est = var = np.full((D, K), np.nan)
+        n = df = np.zeros((D, K), dtype=np.int64)
+        census = np.zeros((D, K), dtype=bool)
+    domain_df = np.maximum(df, 0)
+    if proportion:
+        est = np.where(np.abs(est) < 1e-12, 0.0, np.where(np.abs(1.0 - est) < 1e-12, 1.0, est))
+        se, _, _ = estimate_intervals(est, var, n, domain_df, census, level, df)
+        lo, hi = logit_interval(est, se, domain_df, n, level)
+        no_interval = ((df < 1) & ~census) | (n == 0)
+        se = np.where(no_interval, np.nan, np.where(census, 0.0, se))
+        lo = np.where(no_interval, np.nan, np.where(census, est, lo))
+        hi = np.where(no_interval, np.nan, np.where(census, est, hi))
+    else:
+        se, lo, hi = estimate_intervals(est, var, n, domain_df, census, level)
+    out = pd.DataFrame(
+        {"domain": np.tile(np.asarray(names, dtype=object), K), "item": np.repeat(items, D)}
+    )
+    for name, values in zip(ESTIMATE_COLUMNS, (est, se, lo, hi, n, domain_df), strict=True):
+        flat = np.asarray(values).T.reshape(-1)
         out[name] = flat.astype(np.int64) if name in ("n", "df") else flat.astype(float)
     return out

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
+from collector import tallies
 from collector.clock import utcnow
 from collector.models import Answer, Campaign, Draft, Invitation, Response, ResponseState
 from helhet.extensions import db
@@ -122,6 +123,16 @@ def mix(campaign_id: int, unit_id: int, states: Iterable[str], at_least: int = 1
     ]
     if answer_rows:
         db.session.execute(insert(_answer), answer_rows)
+    newly_released = [row for row in rows if row["state"] == ResponseState.RECEIVED.value]
+    if newly_released:
+        campaign = db.session.get(Campaign, campaign_id)
+        tallies.add(
+            campaign_id,
+            tallies.count(
+                tallies.TallySpec.of(campaign.questionnaire),
+                ((row["unit_id"], answers[row["id"]]) for row in newly_released),
+            ),
+        )
     for chunk in _chunks(old_ids):
         db.session.execute(delete(_answer).where(_answer.c.response_id.in_(chunk)))
         db.session.execute(delete(_response).where(_response.c.id.in_(chunk)))
@@ -167,7 +178,9 @@ def scrub_storage() -> bool:
                 connection.exec_driver_sql("SET lock_timeout = '10s'")
                 connection.exec_driver_sql("CLUSTER invitation USING pk_invitation")
                 connection.exec_driver_sql("VACUUM FULL draft")
-                connection.exec_driver_sql("VACUUM response, answer")
+                connection.exec_driver_sql(
+                    "VACUUM response, answer, tally_unit, tally_item, tally_score"
+                )
         elif engine.dialect.name == "sqlite":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helhet.extensions import db
@@ -135,6 +135,13 @@ class Response(db.Model):
         Index("ix_response_campaign_unit_day", "campaign_id", "unit_id", "submitted_on"),
         # finds the few responses of a unit that wait to be mixed (collector/mixing.py)
         Index("ix_response_campaign_unit_state", "campaign_id", "unit_id", "state"),
+        # the few responses of a round that wait to be mixed, counted on every results view
+        Index(
+            "ix_response_received",
+            "campaign_id",
+            postgresql_where=text("state = 'received'"),
+            sqlite_where=text("state = 'received'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,3 +174,45 @@ class Answer(db.Model):
     value: Mapped[float | None]
     text: Mapped[str | None] = mapped_column(db.Text)
     dont_know: Mapped[bool] = mapped_column(default=False)
+
+
+# --- tallies: the sufficient statistics of the released answers (collector/tallies.py) ----------
+
+
+class TallyUnit(db.Model):
+    """Released responses of a round per unit."""
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)
+
+
+class TallyItem(db.Model):
+    """Released answers of a round per unit, scale question and value ("vet ikke": dont_know
+    True and value 0)."""
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dont_know: Mapped[bool] = mapped_column(primary_key=True)
+    value: Mapped[float] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class TallyScore(db.Model):
+    """Released responses of a round per unit, indicator, and the number of the indicator's items
+    answered on the scale with the sum of those answers (the respondent's score is total /
+    answered)."""
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    indicator_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered: Mapped[int] = mapped_column(primary_key=True)
+    total: Mapped[float] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from analysis.disclosure import MIN_GROUP_FLOOR
-from collector import codes, mixing, queries
+from collector import codes, mixing, queries, tallies
 from collector.clock import to_local, today, utcnow
 from collector.models import (
     Answer,
@@ -690,5 +690,12 @@ def import_responses(campaign: Campaign, data: bytes | str) -> int:
     ]
     if rows:
         db.session.execute(insert(Answer.__table__), rows)
+    tallies.add(  # paper answers are released as they are stored (they never had a code)
+        campaign.id,
+        tallies.count(
+            tallies.TallySpec.of(campaign.questionnaire),
+            ((row["unit_id"], survey.answer_dicts(answers, 0)) for row, answers in parsed),
+        ),
+    )
     audit.record("round.paper_imported", _round_name(campaign), count=len(ids))
     return len(ids)

@@ -41,6 +41,18 @@ main = FlaskGroup(create_app=create_app, help=__doc__)
 def init_db() -> None:
     """Create or upgrade the database schema (all migrations)."""
     upgrade()
+    from collector import tallies  # rounds stored before tallies were kept get them now
+
+    for campaign in tallies.untallied_rounds():
+        tallies.recount(campaign)
+        db.session.commit()
+        click.echo(f"Tallied the answers of round {campaign.id} ({campaign.name}).")
+    from scorecard import services as scorecard_services  # the starter set of figure indicators
+
+    added = scorecard_services.install_starter_indicators()
+    db.session.commit()
+    if added:
+        click.echo(f"Added the starter indicators: {', '.join(added)}.")
     click.echo("Database is up to date.")
 
 

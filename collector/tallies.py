@@ -1,0 +1,291 @@
+"""Tallies: the sufficient statistics of a round's answers, kept as the answers are released.
+
+A results page must never load a large round's answers (DESIGN §7). Everything the results need
+is a count, so the collector keeps the counts as responses are released, in three tables
+(collector/models.py):
+
+    tally_unit   (round, unit) -> released responses
+    tally_item   (round, unit, scale question, "vet ikke"?, value) -> answers
+    tally_score  (round, unit, indicator, items answered, their sum) -> respondents
+
+From them every figure of `results.services` follows exactly: n, Σx and Σx² per unit and item
+(and so the design-based means of units, sectors and the municipality), the answer distribution,
+the "vet ikke" share, and each respondent's indicator score (sum / answered, kept only when
+enough of the indicator's items were answered: that rule is applied when reading, so it is never
+baked in) with its favourable share.
+
+When they change. Only when responses are released: by `mixing.mix` (a batch of at least
+`min_group` responses of one unit, or the seal), and by the paper import (`services.
+import_responses`), whose responses are released as they are stored. Both call `add` in their
+own transaction, so the tallies and the answers commit or roll back together, and a tally never
+moves by one sent response: its old row versions show at most a batch (docs/collector.md; the
+seal's scrub vacuums these tables too). Responses that wait to be mixed (RECEIVED) are few (fewer
+than `min_group` per unit) and are counted when read (`current`); held open-link answers are not
+counted until an administrator accepts them.
+
+`recount(campaign)` rebuilds a round's tallies from its answers (after an upgrade, `helhet
+init-db` fills the tallies of rounds that have none; `helhet round retally ID` repairs one), and
+the tests check after every kind of write that the kept tallies equal a recount.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from collector.models import (
+    Answer,
+    Campaign,
+    Response,
+    ResponseState,
+    TallyItem,
+    TallyScore,
+    TallyUnit,
+)
+from helhet.extensions import db
+from surveys import queries as survey_queries
+from surveys.models import Questionnaire
+
+_answer, _response = Answer.__table__, Response.__table__
+_unit, _item, _score = TallyUnit.__table__, TallyItem.__table__, TallyScore.__table__
+RECOUNT_CHUNK = 2000  # responses read at a time by `recount`
+
+
+@dataclass(frozen=True)
+class TallySpec:
+    """What a questionnaire's answers are tallied by: its scale questions and its indicators
+    (key -> the indicator's scale questions)."""
+
+    scale_keys: frozenset[str]
+    indicators: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, questionnaire: Questionnaire) -> TallySpec:
+        scale = [q.key for q in survey_queries.scale_questions(questionnaire)]
+        keys = frozenset(scale)
+        indicators = tuple(
+            (indicator.key, items)
+            for indicator in survey_queries.indicators(questionnaire)
+            if (
+                items := tuple(
+                    q.key for q in survey_queries.indicator_items(indicator) if q.key in keys
+                )
+            )
+        )
+        return cls(keys, indicators)
+
+
+@dataclass
+class Tallies:
+    """Counts keyed as the tables are (unit ids, not codes)."""
+
+    units: Counter = field(default_factory=Counter)  # unit_id -> responses
+    items: Counter = field(default_factory=Counter)  # (unit_id, key, dont_know, value) -> n
+    scores: Counter = field(default_factory=Counter)  # (unit_id, key, answered, total) -> n
+
+    def __add__(self, other: Tallies) -> Tallies:
+        return Tallies(
+            self.units + other.units, self.items + other.items, self.scores + other.scores
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.units)
+
+
+def count(spec: TallySpec, responses: Iterable[tuple[int, Iterable[Mapping]]]) -> Tallies:
+    """Tally responses given as (unit_id, its answer rows with question_key, value, dont_know)."""
+    tallies = Tallies()
+    for unit_id, answers in responses:
+        tallies.units[unit_id] += 1
+        values: dict[str, float] = {}
+        for answer in answers:
+            key = answer["question_key"]
+            if key not in spec.scale_keys:
+                continue
+            if answer["dont_know"]:
+                tallies.items[(unit_id, key, True, 0.0)] += 1
+            elif answer["value"] is not None:
+                value = float(answer["value"])
+                tallies.items[(unit_id, key, False, value)] += 1
+                values[key] = value
+        for indicator, items in spec.indicators:
+            answered = [values[key] for key in items if key in values]
+            if answered:
+                tallies.scores[(unit_id, indicator, len(answered), float(sum(answered)))] += 1
+    return tallies
+
+
+def _upsert(table, rows: list[dict], keys: list[str], counted: str) -> None:
+    if not rows:
+        return
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(table)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table)
+    else:  # pragma: no cover - Helhet runs on SQLite and PostgreSQL
+        raise RuntimeError(f"tallies need INSERT ... ON CONFLICT, which {dialect} lacks")
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={counted: table.c[counted] + statement.excluded[counted]},
+    )
+    for start in range(0, len(rows), 1000):
+        db.session.execute(statement, rows[start : start + 1000])
+
+
+def add(campaign_id: int, tallies: Tallies) -> None:
+    """Add `tallies` to the round's stored tallies (in the caller's transaction)."""
+    _upsert(
+        _unit,
+        [
+            {"campaign_id": campaign_id, "unit_id": u, "responses": n}
+            for u, n in sorted(tallies.units.items())
+        ],
+        ["campaign_id", "unit_id"],
+        "responses",
+    )
+    _upsert(
+        _item,
+        [
+            {
+                "campaign_id": campaign_id,
+                "unit_id": u,
+                "question_key": key,
+                "dont_know": dk,
+                "value": value,
+                "count": n,
+            }
+            for (u, key, dk, value), n in sorted(tallies.items.items())
+        ],
+        ["campaign_id", "unit_id", "question_key", "dont_know", "value"],
+        "count",
+    )
+    _upsert(
+        _score,
+        [
+            {
+                "campaign_id": campaign_id,
+                "unit_id": u,
+                "indicator_key": key,
+                "answered": answered,
+                "total": total,
+                "count": n,
+            }
+            for (u, key, answered, total), n in sorted(tallies.scores.items())
+        ],
+        ["campaign_id", "unit_id", "indicator_key", "answered", "total"],
+        "count",
+    )
+
+
+def stored(campaign_id: int) -> Tallies:
+    """The round's tallies as kept (released responses only)."""
+    tallies = Tallies()
+    for u, n in db.session.execute(
+        select(_unit.c.unit_id, _unit.c.responses).where(_unit.c.campaign_id == campaign_id)
+    ):
+        tallies.units[u] = int(n)
+    for u, key, dk, value, n in db.session.execute(
+        select(
+            _item.c.unit_id, _item.c.question_key, _item.c.dont_know, _item.c.value, _item.c.count
+        ).where(_item.c.campaign_id == campaign_id)
+    ):
+        tallies.items[(u, key, bool(dk), float(value))] = int(n)
+    for u, key, answered, total, n in db.session.execute(
+        select(
+            _score.c.unit_id,
+            _score.c.indicator_key,
+            _score.c.answered,
+            _score.c.total,
+            _score.c.count,
+        ).where(_score.c.campaign_id == campaign_id)
+    ):
+        tallies.scores[(u, key, int(answered), float(total))] = int(n)
+    return tallies
+
+
+def _responses(response_filter, order: bool = False) -> Iterator[tuple[int, list[dict]]]:
+    query = (
+        select(
+            _response.c.id,
+            _response.c.unit_id,
+            _answer.c.question_key,
+            _answer.c.value,
+            _answer.c.dont_know,
+        )
+        .select_from(_response.outerjoin(_answer, _answer.c.response_id == _response.c.id))
+        .where(response_filter)
+    )
+    if order:
+        query = query.order_by(_response.c.id)
+    rows: dict[int, tuple[int, list[dict]]] = {}
+    for row in db.session.execute(query).mappings():
+        _unit_id, answers = rows.setdefault(row["id"], (row["unit_id"], []))
+        if row["question_key"] is not None:
+            answers.append(row)
+    yield from rows.values()
+
+
+def received_count(campaign_id: int) -> int:
+    """How many of the round's responses wait to be mixed (a partial index counts them)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(_response)
+        .where(
+            _response.c.campaign_id == campaign_id,
+            _response.c.state == ResponseState.RECEIVED.value,
+        )
+    )
+
+
+def current(campaign: Campaign) -> Tallies:
+    """Every counted response of the round: the stored tallies and the responses that wait to be
+    mixed (fewer than min_group per unit, so this stays a small read)."""
+    spec = TallySpec.of(campaign.questionnaire)
+    waiting = count(
+        spec,
+        _responses(
+            (_response.c.campaign_id == campaign.id)
+            & (_response.c.state == ResponseState.RECEIVED.value)
+        ),
+    )
+    return stored(campaign.id) + waiting
+
+
+def recount(campaign: Campaign) -> Tallies:
+    """Rebuild the round's stored tallies from its released answers (in the caller's
+    transaction); returns them."""
+    spec = TallySpec.of(campaign.questionnaire)
+    for table in (_unit, _item, _score):
+        db.session.execute(delete(table).where(table.c.campaign_id == campaign.id))
+    released = (_response.c.campaign_id == campaign.id) & (
+        _response.c.state == ResponseState.RELEASED.value
+    )
+    ids = db.session.scalars(select(_response.c.id).where(released).order_by(_response.c.id)).all()
+    total = Tallies()
+    for start in range(0, len(ids), RECOUNT_CHUNK):
+        chunk = ids[start : start + RECOUNT_CHUNK]
+        part = count(
+            spec,
+            _responses(released & _response.c.id.between(chunk[0], chunk[-1])),
+        )
+        total = total + part
+    add(campaign.id, total)
+    return total
+
+
+def untallied_rounds() -> list[Campaign]:
+    """Rounds with released responses but no tallies (rounds from before tallies existed)."""
+    has_tally = select(_unit.c.campaign_id).distinct()
+    has_released = select(_response.c.campaign_id).where(
+        _response.c.state == ResponseState.RELEASED.value
+    )
+    return list(
+        db.session.scalars(
+            select(Campaign).where(Campaign.id.in_(has_released), Campaign.id.not_in(has_tally))
+        )
+    )
