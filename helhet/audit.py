@@ -42,6 +42,14 @@ ACTIONS = {
     "units.imported": _l("imported org units"),
     "token.created": _l("created an API token for the user"),
     "token.revoked": _l("revoked an API token of the user"),
+    "followup.point_added": _l("added a follow-up point for"),
+    "followup.point_changed": _l("changed a follow-up point for"),
+    "followup.point_deleted": _l("deleted a follow-up point for"),
+    "followup.action_added": _l("added a follow-up action for"),
+    "followup.action_changed": _l("changed a follow-up action for"),
+    "followup.action_done": _l("marked a follow-up action done for"),
+    "followup.action_undone": _l("marked a follow-up action not done for"),
+    "followup.action_deleted": _l("deleted a follow-up action for"),
 }
 
 
