@@ -606,3 +606,28 @@ def test_the_follow_up_pages_read_in_nynorsk_and_english(any_app):
     client.get("/sprak/en")
     page = text_of(client.get(f"{base(world)}/tiltak/{action.id}"))
     assert "Edit the action" in page and "Responsible" in page
+
+
+# --- in a browser (tests/results/test_pages_browser.py) ----------------------------------------
+
+
+def make_followup_pages(world) -> dict[str, str]:
+    """Follow-up for Helse: an area to improve with a done, an overdue and an open action (one
+    with a very long word) and a strength; the follow-up pages by name."""
+    helse = world["units"]["4601-helse"]
+    point = followup.add_point(world["campaign"], helse, "improve", "Mer tid til opplæring " * 5)
+    today = clock.today()
+    done = followup.add_action(point, "Fast opplæringsdag", "Enhetsleder", today)
+    followup.set_done(done, True)
+    late = followup.add_action(point, "Mentorordning" * 8, "Kari Nordmann", today - timedelta(1))
+    followup.add_action(point, "Felles lunsj", "Per", today + timedelta(days=30))
+    followup.add_point(world["campaign"], helse, "strength", "Godt samarbeid")
+    db.session.commit()
+    base = f"/resultater/{world['campaign'].id}/enhet/{helse.id}/oppfolging"
+    return {
+        "follow-up": base,
+        "summary with follow-up": base.removesuffix("/oppfolging"),
+        "point": f"{base}/punkt/{point.id}",
+        "action": f"{base}/tiltak/{late.id}",
+        "delete question": f"{base}/punkt/{point.id}/slett",
+    }

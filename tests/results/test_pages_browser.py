@@ -52,3 +52,21 @@ def test_the_summary_and_the_drill_down_pass_axe_at_every_width(live_server, new
         assert violations(page) == [], f"{name} at {width} px"
         if width == 320:
             assert page_width(page) <= 320, f"{name} scrolls sideways at 320 px"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_follow_up_pages_pass_axe_at_every_width(live_server, new_page, width):
+    """The leader's follow-up page, a point, an action and the delete question, with a done, an
+    overdue and an open action whose texts have long words (tests/results/test_followup.py)."""
+    from tests.results.test_followup import make_followup_pages
+
+    with live_server.context():
+        followup_pages = make_followup_pages(small_world())
+    page = new_page(width=width)
+    sign_in(page, live_server.url, "leder@test.no")
+    for name, path in followup_pages.items():
+        page.goto(live_server.url + path)
+        assert page.locator("h1").count() == 1, name
+        assert violations(page) == [], f"{name} at {width} px"
+        if width == 320:
+            assert page_width(page) <= 320, f"{name} scrolls sideways at 320 px"
