@@ -53,13 +53,20 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], title: str = "Helhet") -> bytes:
     """An XLSX workbook with one sheet; text is stored as text (never as a formula),
     numbers as numbers.
     """
+    return xlsx_sheets_bytes([(title, rows)])
+
+
+def xlsx_sheets_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
+    """An XLSX workbook with one sheet per (title, rows), in order, each as `xlsx_bytes` writes
+    its one sheet."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for row in rows:
-        # first drop the control characters XLSX cannot hold, so that none hides a formula
-        sheet.append(
-            safe_row(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row)
-        )
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        for row in rows:
+            # first drop the control characters XLSX cannot hold, so that none hides a formula
+            sheet.append(
+                safe_row(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row)
+            )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
