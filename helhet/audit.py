@@ -33,6 +33,7 @@ ACTIONS = {
     "round.paper_imported": _l("imported paper answers into the survey round"),
     "round.held_accepted": _l("counted held open-link answers in the survey round"),
     "round.held_discarded": _l("deleted held open-link answers in the survey round"),
+    "round.answers_exported": _l("downloaded the anonymised answers of the survey round"),
     "user.created": _l("created the user"),
     "user.changed": _l("changed the user"),
     "user.password_set": _l("set a new password for the user"),

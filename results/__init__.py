@@ -18,4 +18,4 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__, cli_group=None)  # cli.py adds `helhet results`; pages come here
 
-from results import cli, routes  # noqa: E402,F401
+from results import admin_routes, cli, routes  # noqa: E402,F401

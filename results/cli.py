@@ -11,6 +11,14 @@ with a note on standard error that they are preliminary.
 
 `helhet report ROUND [--unit CODE] [--lang nb|nn|en] --out FILE.pdf`: the round's PDF report for
 one org unit (results/report.py), as an administrator reads it.
+
+`helhet answers ROUND [--unit CODE] --format csv|xlsx|sav [--lang nb|nn|en] [--out FILE]`: the
+round's anonymised answers, one row per response (results/answers_export.py): only the rows the
+result pages would show, in random order, without dates, background or free text. The file's notes
+(which units were left out and why) also go to standard error, since a CSV file has no room for
+them. The download is noted in the audit log.
+
+    helhet answers 12 --format sav --out runde12.sav
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from collector import queries as collector_queries
 from collector.models import Campaign, CampaignState
@@ -27,8 +36,9 @@ from helhet import queries as core_queries
 from helhet.clitools import fail
 from helhet.config import LANGUAGES
 from helhet.edge import first_control
+from helhet.extensions import db
 from helhet.models import OrgUnit
-from results import bp, pages, queries, report, services
+from results import answers_export, bp, pages, queries, report, services
 from results.exports import FORMATS, export_rows
 
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -145,3 +155,63 @@ def report_command(round_id: int, unit_code: str | None, language: str, out: Pat
 
 
 bp.cli.add_command(report_command)
+
+
+@click.command("answers")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option(
+    "--unit",
+    "unit_code",
+    metavar="CODE",
+    help="Only this org unit and the units below it (default: the whole round).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(answers_export.ANSWER_FORMATS)),
+    required=True,
+    help="csv (the data only), xlsx (with sheets of labels and notes) or sav (SPSS).",
+)
+@click.option("--lang", "language", type=click.Choice(LANGUAGES), default="nb", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (default: standard output).",
+)
+@with_appcontext
+def answers_command(
+    round_id: int, unit_code: str | None, fmt: str, language: str, out: Path | None
+) -> None:
+    """A round's anonymised answers, one row per response (never a hidden unit's rows)."""
+    campaign = _round(round_id)
+    tree = queries.round_tree(campaign)
+    if unit_code is None:
+        if not tree.nodes:
+            fail(f"Round {campaign.id} has no units.")
+        unit = tree.nodes[0]
+    else:
+        unit = _unit(unit_code, campaign, tree)
+    export = answers_export.ANSWER_FORMATS[fmt]
+    if out is None and export.binary and sys.stdout.isatty():
+        fail(f"An {fmt.upper()} file is not for the terminal: give --out FILE.")
+    table = answers_export.answer_table(campaign, unit, language)
+    body = export.render(table)
+    if out is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            out.write_bytes(body)
+        except OSError as error:
+            fail(f"Could not write {out}: {error.strerror or error}.")
+    answers_export.record_export(campaign, unit, export, table)
+    db.session.commit()
+    with force_locale(language):
+        for line in answers_export.notes(table):
+            click.echo(line, err=True)
+    if out is not None:
+        click.echo(f"Wrote {len(table.rows)} rows ({len(body)} bytes) to {out}.", err=True)
+
+
+bp.cli.add_command(answers_command)
