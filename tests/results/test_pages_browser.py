@@ -1,6 +1,6 @@
 """The result pages in a real browser: axe-core finds no WCAG 2.1 AA violations on a leader's
-summary and an indicator's drill-down (with both charts), at 1280 px and 320 px, and nothing
-scrolls sideways on a narrow screen."""
+summary, an indicator's drill-down (with both charts) and the administrator's free-text page, at
+1280 px and 320 px, and nothing scrolls sideways on a narrow screen."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def test_the_summary_and_the_drill_down_pass_axe_at_every_width(live_server, new
         "administrator's drill-down": (
             "admin@test.no",
             f"/resultater/{cid}/enhet/{municipality}/indikator/trivsel",
+        ),
+        "administrator's free text": (
+            "admin@test.no",
+            f"/resultater/{cid}/enhet/{municipality}/fritekst",
         ),
     }
     signed_in = {}
