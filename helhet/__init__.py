@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from collector import bp as collector_bp
     from helhet.admin import bp as admin_bp
     from results import bp as results_bp
+    from scorecard import bp as scorecard_bp
     from surveys import bp as surveys_bp
 
     app.register_blueprint(web.bp)
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(surveys_bp)
     app.register_blueprint(collector_bp)
     app.register_blueprint(results_bp)
+    app.register_blueprint(scorecard_bp)
     init_api(app)  # the JSON API (flask-smorest) and /konto/tokener
 
     from helhet import cli  # inline: helhet.cli imports create_app from this module

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from helhet import audit, create_app, orgunits, queries, users
 from helhet import demo as demo_data
 from helhet.clitools import (
+    AFTER_UPGRADE,
     echo_json,
     echo_rows,
     existing_user,
@@ -39,7 +40,8 @@ main = FlaskGroup(create_app=create_app, help=__doc__)
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create or upgrade the database schema (all migrations)."""
+    """Create or upgrade the database schema (all migrations), then add the data the blueprints
+    need (e.g. the scorecard's starter indicators)."""
     upgrade()
     from collector import tallies  # rounds stored before tallies were kept get them now
 
@@ -47,12 +49,11 @@ def init_db() -> None:
         tallies.recount(campaign)
         db.session.commit()
         click.echo(f"Tallied the answers of round {campaign.id} ({campaign.name}).")
-    from scorecard import services as scorecard_services  # the starter set of figure indicators
-
-    added = scorecard_services.install_starter_indicators()
-    db.session.commit()
-    if added:
-        click.echo(f"Added the starter indicators: {', '.join(added)}.")
+    for step in current_app.extensions.get(AFTER_UPGRADE, []):  # the blueprints' data steps
+        message = step()
+        db.session.commit()
+        if message:
+            click.echo(message)
     click.echo("Database is up to date.")
 
 

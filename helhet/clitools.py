@@ -21,6 +21,16 @@ from helhet.extensions import db
 from helhet.models import OrgUnit, User
 from helhet.problems import ProblemsFound
 
+# app.extensions[AFTER_UPGRADE]: steps a blueprint adds (`after_upgrade`) for `helhet init-db` to
+# run after the migrations, each in its own commit; a step returns a line to print, or None.
+AFTER_UPGRADE = "helhet.after_upgrade"
+
+
+def after_upgrade(app, step: Callable[[], str | None]) -> None:
+    """Have `helhet init-db` run `step` after the migrations (from a blueprint's record_once)."""
+    app.extensions.setdefault(AFTER_UPGRADE, []).append(step)
+
+
 # `--format text|json` of every listing command; the command gets it as `fmt`.
 list_format = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True

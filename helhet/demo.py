@@ -22,6 +22,7 @@ from collector.models import Campaign
 from helhet import orgunits, queries, users
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel
+from scorecard import services as scorecard_services
 from surveys import library
 from surveys import queries as survey_queries
 
@@ -64,6 +65,7 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
         orgunits.set_population(unit, year, headcount)
         units[code] = unit
     library.install_standard(publish=True)
+    scorecard_services.install_starter_indicators()
     _demo_round(units)
     _closed_rounds(units, year)
     for role, email, password in LOGINS:
