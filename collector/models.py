@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from helhet.extensions import db
@@ -187,6 +187,9 @@ class TallyUnit(db.Model):
     )
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
     responses: Mapped[int] = mapped_column(default=0)
+    # a random number drawn anew by every change: results cached for a state that was rolled
+    # back can never be taken for a later state with the same counts (results/cache.py)
+    stamp: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class TallyItem(db.Model):

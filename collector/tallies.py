@@ -30,6 +30,7 @@ the tests check after every kind of write that the kept tallies equal a recount.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -119,7 +120,7 @@ def count(spec: TallySpec, responses: Iterable[tuple[int, Iterable[Mapping]]]) -
     return tallies
 
 
-def _upsert(table, rows: list[dict], keys: list[str], counted: str) -> None:
+def _upsert(table, rows: list[dict], keys: list[str], counted: str, replaced=()) -> None:
     if not rows:
         return
     dialect = db.engine.dialect.name
@@ -131,10 +132,17 @@ def _upsert(table, rows: list[dict], keys: list[str], counted: str) -> None:
         raise RuntimeError(f"tallies need INSERT ... ON CONFLICT, which {dialect} lacks")
     statement = statement.on_conflict_do_update(
         index_elements=keys,
-        set_={counted: table.c[counted] + statement.excluded[counted]},
+        set_={
+            counted: table.c[counted] + statement.excluded[counted],
+            **{column: statement.excluded[column] for column in replaced},
+        },
     )
     for start in range(0, len(rows), 1000):
         db.session.execute(statement, rows[start : start + 1000])
+
+
+def _stamp() -> int:
+    return secrets.randbits(62)
 
 
 def add(campaign_id: int, tallies: Tallies) -> None:
@@ -142,11 +150,12 @@ def add(campaign_id: int, tallies: Tallies) -> None:
     _upsert(
         _unit,
         [
-            {"campaign_id": campaign_id, "unit_id": u, "responses": n}
+            {"campaign_id": campaign_id, "unit_id": u, "responses": n, "stamp": _stamp()}
             for u, n in sorted(tallies.units.items())
         ],
         ["campaign_id", "unit_id"],
         "responses",
+        replaced=("stamp",),
     )
     _upsert(
         _item,
@@ -182,19 +191,23 @@ def add(campaign_id: int, tallies: Tallies) -> None:
     )
 
 
-def stored(campaign_id: int) -> Tallies:
-    """The round's tallies as kept (released responses only)."""
+def stored(campaign_id: int, question_keys: Iterable[str] | None = None) -> Tallies:
+    """The round's tallies as kept (released responses only); with `question_keys`, only the
+    item tallies of those questions (and no scores)."""
     tallies = Tallies()
     for u, n in db.session.execute(
         select(_unit.c.unit_id, _unit.c.responses).where(_unit.c.campaign_id == campaign_id)
     ):
         tallies.units[u] = int(n)
-    for u, key, dk, value, n in db.session.execute(
-        select(
-            _item.c.unit_id, _item.c.question_key, _item.c.dont_know, _item.c.value, _item.c.count
-        ).where(_item.c.campaign_id == campaign_id)
-    ):
+    items = select(
+        _item.c.unit_id, _item.c.question_key, _item.c.dont_know, _item.c.value, _item.c.count
+    ).where(_item.c.campaign_id == campaign_id)
+    if question_keys is not None:
+        items = items.where(_item.c.question_key.in_(list(question_keys)))
+    for u, key, dk, value, n in db.session.execute(items):
         tallies.items[(u, key, bool(dk), float(value))] = int(n)
+    if question_keys is not None:
+        return tallies
     for u, key, answered, total, n in db.session.execute(
         select(
             _score.c.unit_id,
@@ -230,6 +243,19 @@ def _responses(response_filter, order: bool = False) -> Iterator[tuple[int, list
     yield from rows.values()
 
 
+def stamps(campaign_id: int) -> list[tuple[int, int, int]]:
+    """(unit_id, released responses, stamp) of every unit of the round with tallies: changes
+    whenever a tally changes (see TallyUnit.stamp)."""
+    return [
+        (int(u), int(n), int(stamp))
+        for u, n, stamp in db.session.execute(
+            select(_unit.c.unit_id, _unit.c.responses, _unit.c.stamp)
+            .where(_unit.c.campaign_id == campaign_id)
+            .order_by(_unit.c.unit_id)
+        )
+    ]
+
+
 def received_count(campaign_id: int) -> int:
     """How many of the round's responses wait to be mixed (a partial index counts them)."""
     return db.session.scalar(
@@ -242,9 +268,10 @@ def received_count(campaign_id: int) -> int:
     )
 
 
-def current(campaign: Campaign) -> Tallies:
+def current(campaign: Campaign, question_keys: Iterable[str] | None = None) -> Tallies:
     """Every counted response of the round: the stored tallies and the responses that wait to be
-    mixed (fewer than min_group per unit, so this stays a small read)."""
+    mixed (about min_group per unit at most, so this stays a small read). With `question_keys`,
+    only those questions' item tallies (see `stored`)."""
     spec = TallySpec.of(campaign.questionnaire)
     waiting = count(
         spec,
@@ -253,7 +280,11 @@ def current(campaign: Campaign) -> Tallies:
             & (_response.c.state == ResponseState.RECEIVED.value)
         ),
     )
-    return stored(campaign.id) + waiting
+    if question_keys is not None:
+        keys = set(question_keys)
+        waiting.items = Counter({k: n for k, n in waiting.items.items() if k[1] in keys})
+        waiting.scores = Counter()
+    return stored(campaign.id, question_keys) + waiting
 
 
 def recount(campaign: Campaign) -> Tallies:

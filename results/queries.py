@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from collector import dataset
+from collector import tallies
 from collector.clock import utcnow
-from collector.models import Answer, Campaign, Response
+from collector.models import Campaign
 from helhet import queries as core_queries
 from helhet.extensions import db
 from helhet.models import OrgUnit
@@ -99,23 +99,17 @@ def answer_counts(
     campaign: Campaign, question_keys: list[str]
 ) -> dict[tuple[str, str, float], int]:
     """(org unit code, question key, value) -> counted answers with that value, per round unit
-    (GROUP BY in the database; "vet ikke" and unanswered are left out). Not suppressed: the
+    (from the round's tallies; "vet ikke" and unanswered are left out). Not suppressed: the
     caller shows a distribution only where `services.round_results` shows the item's cell."""
     if not question_keys:
         return {}
-    rows = db.session.execute(
-        select(OrgUnit.code, Answer.question_key, Answer.value, func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .join(OrgUnit, OrgUnit.id == Response.unit_id)
-        .where(
-            Response.campaign_id == campaign.id,
-            dataset.COUNTED,
-            Answer.value.is_not(None),
-            Answer.question_key.in_(question_keys),
-        )
-        .group_by(OrgUnit.code, Answer.question_key, Answer.value)
-    ).all()
-    return {(code, key, float(value)): int(count) for code, key, value, count in rows}
+    wanted = set(question_keys)
+    code_of = {cu.unit_id: cu.unit.code for cu in campaign.units}
+    return {
+        (code_of[unit_id], key, value): n
+        for (unit_id, key, dont_know, value), n in tallies.current(campaign, wanted).items.items()
+        if key in wanted and not dont_know and n and unit_id in code_of
+    }
 
 
 def earlier_rounds(campaign: Campaign) -> list[Campaign]:

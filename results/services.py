@@ -25,26 +25,25 @@ data model has none yet (a Response keeps age group and gender, but there are no
 to post-stratify or rake to), so citizen and service-user surveys use the same unweighted design;
 `Design.weights` is None.
 
-Where each number comes from:
-- items, for a unit of the round with no unit of the round below it (one stratum): the database
-  aggregates n, sum and sum of squares per unit and question (`collector.dataset.item_sums`,
-  GROUP BY) and `analysis.item_table_from_sums` turns them into estimate, se and interval;
-- items, for every other org unit (sectors, the municipality, a unit of the round with units of
-  the round below it): `analysis.SurveyDesign.mean_table` on the answers
-  (`collector.dataset.answers_frame`), one domain per org unit. analysis offers domains of several
-  strata only on respondent-level data; both paths equal R (tests/results/test_services.py);
-- indicators: per respondent, the mean of the indicator's items answered if at least `min_share`
-  of them were (`analysis.indicator_scores`), then `SurveyDesign.mean` of that score per org unit;
+Where each number comes from: the round's tallies (`collector.tallies.current`: counts kept as
+responses are released, plus the few that wait to be mixed), so no result ever loads the answers.
+- items: per unit (stratum) and question, n, Σx and Σx² follow from the counts per value; every
+  org unit's estimate is a domain over its strata (`analysis.domain_table_from_sums`, identical
+  to `SurveyDesign(...).mean(item, by=...)` and so to R's svyby);
+- indicators: a respondent's score is the mean of the indicator's items answered, kept if at
+  least `min_share` of them were (as `analysis.indicator_scores`); the tallies count respondents
+  by (items answered, their sum), so the score's n, Σ and Σ² per unit are exact, and the domains
+  follow as for items;
 - favourable_share (only where the indicator has `favourable_from`): the design-based share of
-  answers (items) or of respondents' indicator scores (indicators) at or above `favourable_from`,
-  with `analysis.favourable_share` (a logit interval, as R's svyciprop; never Wald);
+  answers (items) or of respondents' scores (indicators) at or above `favourable_from`, with
+  R's svyciprop logit interval (never Wald), from the same counts;
 - score_0_100: 100 * (x - min) / (max - min) of the estimate and of its interval, on the
   question's scale (`analysis.rescale_0_100`);
 - dont_know_share: "vet ikke" answers / (answers on the scale + "vet ikke" answers) to the item,
-  over the unit's subtree, unweighted (from `item_sums`); for an indicator, the same pooled over its
+  over the unit's subtree, unweighted; for an indicator, the same pooled over its
   items, and only where every item cell of the indicator is shown (else None: the pooled share
   would tell how many answered the hidden item);
-- respondents: the counted responses in the unit's subtree (`collector.dataset` leaves out
+- respondents: the counted responses in the unit's subtree (the tallies leave out
   open-link answers held for review); response_rate: respondents / population, where the
   population is the sum of the populations of the round's units in the subtree (None if one is
   unknown).
@@ -66,24 +65,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import pandas as pd
+from sqlalchemy import select
 
-from analysis import (
-    MIN_GROUP_FLOOR,
-    SurveyDesign,
-    favourable_share,
-    indicator_scores,
-    item_table_from_sums,
-    rescale_0_100,
-    suppress,
-)
-from collector import dataset
+from analysis import MIN_GROUP_FLOOR, domain_table_from_sums, rescale_0_100, suppress
+from collector import tallies
 from collector.models import Campaign
-from helhet import queries as core_queries
-from helhet.models import OrgUnit
-from results import queries
+from helhet.extensions import db
+from helhet.models import OrgUnit, UnitPopulation
+from results import cache, queries
 from results.queries import RoundTree
 from surveys import queries as survey_queries
 
@@ -304,33 +296,91 @@ class _Raw:
     design: Design
 
 
-def _design_choice(tree: RoundTree, campaign: Campaign, respondents: dict[str, int]) -> Design:
-    units = {unit.code: unit for unit in tree.nodes}
+def _populations(campaign: Campaign, tree: RoundTree) -> dict[str, int | None]:
+    """The round's units' populations for its period (one query), by code."""
+    ids = {unit.id: unit.code for unit in tree.nodes if unit.code in tree.round_units}
+    found = dict(
+        db.session.execute(
+            select(UnitPopulation.unit_id, UnitPopulation.count).where(
+                UnitPopulation.period == campaign.period, UnitPopulation.unit_id.in_(list(ids))
+            )
+        ).all()
+    )
+    return {code: found.get(unit_id) for unit_id, code in ids.items()}
+
+
+def _design_choice(respondents: dict[str, int], population: dict[str, int | None], period: int):
     for code in sorted(respondents):
-        population = core_queries.population(units[code], campaign.period)
-        if population is None:
+        if population.get(code) is None:
             return Design(
                 "unit",
                 False,
                 None,
-                f"{code} has no population for {campaign.period}: no finite population correction",
+                f"{code} has no population for {period}: no finite population correction",
             )
-        if population < respondents[code]:
+        if population[code] < respondents[code]:
             return Design(
                 "unit",
                 False,
                 None,
                 f"{code} has more responses ({respondents[code]}) than its population "
-                f"({population}): no finite population correction",
+                f"({population[code]}): no finite population correction",
             )
     return Design("unit", True, None, "")
 
 
-def _records(
-    table: pd.DataFrame, by: str, variable_column: str | None = None, variable: str | None = None
-):
-    for row in table.to_dict("records"):
-        yield row[by], (row[variable_column] if variable_column else variable), row
+def _stratum_sums(
+    counts: tallies.Tallies,
+    code_of: dict[int, str],
+    indicators: list[_Indicator],
+    scales: dict[str, tuple[float, float]],
+    thresholds: dict[str, set[float]],
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[tuple[str, str], tuple[int, int]]]:
+    """Per unit (stratum) and variable: [unit, item, n, sum, sumsq] for the means, the same
+    for the 0/1 "at or above the threshold" variables (item "<variable>@<threshold>"), and
+    (unit, item) -> ("vet ikke" answers, answers on the scale)."""
+    means: dict[tuple[str, str], list[float]] = {}
+    shares: dict[tuple[str, str], list[float]] = {}
+    dont_know: dict[tuple[str, str], list[int]] = {}
+
+    def add(code: str, variable: str, value: float, n: int) -> None:
+        cell = means.setdefault((code, variable), [0, 0.0, 0.0])
+        cell[0] += n
+        cell[1] += n * value
+        cell[2] += n * value * value
+        for threshold in thresholds.get(variable, ()):
+            share = shares.setdefault((code, f"{variable}@{threshold!r}"), [0, 0.0, 0.0])
+            share[0] += n
+            if value >= threshold:
+                share[1] += n
+                share[2] += n
+
+    for (unit_id, key, is_dont_know, value), n in counts.items.items():
+        if key not in scales or unit_id not in code_of:
+            continue
+        code = code_of[unit_id]
+        pair = dont_know.setdefault((code, key), [0, 0])
+        if is_dont_know:
+            pair[0] += n
+        else:
+            pair[1] += n
+            add(code, key, value, n)
+    by_key = {ind.key: ind for ind in indicators}
+    for (unit_id, key, answered, total), n in counts.scores.items():
+        ind = by_key.get(key)
+        if ind is None or unit_id not in code_of:
+            continue
+        # as analysis.indicator_scores: a score only with enough of the items answered
+        if answered > 0 and answered >= ind.min_share * len(ind.items) - 1e-9:
+            add(code_of[unit_id], ind.column, total / answered, n)
+
+    def frame(cells: dict) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(code, variable, *values) for (code, variable), values in cells.items()],
+            columns=["unit", "item", "n", "sum", "sumsq"],
+        )
+
+    return frame(means), frame(shares), {k: (v[0], v[1]) for k, v in dont_know.items()}
 
 
 def _raw(
@@ -340,92 +390,46 @@ def _raw(
     scales: dict[str, tuple[float, float]],
     specs: list[_CellSpec],
 ) -> _Raw:
-    units = {unit.code: unit for unit in tree.nodes}
-    frame = dataset.answers_frame(campaign)
-    respondents = {str(k): int(v) for k, v in frame["unit"].value_counts().items()}
-    design_info = _design_choice(tree, campaign, respondents)
-    unit_population = {
-        code: core_queries.population(units[code], campaign.period) for code in tree.round_units
-    }
+    code_of = {unit.id: unit.code for unit in tree.nodes if unit.code in tree.round_units}
+    counts = tallies.current(campaign)
+    respondents = {code_of[u]: n for u, n in counts.units.items() if n > 0 and u in code_of}
+    unit_population = _populations(campaign, tree)
+    design_info = _design_choice(respondents, unit_population, campaign.period)
     population = {}
     for code in tree.depth:
-        counts = [unit_population[u] for u in tree.strata[code]]
-        population[code] = None if any(c is None for c in counts) else int(sum(counts))
+        parts = [unit_population[u] for u in tree.strata[code]]
+        population[code] = None if any(p is None for p in parts) else int(sum(parts))
     subtree_respondents = {
         code: sum(respondents.get(u, 0) for u in tree.strata[code]) for code in tree.depth
     }
+    thresholds: dict[str, set[float]] = {}
+    for spec in specs:
+        if spec.favourable_from is not None:
+            thresholds.setdefault(spec.variable, set()).add(float(spec.favourable_from))
+    means, shares, per_stratum = _stratum_sums(counts, code_of, indicators, scales, thresholds)
+
+    dont_know = {}
+    for code in tree.depth:
+        for item in scales:
+            parts = [per_stratum.get((u, item), (0, 0)) for u in tree.strata[code]]
+            dont_know[(code, item)] = (sum(p[0] for p in parts), sum(p[1] for p in parts))
 
     estimates: dict[tuple[str, str], dict] = {}
     favourable: dict[tuple[str, str, float], dict] = {}
-    dont_know: dict[tuple[str, str], tuple[int, int]] = {}
-    item_keys = list(scales)
-
-    # the database path: per unit and question sums, for items and "vet ikke"
-    sums = dataset.item_sums(campaign, question_keys=item_keys) if item_keys else None
-    if sums is not None and len(sums):
-        per_stratum = {
-            (r["unit"], r["item"]): (int(r["dont_know"]), int(r["n"]))
-            for r in sums.to_dict("records")
-        }
-        for code in tree.depth:
-            for item in item_keys:
-                parts = [per_stratum.get((u, item), (0, 0)) for u in tree.strata[code]]
-                dont_know[(code, item)] = (sum(p[0] for p in parts), sum(p[1] for p in parts))
-        leaves = [
-            code for code in tree.depth if tree.is_single_stratum(code) and respondents.get(code)
-        ]
-        leaf_sums = sums[sums["unit"].isin(leaves) & (sums["n"] > 0)]
-        if len(leaf_sums):
-            table = item_table_from_sums(
-                leaf_sums[["unit", "item", "n", "sum", "sumsq"]],
-                population=(
-                    {u: unit_population[u] for u in leaf_sums["unit"].unique()}
-                    if design_info.fpc
-                    else None
-                ),
-                respondents={u: respondents[u] for u in leaf_sums["unit"].unique()},
-                level=LEVEL,
+    if respondents:
+        domains = {code: tree.strata[code] for code in tree.depth}
+        fpc = {u: unit_population[u] for u in respondents} if design_info.fpc else None
+        if len(means):
+            table = domain_table_from_sums(means, domains, respondents, fpc, level=LEVEL)
+            for row in table.to_dict("records"):
+                estimates[(row["domain"], row["item"])] = row
+        if len(shares):
+            table = domain_table_from_sums(
+                shares, domains, respondents, fpc, level=LEVEL, proportion=True
             )
-            for code, item, row in _records(table, "unit", "item"):
-                estimates[(code, item)] = row
-
-    # the respondent-level path: domains of several strata, indicators, favourable shares
-    if len(frame):
-        depth_of = tree.depth
-        columns: dict[str, pd.Series] = {}
-        for d in sorted(set(depth_of.values())):
-            ancestor_at = {
-                u: next((a for a in tree.ancestors(u) if depth_of[a] == d), None)
-                for u in tree.round_units
-            }
-            columns[f"_depth{d}"] = frame["unit"].map(ancestor_at)
-        for ind in indicators:
-            columns[ind.column] = indicator_scores(
-                frame, list(ind.items), scale=ind.scale, min_share=ind.min_share
-            )
-        data = pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
-        design = SurveyDesign(data, strata="unit", fpc="headcount" if design_info.fpc else None)
-        wanted_thresholds = sorted(
-            {(s.variable, float(s.favourable_from)) for s in specs if s.favourable_from is not None}
-        )
-        for d in sorted(set(depth_of.values())):
-            by = f"_depth{d}"
-            at_depth = {code for code, dd in depth_of.items() if dd == d}
-            several = [code for code in at_depth if not tree.is_single_stratum(code)]
-            if several and item_keys:
-                table = design.mean_table(item_keys, by=by, level=LEVEL)
-                for code, item, row in _records(table, by, "item"):
-                    if code in several:
-                        estimates[(code, item)] = row
-            if indicators:
-                table = design.mean_table([ind.column for ind in indicators], by=by, level=LEVEL)
-                for code, variable, row in _records(table, by, "item"):
-                    estimates[(code, variable)] = row
-            for variable, threshold in wanted_thresholds:
-                table = favourable_share(design, variable, threshold, by=by, level=LEVEL)
-                for code, _, row in _records(table, by):
-                    favourable[(code, variable, threshold)] = row
-
+            for row in table.to_dict("records"):
+                variable, threshold = row["item"].rsplit("@", 1)
+                favourable[(row["domain"], variable, float(threshold))] = row
     return _Raw(estimates, favourable, dont_know, subtree_respondents, population, design_info)
 
 
@@ -451,15 +455,104 @@ def _hidden(table: pd.DataFrame, tree: RoundTree, min_group: int, by: list[str] 
     }
 
 
+CACHE_FORMAT = 1  # raise when Cell, UnitResult or a rule here changes: old entries are not read
+
+
 def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
     """Every figure of `campaign` for `units` (the org units the reader may see), suppressed.
 
     `units` are filtered to the round's tree (its units and their ancestors): an org unit outside
     it has no results and is left out. Suppression is decided on the whole tree first, so every
     reader sees the same cells hidden. See the module docstring for what each number is.
+
+    The whole tree's results are computed once per state of the round (from its tallies) and kept
+    in the database (results/cache.py), one entry per org unit, so a later view reads only the
+    units it shows.
     """
     tree = queries.round_tree(campaign)
     indicators, scales, specs = _specs(campaign)
+    wanted = [node.code for node in tree.nodes if node.code in {u.code for u in units}]
+    key = _fingerprint(campaign, tree, specs, indicators)
+    names = ["round", *(f"unit:{code}" for code in wanted)]
+    kept = cache.load(campaign.id, key, names)
+    if len(kept) == len(names):
+        return _decode(kept["round"], [kept[f"unit:{code}"] for code in wanted])
+    full = _compute(campaign, tree, indicators, scales, specs)
+    cache.store(campaign.id, key, _encode(full))
+    return replace(
+        full,
+        units=tuple(u for u in full.units if u.unit in set(wanted)),
+        cells=tuple(c for c in full.cells if c.unit in set(wanted)),
+    )
+
+
+def _fingerprint(campaign: Campaign, tree: RoundTree, specs, indicators) -> str:
+    """Everything a round's results are computed from (see results/cache.py)."""
+    questionnaire = campaign.questionnaire
+    return cache.fingerprint(
+        [
+            CACHE_FORMAT,
+            campaign.id,
+            campaign.period,
+            campaign.min_group,
+            questionnaire.id,
+            questionnaire.version,
+            bool(getattr(questionnaire, "hide_unit_items", False)),
+            [(n.code, n.name, getattr(n.level, "value", n.level)) for n in tree.nodes],
+            sorted(tree.parent.items(), key=lambda p: p[0]),
+            sorted(tree.round_units),
+            sorted(_populations(campaign, tree).items(), key=lambda p: p[0]),
+            [repr(spec) for spec in specs],
+            [repr(indicator) for indicator in indicators],
+            tallies.stamps(campaign.id),
+            tallies.received_count(campaign.id),
+        ]
+    )
+
+
+def _encode(results: RoundResults) -> dict[str, object]:
+    entries: dict[str, object] = {
+        "round": {
+            "campaign_id": results.campaign_id,
+            "questionnaire": results.questionnaire,
+            "version": results.version,
+            "kind": results.kind,
+            "period": results.period,
+            "min_group": results.min_group,
+            "design": asdict(results.design),
+        }
+    }
+    cells: dict[str, list] = {u.unit: [] for u in results.units}
+    for cell in results.cells:
+        cells[cell.unit].append([getattr(cell, name) for name in CELL_COLUMNS])
+    for unit in results.units:
+        entries[f"unit:{unit.unit}"] = {"unit": asdict(unit), "cells": cells[unit.unit]}
+    return entries
+
+
+def _decode(meta: dict, units: list[dict]) -> RoundResults:
+    return RoundResults(
+        **{k: v for k, v in meta.items() if k != "design"},
+        design=Design(**meta["design"]),
+        units=tuple(UnitResult(**entry["unit"]) for entry in units),
+        cells=tuple(
+            Cell(**dict(zip(CELL_COLUMNS, values, strict=True)))
+            for entry in units
+            for values in entry["cells"]
+        ),
+    )
+
+
+def _compute(
+    campaign: Campaign,
+    tree: RoundTree,
+    indicators: list[_Indicator],
+    scales: dict[str, tuple[float, float]],
+    specs: list[_CellSpec],
+) -> RoundResults:
+    """Every figure of the round for the whole tree, suppressed (no cache)."""
+    units = tree.nodes
+    hide_unit_items = bool(getattr(campaign.questionnaire, "hide_unit_items", False))
     raw = _raw(campaign, tree, indicators, scales, specs)
     min_group = max(int(campaign.min_group or 0), MIN_GROUP_FLOOR)
 
@@ -506,6 +599,8 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
             )
         )
         for spec in specs:
+            if hide_unit_items and spec.item is not None and level == "unit":
+                continue  # the survey promised units their indicators only
             reason = hidden_cells.get((code, spec.indicator or "", spec.item or ""))
             if reason is not None:
                 cells.append(

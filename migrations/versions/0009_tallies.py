@@ -1,6 +1,7 @@
-"""tallies: the sufficient statistics of released answers (collector/tallies.py), and a partial
-index on the responses that wait to be mixed. `helhet init-db` fills the tallies of rounds
-stored before this revision.
+"""tallies and the results cache: the sufficient statistics of released answers
+(collector/tallies.py), a partial index on the responses that wait to be mixed, and computed
+results kept per round (results/cache.py). `helhet init-db` fills the tallies of rounds stored
+before this revision.
 
 Revision ID: 0009
 Revises: 0008
@@ -37,6 +38,7 @@ def upgrade():
         "tally_unit",
         *_keys("tally_unit"),
         sa.Column("responses", sa.Integer(), nullable=False),
+        sa.Column("stamp", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("campaign_id", "unit_id", name=op.f("pk_tally_unit")),
     )
     op.create_table(
@@ -71,6 +73,20 @@ def upgrade():
             name=op.f("pk_tally_score"),
         ),
     )
+    op.create_table(
+        "result_cache",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaign.id"],
+            name=op.f("fk_result_cache_campaign_id_campaign"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("campaign_id", "fingerprint", "name", name=op.f("pk_result_cache")),
+    )
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.create_index(
             "ix_response_received",
@@ -88,6 +104,7 @@ def downgrade():
             postgresql_where=sa.text("state = 'received'"),
             sqlite_where=sa.text("state = 'received'"),
         )
+    op.drop_table("result_cache")
     op.drop_table("tally_score")
     op.drop_table("tally_item")
     op.drop_table("tally_unit")
