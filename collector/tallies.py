@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from collector.models import (
@@ -53,7 +53,6 @@ from surveys.models import Questionnaire
 
 _answer, _response = Answer.__table__, Response.__table__
 _unit, _item, _score = TallyUnit.__table__, TallyItem.__table__, TallyScore.__table__
-RECOUNT_CHUNK = 2000  # responses read at a time by `recount`
 
 
 @dataclass(frozen=True)
@@ -288,23 +287,61 @@ def current(campaign: Campaign, question_keys: Iterable[str] | None = None) -> T
 
 
 def recount(campaign: Campaign) -> Tallies:
-    """Rebuild the round's stored tallies from its released answers (in the caller's
-    transaction); returns them."""
+    """Rebuild the round's stored tallies from its released answers, aggregated by the database
+    (in the caller's transaction); returns them. `count` and this must agree: the tests check it
+    after every kind of write."""
     spec = TallySpec.of(campaign.questionnaire)
     for table in (_unit, _item, _score):
         db.session.execute(delete(table).where(table.c.campaign_id == campaign.id))
     released = (_response.c.campaign_id == campaign.id) & (
         _response.c.state == ResponseState.RELEASED.value
     )
-    ids = db.session.scalars(select(_response.c.id).where(released).order_by(_response.c.id)).all()
+    joined = _answer.join(_response, _response.c.id == _answer.c.response_id)
     total = Tallies()
-    for start in range(0, len(ids), RECOUNT_CHUNK):
-        chunk = ids[start : start + RECOUNT_CHUNK]
-        part = count(
-            spec,
-            _responses(released & _response.c.id.between(chunk[0], chunk[-1])),
+    for unit_id, n in db.session.execute(
+        select(_response.c.unit_id, func.count()).where(released).group_by(_response.c.unit_id)
+    ):
+        total.units[unit_id] = int(n)
+    if spec.scale_keys:
+        value = case((_answer.c.dont_know.is_(True), 0.0), else_=_answer.c.value)
+        dont_know = _answer.c.dont_know.is_(True)
+        for unit_id, key, dk, v, n in db.session.execute(
+            select(_response.c.unit_id, _answer.c.question_key, dont_know, value, func.count())
+            .select_from(joined)
+            .where(
+                released,
+                _answer.c.question_key.in_(sorted(spec.scale_keys)),
+                dont_know | _answer.c.value.is_not(None),
+            )
+            .group_by(_response.c.unit_id, _answer.c.question_key, dont_know, value)
+        ):
+            total.items[(unit_id, key, bool(dk), float(v))] = int(n)
+    for indicator, items in spec.indicators:
+        per_response = (
+            select(
+                _response.c.unit_id.label("unit_id"),
+                func.count().label("answered"),
+                func.sum(_answer.c.value).label("total"),
+            )
+            .select_from(joined)
+            .where(
+                released,
+                _answer.c.question_key.in_(items),
+                _answer.c.dont_know.is_not(True),
+                _answer.c.value.is_not(None),
+            )
+            .group_by(_response.c.unit_id, _response.c.id)
+            .subquery()
         )
-        total = total + part
+        for unit_id, answered, subtotal, n in db.session.execute(
+            select(
+                per_response.c.unit_id,
+                per_response.c.answered,
+                per_response.c.total,
+                func.count(),
+            ).group_by(per_response.c.unit_id, per_response.c.answered, per_response.c.total)
+        ):
+            total.scores[(unit_id, indicator, int(answered), float(subtotal))] = int(n)
     add(campaign.id, total)
     return total
 

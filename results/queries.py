@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -62,7 +63,17 @@ class RoundTree:
 
 
 def round_tree(campaign: Campaign) -> RoundTree:
-    """The round's units and their ancestors (one query for the whole org tree)."""
+    """The round's units and their ancestors (one query for the whole org tree; read once per
+    request)."""
+    if has_request_context():
+        trees = g.setdefault("round_trees", {})
+        if campaign.id not in trees:
+            trees[campaign.id] = _round_tree(campaign)
+        return trees[campaign.id]
+    return _round_tree(campaign)
+
+
+def _round_tree(campaign: Campaign) -> RoundTree:
     round_ids = {cu.unit_id for cu in campaign.units}
     flat = core_queries.flattened()
     by_id = {unit.id: unit for unit, _ in flat}

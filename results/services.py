@@ -185,6 +185,8 @@ class RoundResults:
     design: Design
     units: tuple[UnitResult, ...]
     cells: tuple[Cell, ...]
+    key: str = ""  # the state of the round they were computed from (results/cache.py): what is
+    # derived from them (charts, distributions) may be kept under the same key
 
     def frame(self) -> pd.DataFrame:
         """The cells as a DataFrame with the columns CELL_COLUMNS (None where a Cell has None)."""
@@ -476,8 +478,8 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
     names = ["round", *(f"unit:{code}" for code in wanted)]
     kept = cache.load(campaign.id, key, names)
     if len(kept) == len(names):
-        return _decode(kept["round"], [kept[f"unit:{code}"] for code in wanted])
-    full = _compute(campaign, tree, indicators, scales, specs)
+        return _decode(key, kept["round"], [kept[f"unit:{code}"] for code in wanted])
+    full = replace(_compute(campaign, tree, indicators, scales, specs), key=key)
     cache.store(campaign.id, key, _encode(full))
     return replace(
         full,
@@ -530,8 +532,9 @@ def _encode(results: RoundResults) -> dict[str, object]:
     return entries
 
 
-def _decode(meta: dict, units: list[dict]) -> RoundResults:
+def _decode(key: str, meta: dict, units: list[dict]) -> RoundResults:
     return RoundResults(
+        key=key,
         **{k: v for k, v in meta.items() if k != "design"},
         design=Design(**meta["design"]),
         units=tuple(UnitResult(**entry["unit"]) for entry in units),
