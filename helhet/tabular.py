@@ -72,15 +72,13 @@ def read_csv(
     sample = text[:4096]
     try:  # only the delimiter is guessed: the quoting is Excel's (the sniffer may guess it wrong)
         sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        sniffed = csv.excel
+        delimiter, skip_space = sniffed.delimiter, sniffed.skipinitialspace
+    except csv.Error:  # e.g. a quoted cell with a line break: the header line tells
+        first_line = sample.split("\n", 1)[0]
+        delimiter, skip_space = max(",;\t", key=first_line.count), False
     stream = io.StringIO(text)
     reader = csv.reader(
-        stream,
-        csv.excel,
-        delimiter=sniffed.delimiter,
-        skipinitialspace=sniffed.skipinitialspace,
-        strict=True,
+        stream, csv.excel, delimiter=delimiter, skipinitialspace=skip_space, strict=True
     )
     try:
         header = [h.strip().lower() for h in next(reader)]

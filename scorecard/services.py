@@ -659,7 +659,7 @@ class _Planner:
         code = figure.place
         if code in units:
             return units[code]
-        label = figure.place_label.strip()
+        label = strip_controls(figure.place_label, newlines=False).strip()  # one line
         if code in regions:
             region = regions[code]
             if label and label != region.label and code not in renamed:

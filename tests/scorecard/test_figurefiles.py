@@ -4,6 +4,7 @@ bad ones with every problem at its place. No database is involved here."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -408,3 +409,17 @@ def test_no_value_read_is_nan_or_infinite(app):
     for name in ("kostra_12134.json", "kostra_12134_revised.json", "figures.csv"):
         for figure in read(name, data(name)).figures:
             assert figure.value is None or math.isfinite(figure.value)
+
+
+def test_the_jsonstat_example_in_the_docs_reads_as_the_docs_say(app):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "scorecard.md").read_text()
+    example = docs.split("```json\n", 1)[1].split("```", 1)[0]
+    read_file = read("example.json", example.encode("utf-8"))
+    cells = {(f.place, f.period): (f.value, f.status) for f in read_file.figures}
+    assert cells == {
+        ("4699", "2023"): (1.2, None),
+        ("4699", "2024"): (2.1, None),
+        ("EKG13", "2023"): (None, ".."),
+        ("EKG13", "2024"): (1.9, None),
+    }
+    assert read_file.source_table == "12134"

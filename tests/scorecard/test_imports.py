@@ -298,3 +298,15 @@ def test_series_are_unique_per_indicator_and_place_in_the_database(world):
 def test_mappings_are_one_per_table_and_code_in_the_database(world):
     import_kostra()
     assert db.session.scalar(select(func.count()).select_from(SourceMapping)) == len(KOSTRA_MAP)
+
+
+def test_a_region_label_is_kept_on_one_line(world):
+    import_file(
+        "t.csv",
+        csv_text(
+            "indicator;unit;period;value;region_label",
+            "sykefravaer;4601;2024;6,0;",
+            'sykefravaer;4602;2024;6,1;"Kinn\nkommune"',
+        ),
+    )
+    assert queries.region_by_code("4602").label == "Kinn kommune"
