@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -344,6 +345,70 @@ def recount(campaign: Campaign) -> Tallies:
             total.scores[(unit_id, indicator, int(answered), float(subtotal))] = int(n)
     add(campaign.id, total)
     return total
+
+
+ITEM_COLUMNS = ["unit_id", "question_key", "dont_know", "value", "count"]
+SCORE_COLUMNS = ["unit_id", "indicator_key", "answered", "total", "count"]
+
+
+@dataclass(frozen=True)
+class TallyFrames:
+    """`current` as tables, for computing on them (a key may appear more than once: sum it).
+
+    units   unit_id -> responses
+    items   ITEM_COLUMNS          scores  SCORE_COLUMNS
+    """
+
+    units: dict[int, int]
+    items: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def current_frames(campaign: Campaign) -> TallyFrames:
+    """Every counted response of the round (as `current`), read straight into tables."""
+    spec = TallySpec.of(campaign.questionnaire)
+    waiting = count(
+        spec,
+        _responses(
+            (_response.c.campaign_id == campaign.id)
+            & (_response.c.state == ResponseState.RECEIVED.value)
+        ),
+    )
+    units = Counter(
+        dict(
+            db.session.execute(
+                select(_unit.c.unit_id, _unit.c.responses).where(_unit.c.campaign_id == campaign.id)
+            ).all()
+        )
+    )
+    items = pd.DataFrame(
+        db.session.execute(
+            select(*(_item.c[c] for c in ITEM_COLUMNS)).where(_item.c.campaign_id == campaign.id)
+        ).all(),
+        columns=ITEM_COLUMNS,
+    )
+    scores = pd.DataFrame(
+        db.session.execute(
+            select(*(_score.c[c] for c in SCORE_COLUMNS)).where(_score.c.campaign_id == campaign.id)
+        ).all(),
+        columns=SCORE_COLUMNS,
+    )
+    if waiting:
+        items = pd.concat(
+            [
+                items,
+                pd.DataFrame([(*k, n) for k, n in waiting.items.items()], columns=ITEM_COLUMNS),
+            ],
+            ignore_index=True,
+        )
+        scores = pd.concat(
+            [
+                scores,
+                pd.DataFrame([(*k, n) for k, n in waiting.scores.items()], columns=SCORE_COLUMNS),
+            ],
+            ignore_index=True,
+        )
+    return TallyFrames(dict(units + waiting.units), items, scores)
 
 
 def untallied_rounds() -> list[Campaign]:

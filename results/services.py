@@ -67,10 +67,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from analysis import MIN_GROUP_FLOOR, domain_table_from_sums, rescale_0_100, suppress
+from analysis import MIN_GROUP_FLOOR, domain_table_from_sums, suppress
 from collector import tallies
 from collector.models import Campaign
 from helhet.extensions import db
@@ -332,7 +333,7 @@ def _design_choice(respondents: dict[str, int], population: dict[str, int | None
 
 
 def _stratum_sums(
-    counts: tallies.Tallies,
+    counts: tallies.TallyFrames,
     code_of: dict[int, str],
     indicators: list[_Indicator],
     scales: dict[str, tuple[float, float]],
@@ -341,48 +342,83 @@ def _stratum_sums(
     """Per unit (stratum) and variable: [unit, item, n, sum, sumsq] for the means, the same
     for the 0/1 "at or above the threshold" variables (item "<variable>@<threshold>"), and
     (unit, item) -> ("vet ikke" answers, answers on the scale)."""
-    means: dict[tuple[str, str], list[float]] = {}
-    shares: dict[tuple[str, str], list[float]] = {}
-    dont_know: dict[tuple[str, str], list[int]] = {}
-
-    def add(code: str, variable: str, value: float, n: int) -> None:
-        cell = means.setdefault((code, variable), [0, 0.0, 0.0])
-        cell[0] += n
-        cell[1] += n * value
-        cell[2] += n * value * value
-        for threshold in thresholds.get(variable, ()):
-            share = shares.setdefault((code, f"{variable}@{threshold!r}"), [0, 0.0, 0.0])
-            share[0] += n
-            if value >= threshold:
-                share[1] += n
-                share[2] += n
-
-    for (unit_id, key, is_dont_know, value), n in counts.items.items():
-        if key not in scales or unit_id not in code_of:
-            continue
-        code = code_of[unit_id]
-        pair = dont_know.setdefault((code, key), [0, 0])
-        if is_dont_know:
-            pair[0] += n
-        else:
-            pair[1] += n
-            add(code, key, value, n)
-    by_key = {ind.key: ind for ind in indicators}
-    for (unit_id, key, answered, total), n in counts.scores.items():
-        ind = by_key.get(key)
-        if ind is None or unit_id not in code_of:
-            continue
-        # as analysis.indicator_scores: a score only with enough of the items answered
-        if answered > 0 and answered >= ind.min_share * len(ind.items) - 1e-9:
-            add(code_of[unit_id], ind.column, total / answered, n)
-
-    def frame(cells: dict) -> pd.DataFrame:
-        return pd.DataFrame(
-            [(code, variable, *values) for (code, variable), values in cells.items()],
-            columns=["unit", "item", "n", "sum", "sumsq"],
+    items = counts.items
+    items = items[items["question_key"].isin(list(scales)) & items["unit_id"].isin(list(code_of))]
+    items = items.assign(unit=items["unit_id"].map(code_of))
+    dont_know_answers = items["dont_know"].astype(bool)
+    answered = items[~dont_know_answers]
+    per_item = (
+        items.assign(
+            dk=np.where(dont_know_answers, items["count"], 0),
+            on_scale=np.where(dont_know_answers, 0, items["count"]),
         )
+        .groupby(["unit", "question_key"])[["dk", "on_scale"]]
+        .sum()
+    )
+    dont_know = {
+        key: (int(dk), int(on_scale))
+        for key, dk, on_scale in zip(
+            per_item.index, per_item["dk"], per_item["on_scale"], strict=True
+        )
+    }
+    values = [
+        pd.DataFrame(
+            {
+                "unit": answered["unit"],
+                "variable": answered["question_key"],
+                "value": answered["value"].astype(float),
+                "n": answered["count"].astype(float),
+            }
+        )
+    ]
+    scores = counts.scores
+    for ind in indicators:
+        mine = scores[(scores["indicator_key"] == ind.key) & scores["unit_id"].isin(list(code_of))]
+        # as analysis.indicator_scores: a score only with enough of the items answered
+        mine = mine[
+            (mine["answered"] > 0) & (mine["answered"] >= ind.min_share * len(ind.items) - 1e-9)
+        ]
+        values.append(
+            pd.DataFrame(
+                {
+                    "unit": mine["unit_id"].map(code_of),
+                    "variable": ind.column,
+                    "value": mine["total"].astype(float) / mine["answered"].astype(float),
+                    "n": mine["count"].astype(float),
+                }
+            )
+        )
+    data = pd.concat(values, ignore_index=True)
+    columns = ["unit", "item", "n", "sum", "sumsq"]
 
-    return frame(means), frame(shares), {k: (v[0], v[1]) for k, v in dont_know.items()}
+    def sums(frame: pd.DataFrame, variable: pd.Series, y: np.ndarray) -> pd.DataFrame:
+        n = frame["n"].to_numpy()
+        grouped = (
+            pd.DataFrame(
+                {
+                    "unit": frame["unit"].to_numpy(),
+                    "item": variable.to_numpy(),
+                    "n": n,
+                    "sum": n * y,
+                    "sumsq": n * y * y,
+                }
+            )
+            .groupby(["unit", "item"], sort=False)
+            .sum()
+            .reset_index()
+        )
+        return grouped[columns]
+
+    means = sums(data, data["variable"], data["value"].to_numpy())
+    shares = []
+    for variable, wanted in thresholds.items():
+        frame = data[data["variable"] == variable]
+        for threshold in sorted(wanted):
+            label = pd.Series([f"{variable}@{threshold!r}"] * len(frame), dtype=object)
+            above = (frame["value"].to_numpy() >= threshold).astype(float)
+            shares.append(sums(frame, label, above))
+    shares_frame = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(columns=columns)
+    return means, shares_frame, dont_know
 
 
 def _raw(
@@ -393,7 +429,7 @@ def _raw(
     specs: list[_CellSpec],
 ) -> _Raw:
     code_of = {unit.id: unit.code for unit in tree.nodes if unit.code in tree.round_units}
-    counts = tallies.current(campaign)
+    counts = tallies.current_frames(campaign)
     respondents = {code_of[u]: n for u, n in counts.units.items() if n > 0 and u in code_of}
     unit_population = _populations(campaign, tree)
     design_info = _design_choice(respondents, unit_population, campaign.period)
@@ -526,7 +562,7 @@ def _encode(results: RoundResults) -> dict[str, object]:
     }
     cells: dict[str, list] = {u.unit: [] for u in results.units}
     for cell in results.cells:
-        cells[cell.unit].append([getattr(cell, name) for name in CELL_COLUMNS])
+        cells[cell.unit].append(list(vars(cell).values()))  # in field order: CELL_COLUMNS
     for unit in results.units:
         entries[f"unit:{unit.unit}"] = {"unit": asdict(unit), "cells": cells[unit.unit]}
     return entries
@@ -641,7 +677,9 @@ def _shown_cell(
     code: str, level: str, spec: _CellSpec, row: dict, raw: _Raw, dont_know_ok: bool
 ) -> Cell:
     est, lo, hi = (_number(row[k]) for k in ("estimate", "ci_low", "ci_high"))
-    score = [None if v is None else float(rescale_0_100(v, spec.scale)) for v in (est, lo, hi)]
+    low, high = spec.scale
+    factor = 100.0 / (high - low)  # as analysis.rescale_0_100, on plain numbers
+    score = [None if v is None else (v - low) * factor for v in (est, lo, hi)]
     fav = {}
     if spec.favourable_from is not None:
         fav = raw.favourable.get((code, spec.variable, float(spec.favourable_from)), {})
