@@ -46,7 +46,7 @@ def upgrade():
         *_keys("tally_item"),
         sa.Column("question_key", sa.String(length=64), nullable=False),
         sa.Column("dont_know", sa.Boolean(), nullable=False),
-        sa.Column("value", sa.Float(), nullable=False),
+        sa.Column("value", sa.Double(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
             "campaign_id",
@@ -62,7 +62,7 @@ def upgrade():
         *_keys("tally_score"),
         sa.Column("indicator_key", sa.String(length=64), nullable=False),
         sa.Column("answered", sa.Integer(), nullable=False),
-        sa.Column("total", sa.Float(), nullable=False),
+        sa.Column("total", sa.Double(), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
             "campaign_id",
