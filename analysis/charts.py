@@ -349,14 +349,21 @@ def units_dotplot(
     missing_text: str = EN_DASH,
     locale: str = "nb",
     decimals: int = 1,
+    missing_column: str | None = None,
 ) -> Chart:
     """Units side by side: a dot per unit with its interval, highest first when sorted.
 
     table: [label, estimate, ci_low, ci_high]; units without an estimate (suppressed) come last
-    with `missing_text`. reference: e.g. the parent unit's or the national value.
+    with `missing_text`, or with their own text from the column `missing_column` where it has one
+    (e.g. why the unit is hidden). reference: e.g. the parent unit's or the national value.
     Chart.table: [label, estimate, ci_low, ci_high] in the plotted order.
     """
     _check_columns(table, [label, "estimate", "ci_low", "ci_high"])
+    if missing_column is not None:
+        _check_columns(table, [missing_column])
+        missing = table[missing_column].where(table[missing_column].notna(), "").astype(str)
+    else:
+        missing = pd.Series("", index=table.index)
     data = table[[label, "estimate", "ci_low", "ci_high"]].copy()
     if sort:
         data = data.sort_values("estimate", ascending=False, na_position="last", kind="stable")
@@ -382,8 +389,9 @@ def units_dotplot(
             ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     if scale is not None:
         ax.set_xlim(*scale)
-    for yi in y[~has]:
-        _missing_label(ax, yi, missing_text)
+    texts = missing.loc[data.index].to_numpy()
+    for yi, text in zip(y[~has], texts[~has], strict=True):
+        _missing_label(ax, yi, text or missing_text)
     _row_labels(ax, y, data[label])
     _style(ax, title, axis_label, locale, "x")
     return _chart(fig, data, title, description, locale, decimals)

@@ -117,6 +117,23 @@ def test_the_dot_plot_sorts_units_highest_first_and_puts_missing_last():
     assert list(chart.table["unit"]) == ["Respektfull behandling", "Informasjon", "Tilgjengelighet"]
 
 
+def test_a_dot_plot_row_without_an_estimate_says_its_own_reason_where_it_has_one():
+    table = pd.DataFrame(
+        {
+            "unit": ["Sykehjemmet", "Skolen", "Legevakten"],
+            "estimate": [np.nan, 70.0, np.nan],
+            "ci_low": [np.nan, 65.0, np.nan],
+            "ci_high": [np.nan, 75.0, np.nan],
+            "why": ["Skjult for å verne en annen enhet", "", None],
+        }
+    )
+    chart = charts.units_dotplot(table, missing_text="For få svar", missing_column="why")
+    text = _svg_text(chart.svg)
+    assert text.count("Skjult for å verne en annen enhet") == 1
+    assert text.count("For få svar") == 1  # Legevakten has no reason of its own
+    assert list(chart.table["unit"]) == ["Skolen", "Sykehjemmet", "Legevakten"]
+
+
 def test_norwegian_charts_use_a_decimal_comma(rendered):
     text = _svg_text(rendered["bars"].svg)
     assert "72,2" in text or "72,3" in text
