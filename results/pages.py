@@ -4,14 +4,18 @@
     view.may_see(campaign)                   # leaders: closed rounds of their subtree; admins: all
     summary(campaign, unit, view)            # a unit's indicators beside its parent and the top
     indicator_page(campaign, unit, key, view, locale)   # items, distributions, the children
+    download_results(campaign, unit, view)   # the unit's subtree: the downloads and the API
 
 Every number comes from `round_results` for the units the reader may see, so nothing here can
-show a cell that suppression hid or a unit outside the reader's subtree. Reads only.
+show a cell that suppression hid or a unit outside the reader's subtree. Item cells can be absent
+for a unit (a questionnaire with `hide_unit_items`: the service leaves them out); the drill-down
+then says so instead of showing an empty table. Reads only.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,11 +73,32 @@ def preliminary(campaign: Campaign) -> bool:
     return campaign.state() != CampaignState.CLOSED
 
 
+def subtitle(campaign: Campaign, unit: OrgUnit) -> str:
+    """The line under a page's heading (which names the unit): the round's name without the
+    unit's name in it ("Brukerundersøkelse hjemmetjenesten 2026" on Hjemmetjenesten's page says
+    "Brukerundersøkelse 2026"), then the questionnaire's title in brackets unless the round's
+    name already says it."""
+    separators = " \t-–—,:;"
+    pattern = re.compile(rf"(?<![\w-]){re.escape(unit.name)}(?![\w-])", re.IGNORECASE)
+    parts = [part.strip(separators) for part in pattern.split(campaign.name)]
+    name = " ".join(part for part in parts if part) or campaign.name
+    title = localized(campaign.questionnaire.title)
+    if title and title.casefold() not in name.casefold():
+        return f"{name} ({title})"
+    return name
+
+
 @dataclass(frozen=True)
 class RoundEntry:
     campaign: Campaign
     preliminary: bool
     top: OrgUnit | None  # the reader's top unit in the round's tree
+
+    @property
+    def questionnaire_title(self) -> str:
+        """The questionnaire's title, or "" where the round's name already says it."""
+        title = localized(self.campaign.questionnaire.title)
+        return "" if title.casefold() in self.campaign.name.casefold() else title
 
 
 def visible_rounds(reader: Reader) -> list[RoundEntry]:
@@ -100,6 +125,11 @@ class Change:
     p_adjusted: float | None
     significant: bool
 
+    @property
+    def points(self) -> int:
+        """The difference in whole points (half away from zero), as the pages show it."""
+        return int(math.copysign(math.floor(abs(self.difference) + 0.5), self.difference))
+
 
 @dataclass(frozen=True)
 class IndicatorRow:
@@ -115,6 +145,7 @@ class IndicatorRow:
 class Summary:
     campaign: Campaign
     unit: OrgUnit
+    subtitle: str
     result: UnitResult
     parent: UnitResult | None  # only where the reader may see it
     top: UnitResult | None  # the municipality, only where the reader may see it
@@ -133,13 +164,12 @@ def _shown(cell: Cell | None) -> bool:
     return cell is not None and not cell.suppressed and cell.estimate is not None
 
 
-def _changes(rows: list[tuple[str, Cell]], earlier: RoundResults | None, code: str) -> dict:
-    """key -> Change for the indicators shown in both rounds, Holm-adjusted over the page."""
-    if earlier is None:
-        return {}
+def _changes(rows: list[tuple[str, Cell, Cell | None]]) -> dict[str, Change]:
+    """key -> Change for the rows (key, this round's cell, the previous round's cell) shown in both
+    rounds, Holm-adjusted over all of them: the rows of one page (the summary's indicators, the
+    drill-down's items) are one family."""
     pairs = []
-    for key, cell in rows:
-        before = earlier.cell(code, key)
+    for key, cell, before in rows:
         if _shown(cell) and _shown(before):
             test = compare_rounds(_estimate(before), _estimate(cell))
             pairs.append((key, cell, before, test.p_value))
@@ -169,6 +199,14 @@ def _results(campaign: Campaign, reader: Reader) -> tuple[RoundTree, RoundResult
     return tree, services.round_results(campaign, reader.nodes(tree))
 
 
+def _earlier(campaign: Campaign, unit: OrgUnit) -> tuple[Campaign | None, RoundResults | None]:
+    """The previous round of the same questionnaire that covers `unit`, and its results there."""
+    previous = queries.previous_round(campaign, unit.code)
+    if previous is None:
+        return None, None
+    return previous, services.round_results(previous, [unit])
+
+
 def summary(campaign: Campaign, unit: OrgUnit, reader: Reader) -> Summary:
     """`unit` (in the round's tree, readable) beside its parent and the municipality."""
     tree, results = _results(campaign, reader)
@@ -179,9 +217,8 @@ def summary(campaign: Campaign, unit: OrgUnit, reader: Reader) -> Summary:
     top = results.unit(top_code) if top_code not in (code, parent_code) else None
     names = _names(campaign)
     own = [(c.indicator, c) for c in results.cells if c.unit == code and c.item is None]
-    previous = queries.previous_round(campaign, code)
-    earlier = services.round_results(previous, [unit]) if previous is not None else None
-    changes = _changes(own, earlier, code)
+    previous, earlier = _earlier(campaign, unit)
+    changes = _changes([(key, c, earlier and earlier.cell(code, key)) for key, c in own])
     rows = [
         IndicatorRow(
             key,
@@ -198,6 +235,7 @@ def summary(campaign: Campaign, unit: OrgUnit, reader: Reader) -> Summary:
     return Summary(
         campaign,
         unit,
+        subtitle(campaign, unit),
         results.unit(code),
         parent,
         top,
@@ -218,22 +256,32 @@ class ItemRow:
     text: dict
     cell: Cell
     distribution: dict[int, int] | None  # value -> answers; None where the cell is hidden
+    dont_know: bool  # the question offers "vet ikke"
+    change: Change | None  # since the previous round, Holm-adjusted over the page's items
 
 
 @dataclass(frozen=True)
 class IndicatorPage:
     campaign: Campaign
     unit: OrgUnit
+    subtitle: str
     key: str
     name: dict
     cell: Cell
-    items: list[ItemRow]
+    items: list[ItemRow]  # empty when the round shows no item of this unit
+    items_hidden: bool  # the questionnaire promises units no results per question (no items)
     scale: tuple[int, int]
     distribution_chart: Chart | None
     children: list[tuple[UnitResult, Cell]]
     children_chart: Chart | None
+    previous: Campaign | None  # the round the items' changes are since
     min_group: int
     preliminary: bool
+
+    @property
+    def dont_know(self) -> bool:
+        """Whether a question on the page offers "vet ikke" (the table then has its column)."""
+        return any(item.dont_know for item in self.items)
 
 
 def indicator_page(
@@ -242,7 +290,8 @@ def indicator_page(
     """The indicator `key` of `unit`: its items with their answer distributions, and the unit's
     children side by side. None when the round has no such indicator. `text` holds the
     translated chart labels: title_items, title_children, axis_items, axis_children,
-    description_items, description_children, missing, reference."""
+    description_items, description_children, missing, complementary (a unit hidden to protect
+    another), reference."""
     indicator = next(
         (i for i in survey_queries.indicators(campaign.questionnaire) if i.key == key), None
     )
@@ -257,8 +306,12 @@ def indicator_page(
         return None
     questions = {q.key: q for q in survey_queries.indicator_items(indicator)}
     item_cells = [c for c in results.cells if c.unit == code and c.indicator == key and c.item]
-    low, high = _scale_of(questions, item_cells)
+    low, high = _scale_of(questions)
     counts = queries.answer_counts(campaign, [c.item for c in item_cells if not c.suppressed])
+    previous, earlier = _earlier(campaign, unit) if item_cells else (None, None)
+    changes = _changes(
+        [(c.item, c, earlier and _item_cell(earlier, code, c.item)) for c in item_cells]
+    )
     items = []
     for c in item_cells:
         distribution = None
@@ -268,7 +321,16 @@ def indicator_page(
                 for v in range(low, high + 1)
             }
         question = questions.get(c.item)
-        items.append(ItemRow(c.item, question.text if question else {}, c, distribution))
+        items.append(
+            ItemRow(
+                c.item,
+                question.text if question else {},
+                c,
+                distribution,
+                bool(question and question.dont_know),
+                changes.get(c.item),
+            )
+        )
     shown = [i for i in items if i.distribution is not None]
     distribution_chart = None
     if shown:
@@ -303,6 +365,7 @@ def indicator_page(
                     "estimate": c.score_0_100 if _shown(c) else math.nan,
                     "ci_low": c.score_ci_low if _shown(c) else math.nan,
                     "ci_high": c.score_ci_high if _shown(c) else math.nan,
+                    "why": text["complementary"] if c and c.reason == "complementary" else "",
                 }
                 for r, c in children
             ]
@@ -317,29 +380,37 @@ def indicator_page(
             description=text["description_children"],
             axis_label=text["axis_children"],
             missing_text=text["missing"],
+            missing_column="why",
             locale=locale,
         )
     return IndicatorPage(
         campaign,
         unit,
+        subtitle(campaign, unit),
         key,
         indicator.name,
         cell,
         items,
+        not items and bool(campaign.questionnaire.hide_unit_items),
         (low, high),
         distribution_chart,
         children,
         children_chart,
+        previous,
         results.min_group,
         preliminary(campaign),
     )
 
 
-def _scale_of(questions: dict, cells: list[Cell]) -> tuple[int, int]:
-    for c in cells:
-        q = questions.get(c.item)
-        if q is not None:
-            return int(q.scale_min or 1), int(q.scale_max or 5)
+def _item_cell(results: RoundResults, code: str, item: str) -> Cell | None:
+    """The item's cell of the unit under whichever indicator it was in (the same estimate)."""
+    return next((c for c in results.cells if c.unit == code and c.item == item), None)
+
+
+def _scale_of(questions: dict) -> tuple[int, int]:
+    """The indicator's scale (its items share one); 1-5 where a question has no bounds."""
+    for q in questions.values():
+        return int(q.scale_min or 1), int(q.scale_max or 5)
     return 1, 5
 
 

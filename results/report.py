@@ -53,8 +53,18 @@ def chart_texts(unit: OrgUnit) -> dict:
         ),
         "axis_children": _("Score (0–100)"),
         "missing": _("Too few answers"),
+        "complementary": _("Hidden to protect another unit with few answers"),
         "reference": unit.name,
     }
+
+
+def items_hidden_text() -> str:
+    """What the drill-down and the report say where the questionnaire shows units no items."""
+    return _(
+        "This survey promises that results per question are not shown for units: only the"
+        " indicators are. The results per question are shown for sectors and the whole"
+        " municipality."
+    )
 
 
 def report_pdf(campaign: Campaign, unit: OrgUnit, reader: pages.Reader, language: str) -> bytes:
@@ -141,7 +151,8 @@ class _Report:
         self.cover()
         self.table()
         for drill in self.drills:
-            self.charts(drill)
+            if not (drill.items_hidden and drill.children_chart is None):  # nothing to draw
+                self.charts(drill)
         self.method()
         return bytes(self.pdf.output())
 
@@ -283,11 +294,14 @@ class _Report:
             height=4.5,
         )
         pdf.set_text_color(0)
+        if any(drill.items_hidden for drill in self.drills):
+            pdf.ln(3)
+            self.text(items_hidden_text(), 10)
 
     def change(self, change: pages.Change | None) -> str:
         if change is None:
             return "–"
-        difference = ("+" if change.difference >= 0.5 else "") + self.number(change.difference, 0)
+        difference = ("+" if change.points > 0 else "") + str(change.points)  # as on the page
         if change.significant:
             return f"{difference} ({_('change')})"
         return f"{difference} {_('(no clear change)')}"
@@ -301,7 +315,7 @@ class _Report:
                 continue
             pdf.image(io.BytesIO(chart.png), w=WIDTH)
             pdf.ln(4)
-        if drill.distribution_chart is None:
+        if drill.distribution_chart is None and not drill.items_hidden:  # hidden: said once
             self.text(self.too_few(drill.cell.reason), 10)
 
     def method(self) -> None:
