@@ -15,6 +15,7 @@ from collector import queries as collector_queries
 from collector.models import Campaign, CampaignState
 from helhet import access
 from helhet import queries as core_queries
+from helhet.edge import first_control
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, User
 from results import queries as results_queries
@@ -23,6 +24,7 @@ from surveys.models import Questionnaire
 
 TOKEN = re.compile(r"hlt_[A-Za-z0-9_-]{20,80}", re.ASCII)  # what api.services issues
 LARGEST_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
+LONGEST_CODE = 64  # OrgUnit.code
 
 
 def tokens_of(user: User) -> list[ApiToken]:
@@ -113,6 +115,19 @@ def result_units(reader: User, campaign: Campaign) -> list[OrgUnit]:
     readable = access.readable_unit_ids(reader)
     nodes = results_queries.round_tree(campaign).nodes
     return [unit for unit in nodes if readable is None or unit.id in readable]
+
+
+def result_unit(reader: User, campaign: Campaign, code: str) -> OrgUnit | None:
+    """The org unit `code` of the round's results, if the reader may read it. None for an unknown
+    code, a unit outside the round's tree and a unit outside the reader's subtree alike, so that
+    the API does not tell which org units exist."""
+    if not code or len(code) > LONGEST_CODE or first_control(code):
+        return None
+    unit = core_queries.unit_by_code(code)
+    if unit is None or unit.code not in results_queries.round_tree(campaign):
+        return None
+    readable = access.readable_unit_ids(reader)
+    return unit if readable is None or unit.id in readable else None
 
 
 def round_unit_codes(reader: User, campaign: Campaign) -> list[str]:

@@ -6,7 +6,7 @@ may not read is a 404, as one that does not exist.
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from api import bp
@@ -17,14 +17,25 @@ from api.schemas import (
     OrgUnitSchema,
     QuestionnaireSchema,
     ResultRowSchema,
+    ResultsQuerySchema,
     RoundSchema,
 )
+from helhet import access
 from helhet.access import public
+from results import pages as results_pages
 from results import services as results_services
 from results.exports import FORMATS, export_rows
 
 UNAUTHORIZED = {"schema": ErrorSchema, "description": "No token, or a wrong or revoked one."}
 NOT_FOUND = {"schema": ErrorSchema, "description": "No such round, or not one the reader may read."}
+RESULTS_NOT_FOUND = {
+    "schema": ErrorSchema,
+    "description": (
+        "No such round, or not one the reader may read; or (with `unit`) no org unit with that"
+        " code in the round's results that the reader may read."
+    ),
+}
+UNIT_QUERY = [{"in": "query", "schema": ResultsQuerySchema}]
 
 
 def _round_or_404(round_id: int):
@@ -99,9 +110,20 @@ def _results(round_id: int):
     campaign, problem = _round_or_404(round_id)
     if problem is not None:
         return problem
-    units = api_queries.result_units(g.api_user, campaign)
-    export = FORMATS["json"]  # the very bytes of `helhet results ROUND --format json`
-    body = export.render(export_rows(results_services.round_results(campaign, units)))
+    code = request.args.get("unit")
+    if code is None:
+        units = api_queries.result_units(g.api_user, campaign)
+        results = results_services.round_results(campaign, units)
+    else:
+        unit = api_queries.result_unit(g.api_user, campaign, code)
+        if unit is None:
+            return error(
+                404, _("No org unit with this code in the round's results that you may read.")
+            )
+        reader = results_pages.Reader(access.readable_unit_ids(g.api_user))
+        results = results_pages.download_results(campaign, unit, reader)
+    export = FORMATS["json"]  # the very bytes of `helhet results ROUND [--unit CODE] --format json`
+    body = export.render(export_rows(results))
     return current_app.response_class(body, mimetype=export.mimetype)
 
 
@@ -109,10 +131,13 @@ def _results(round_id: int):
 @token_required
 @bp.response(200, ResultRowSchema(many=True))
 @bp.alt_response(401, **UNAUTHORIZED)
-@bp.alt_response(404, **NOT_FOUND)
+@bp.alt_response(404, **RESULTS_NOT_FOUND)
+@bp.doc(parameters=UNIT_QUERY)
 def round_results(round_id: int):
-    """The round's results for the org units the reader may read: the rows of
-    `helhet results ROUND --format json`, with the same suppression as the pages."""
+    """The round's results for the org units the reader may read (with `unit`: that unit's
+    subtree): the rows of `helhet results ROUND --format json`, with the same suppression as the
+    pages. Where the questionnaire shows units no results per question (`hide_unit_items`), a
+    unit has its indicators' rows only."""
     return _results(round_id)
 
 
@@ -120,8 +145,8 @@ def round_results(round_id: int):
 @token_required
 @bp.response(200, ResultRowSchema(many=True))
 @bp.alt_response(401, **UNAUTHORIZED)
-@bp.alt_response(404, **NOT_FOUND)
-@bp.doc(deprecated=True)
+@bp.alt_response(404, **RESULTS_NOT_FOUND)
+@bp.doc(deprecated=True, parameters=UNIT_QUERY)
 def campaign_results(round_id: int):
     """Deprecated: the same as /rounds/{round_id}/results (the public word is "round")."""
     return _results(round_id)

@@ -52,6 +52,15 @@ class QuestionnaireSchema(Schema):
         required=True,
         metadata={"description": "The title per language (nb, nn, en)."},
     )
+    hide_unit_items = fields.Boolean(
+        required=True,
+        metadata={
+            "description": (
+                "true: the results show org units of level unit their indicators only: no rows"
+                " per question (item) for them."
+            )
+        },
+    )
     published_at = UtcDateTime(allow_none=True)
 
 
@@ -107,3 +116,22 @@ ResultRowSchema = Schema.from_dict(
 ResultRowSchema.__doc__ = (
     "One row of `helhet results --format json` (docs/results.md): a suppressed row has no numbers."
 )
+
+
+class ResultsQuerySchema(Schema):
+    """The query of the results endpoints."""
+
+    unit = fields.String(
+        metadata={
+            "description": (
+                "An org unit's code: only the rows of that unit and of the units below it that"
+                " the reader may read (the rows of the result pages' download for that unit, and"
+                " of `helhet results ROUND --unit CODE` for an administrator). An unknown code,"
+                " a unit outside the round's results and a unit outside the reader's subtree"
+                " all answer 404."
+            ),
+            "maxLength": 64,
+            # no control characters: Helhet refuses them in any address (helhet.edge, 400)
+            "pattern": r"^[^\x00-\x1f\x7f-\x9f]*$",
+        }
+    )
