@@ -82,10 +82,16 @@ def subtitle(campaign: Campaign, unit: OrgUnit) -> str:
     pattern = re.compile(rf"(?<![\w-]){re.escape(unit.name)}(?![\w-])", re.IGNORECASE)
     parts = [part.strip(separators) for part in pattern.split(campaign.name)]
     name = " ".join(part for part in parts if part) or campaign.name
-    title = localized(campaign.questionnaire.title)
-    if title and title.casefold() not in name.casefold():
-        return f"{name} ({title})"
-    return name
+    title = _title_unless_named(campaign.questionnaire, name)
+    return f"{name} ({title})" if title else name
+
+
+def _title_unless_named(questionnaire, name: str) -> str:
+    """The questionnaire's title in the reader's language, or "" where `name` (a round's name)
+    already says it in one of the languages."""
+    if any(t.casefold() in name.casefold() for t in (questionnaire.title or {}).values() if t):
+        return ""
+    return localized(questionnaire.title)
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,7 @@ class RoundEntry:
     @property
     def questionnaire_title(self) -> str:
         """The questionnaire's title, or "" where the round's name already says it."""
-        title = localized(self.campaign.questionnaire.title)
-        return "" if title.casefold() in self.campaign.name.casefold() else title
+        return _title_unless_named(self.campaign.questionnaire, self.campaign.name)
 
 
 def visible_rounds(reader: Reader) -> list[RoundEntry]:
