@@ -394,21 +394,21 @@ def current_frames(campaign: Campaign) -> TallyFrames:
         columns=SCORE_COLUMNS,
     )
     if waiting:
-        items = pd.concat(
-            [
-                items,
-                pd.DataFrame([(*k, n) for k, n in waiting.items.items()], columns=ITEM_COLUMNS),
-            ],
-            ignore_index=True,
+        items = _joined(
+            items, pd.DataFrame([(*k, n) for k, n in waiting.items.items()], columns=ITEM_COLUMNS)
         )
-        scores = pd.concat(
-            [
-                scores,
-                pd.DataFrame([(*k, n) for k, n in waiting.scores.items()], columns=SCORE_COLUMNS),
-            ],
-            ignore_index=True,
+        scores = _joined(
+            scores,
+            pd.DataFrame([(*k, n) for k, n in waiting.scores.items()], columns=SCORE_COLUMNS),
         )
     return TallyFrames(dict(units + waiting.units), items, scores)
+
+
+def _joined(kept: pd.DataFrame, waiting: pd.DataFrame) -> pd.DataFrame:
+    """The rows of both frames (same columns); an empty one is left out, as pandas will no longer
+    ignore it when it decides the columns' types."""
+    frames = [frame for frame in (kept, waiting) if not frame.empty]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else (frames or [kept])[0]
 
 
 def untallied_rounds() -> list[Campaign]:
