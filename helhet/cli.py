@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from helhet import audit, create_app, orgunits, queries, users
+from helhet import audit, create_app, dbcli, orgunits, queries, users
 from helhet import demo as demo_data
 from helhet.clitools import (
     AFTER_UPGRADE,
@@ -291,3 +291,4 @@ def init_app(app: Flask) -> None:
     """Add helhet's own commands; the blueprints add theirs when they are registered."""
     for command in (init_db, demo, demo_logins, user_cli, orgunits_cli, translate_cli, audit_cli):
         app.cli.add_command(command)
+    dbcli.init_app(app)  # `helhet backup create|restore`, `helhet db copy`
