@@ -26,7 +26,10 @@ unit of the round (the rows carry the unit the response was given for):
    pages hide a cell the question feeds: the item's cell, or a cell of an indicator it belongs
    to (hidden cells of the units below count for a unit that has units of the round below it),
    and where fewer than min_group of the unit's own responses answered it on the scale. Else the
-   rows would give the hidden cell, or with the parent's figure a sibling's.
+   rows would give the hidden cell, or with the parent's figure a sibling's. A unit that has no
+   cell for the question at all (the questionnaire promised units their indicators only,
+   `hide_unit_items`) counts as hidden too: the pages keep its item figures to themselves, and
+   whether they would be suppressed is not known here.
 
 Number, choice and free-text questions have no figures on the pages, so only rules 1-3 apply to
 them. Held open-link responses are never part of the data (`collector.dataset.COUNTED`).
@@ -88,12 +91,18 @@ class Release:
 
 
 def _hidden_cells(results: RoundResults) -> dict[str, set[str]]:
-    """unit code -> the scale questions that feed a suppressed cell of the unit."""
+    """unit code -> the scale questions that feed a suppressed cell of the unit, or that have no
+    cell at the unit (a unit promised its indicators only)."""
     items_of: dict[str, set[str]] = {}
     for cell in results.cells:
         if cell.indicator is not None and cell.item is not None:
             items_of.setdefault(cell.indicator, set()).add(cell.item)
-    hidden: dict[str, set[str]] = {}
+    with_cell: dict[str, set[str]] = {unit.unit: set() for unit in results.units}
+    for cell in results.cells:
+        if cell.item is not None:
+            with_cell[cell.unit].add(cell.item)
+    items = set().union(*with_cell.values())
+    hidden = {code: items - found for code, found in with_cell.items()}
     for cell in results.cells:
         if cell.suppressed:
             keys = {cell.item} if cell.item is not None else items_of.get(cell.indicator, set())

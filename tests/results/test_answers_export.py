@@ -509,3 +509,28 @@ def test_a_units_own_rows_are_left_out_when_they_are_fewer_than_min_group(any_ap
     campaign, units, admin = nested_round(own=3, hjemme=10, sykehjem=12)
     marks = exported_marks(any_app, campaign, units, admin)
     assert marks == set(range(5550, 5562))
+
+
+def test_a_round_that_promised_units_their_indicators_only_gives_no_item_values_per_unit(any_app):
+    # the pages show units no item results at all, so neither may the file: a sibling's hidden
+    # item figure would be the sector's figure minus the rows shown
+    tree = core.make_tree()
+    questionnaire = factories.publish_questionnaire({**QUESTIONNAIRE, "hide_unit_items": True})
+    campaign = factories.make_round(questionnaire, [tree[SKOLE]], 5, answers_csv_of(SKOLE))
+    close(campaign)
+    admin = core.make_user("admin@test.no", role="admin")
+    client = client_for(any_app, {"admin": admin}, "admin")
+    body = client.get(f"/resultater/{campaign.id}/enhet/{tree['4601'].id}/svar.xlsx").get_data()
+    sheets = from_xlsx(body)
+    header, *lines = sheets["Svar"]
+    rows = [dict(zip(header, line, strict=True)) for line in lines]
+    assert len(rows) == 20
+    assert all(r["a"] is None and r["b"] is None and r["c"] is None for r in rows)
+    assert sorted(r["ar"] for r in rows) == list(range(20))  # no figures of it on the pages
+    assert "Skolen: a, b, c" in "\n".join(line[0] for line in sheets["Om filen"])
+
+
+def answers_csv_of(unit: str) -> str:
+    """The rows of answers_csv() of one unit, without the held one's mark."""
+    header, *rows = answers_csv().splitlines(True)
+    return header + "".join(r for r in rows if r.startswith(unit + ";") and str(HELD_MARK) not in r)
