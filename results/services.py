@@ -509,7 +509,8 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
     """
     tree = queries.round_tree(campaign)
     indicators, scales, specs = _specs(campaign)
-    wanted = [node.code for node in tree.nodes if node.code in {u.code for u in units}]
+    asked = {u.code for u in units}
+    wanted = [node.code for node in tree.nodes if node.code in asked]
     key = _fingerprint(campaign, tree, specs, indicators)
     names = ["round", *(f"unit:{code}" for code in wanted)]
     kept = cache.load(campaign.id, key, names)
@@ -519,8 +520,8 @@ def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
     cache.store(campaign.id, key, _encode(full))
     return replace(
         full,
-        units=tuple(u for u in full.units if u.unit in set(wanted)),
-        cells=tuple(c for c in full.cells if c.unit in set(wanted)),
+        units=tuple(u for u in full.units if u.unit in asked),
+        cells=tuple(c for c in full.cells if c.unit in asked),
     )
 
 
