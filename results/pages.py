@@ -199,9 +199,17 @@ def _estimate(cell: Cell) -> Estimate:
     )
 
 
-def _results(campaign: Campaign, reader: Reader) -> tuple[RoundTree, RoundResults]:
+def _results(
+    campaign: Campaign, reader: Reader, unit: OrgUnit
+) -> tuple[RoundTree, RoundResults]:
+    """The round's results for what a page about `unit` shows: the unit, its parent, the
+    municipality and its children (those of them the reader may see; a page reads no more)."""
     tree = queries.round_tree(campaign)
-    return tree, services.round_results(campaign, reader.nodes(tree))
+    shown = {unit.code, tree.parent.get(unit.code), tree.ancestors(unit.code)[0]}
+    shown |= {code for code, parent in tree.parent.items() if parent == unit.code}
+    return tree, services.round_results(
+        campaign, [node for node in reader.nodes(tree) if node.code in shown]
+    )
 
 
 def _earlier(campaign: Campaign, unit: OrgUnit) -> tuple[Campaign | None, RoundResults | None]:
@@ -214,7 +222,7 @@ def _earlier(campaign: Campaign, unit: OrgUnit) -> tuple[Campaign | None, RoundR
 
 def summary(campaign: Campaign, unit: OrgUnit, reader: Reader) -> Summary:
     """`unit` (in the round's tree, readable) beside its parent and the municipality."""
-    tree, results = _results(campaign, reader)
+    tree, results = _results(campaign, reader, unit)
     code = unit.code
     parent_code = tree.parent[code]
     top_code = tree.ancestors(code)[0]
@@ -304,7 +312,7 @@ def indicator_page(
         return None
     from analysis.charts import likert_diverging, units_dotplot  # matplotlib: only when drawn
 
-    tree, results = _results(campaign, reader)
+    tree, results = _results(campaign, reader, unit)
     code = unit.code
     cell = results.cell(code, key)
     if cell is None:
