@@ -14,6 +14,7 @@ then says so instead of showing an empty table. Reads only.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from collector.models import Campaign, CampaignState
 from helhet import access
 from helhet.i18n import localized
 from helhet.models import OrgUnit
-from results import queries, services
+from results import cache, queries, services
 from results.queries import RoundTree
 from results.services import Cell, RoundResults, UnitResult
 from surveys import queries as survey_queries
@@ -199,9 +200,7 @@ def _estimate(cell: Cell) -> Estimate:
     )
 
 
-def _results(
-    campaign: Campaign, reader: Reader, unit: OrgUnit
-) -> tuple[RoundTree, RoundResults]:
+def _results(campaign: Campaign, reader: Reader, unit: OrgUnit) -> tuple[RoundTree, RoundResults]:
     """The round's results for what a page about `unit` shows: the unit, its parent, the
     municipality and its children (those of them the reader may see; a page reads no more)."""
     tree = queries.round_tree(campaign)
@@ -297,6 +296,47 @@ class IndicatorPage:
         return any(item.dont_know for item in self.items)
 
 
+def _kept_chart(results: RoundResults, name: str, draw, table: pd.DataFrame, **options) -> Chart:
+    """draw(table, **options), kept with the results it was drawn from (results/cache.py): the
+    same chart for the same state of the round is drawn once. `name` says what it shows (unit,
+    indicator, language); every reader of the unit sees the same chart, since a reader of a
+    unit reads its whole subtree."""
+    from analysis.charts import Chart
+
+    found = cache.load(results.campaign_id, results.key, [name]).get(name)
+    if found is not None:
+        return Chart(
+            png=base64.b64decode(found["png"]),
+            svg=base64.b64decode(found["svg"]),
+            table=pd.DataFrame(**found["table"]),
+            title=found["title"],
+            description=found["description"],
+            locale=found["locale"],
+            decimals=found["decimals"],
+        )
+    chart = draw(table, **options)
+    split = chart.table.to_dict("split")
+    del split["index"]
+    split["data"] = [[_plain(value) for value in row] for row in split["data"]]
+    entry = {
+        "png": base64.b64encode(chart.png).decode("ascii"),
+        "svg": base64.b64encode(chart.svg).decode("ascii"),
+        "table": split,
+        "title": chart.title,
+        "description": chart.description,
+        "locale": chart.locale,
+        "decimals": chart.decimals,
+    }
+    cache.store(results.campaign_id, results.key, {name: entry})
+    return chart
+
+
+def _plain(value):
+    """A chart table's value as JSON keeps it: NaN (a hidden unit's number) as null."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
 def indicator_page(
     campaign: Campaign, unit: OrgUnit, key: str, reader: Reader, locale: str, text: dict
 ) -> IndicatorPage | None:
@@ -356,7 +396,10 @@ def indicator_page(
                 for i in shown
             ]
         )
-        distribution_chart = likert_diverging(
+        distribution_chart = _kept_chart(
+            results,
+            f"chart:items:{code}:{key}:{locale}",
+            likert_diverging,
             table,
             label="item",
             categories=[str(v) for v in range(low, high + 1)],
@@ -383,7 +426,10 @@ def indicator_page(
                 for r, c in children
             ]
         )
-        children_chart = units_dotplot(
+        children_chart = _kept_chart(
+            results,
+            f"chart:children:{code}:{key}:{locale}",
+            units_dotplot,
             table,
             label="unit",
             reference=cell.score_0_100 if _shown(cell) else None,

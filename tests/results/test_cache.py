@@ -145,3 +145,29 @@ def test_only_the_latest_state_is_kept(any_app):
         )
     )
     assert len(keys) == 1
+
+
+def test_a_drill_downs_charts_are_drawn_once_per_state_and_read_back_the_same(any_app, monkeypatch):
+    from analysis import charts
+    from tests.results.test_routes import client_for, small_world
+
+    world = small_world()
+    drawn = []
+    for name in ("likert_diverging", "units_dotplot"):
+        original = getattr(charts, name)
+        monkeypatch.setattr(
+            charts, name, lambda *a, _f=original, _n=name, **k: drawn.append(_n) or _f(*a, **k)
+        )
+    client = client_for(any_app, world, "admin")
+    url = f"/resultater/{world['campaign'].id}/enhet/{world['units']['4601'].id}/indikator/trivsel"
+    first = client.get(url).get_data(as_text=True)
+    assert sorted(drawn) == ["likert_diverging", "units_dotplot"]
+    second = client.get(url).get_data(as_text=True)
+    assert sorted(drawn) == ["likert_diverging", "units_dotplot"]  # read back, not drawn again
+    assert second == first
+    collector_services.import_responses(
+        world["campaign"], paper([("4601-oppvekst-skole", "5", "5")]).encode("utf-8")
+    )
+    db.session.commit()
+    client.get(url)
+    assert len(drawn) == 4  # new answers: drawn again
