@@ -1,6 +1,7 @@
 """Benchmark: a large round's result pages against one plain aggregate over its answers.
 
     python bench/results.py [--responses 1000000] [--units 400] [--sectors 20]
+                            [--databases postgresql,sqlite]
 
 A closed employee round with 30 scale items (1-5) in 6 indicators, `--units` units in `--sectors`
 sectors, is written straight into a fresh database (SQLite in a temporary folder, and, when
@@ -299,12 +300,20 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=400)
     parser.add_argument("--sectors", type=int, default=20)
+    parser.add_argument(
+        "--databases",
+        default="postgresql,sqlite",
+        help="which to run, in order (postgresql needs HELHET_BENCH_DATABASE_URL)",
+    )
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="helhet-bench-db-")
-    run(f"sqlite:///{folder}/bench.sqlite", "sqlite", args)
-    url = os.environ.get("HELHET_BENCH_DATABASE_URL")
-    if url:
-        run(url, "postgresql", args)
+    for database in args.databases.split(","):
+        if database == "sqlite":
+            folder = tempfile.mkdtemp(prefix="helhet-bench-db-")
+            run(f"sqlite:///{folder}/bench.sqlite", "sqlite", args)
+        elif os.environ.get("HELHET_BENCH_DATABASE_URL"):
+            run(os.environ["HELHET_BENCH_DATABASE_URL"], "postgresql", args)
+        else:
+            print("postgresql: skipped (set HELHET_BENCH_DATABASE_URL)")
 
 
 if __name__ == "__main__":
