@@ -28,13 +28,15 @@ def csrf_token(html: str) -> str | None:
 
 def answers_for(page, signature: int) -> dict[str, str]:
     """Valid answers to every question of a page, different for each `signature` (a respondent's
-    number), so that a stored response can be told from another's."""
+    number): the first six scale answers of a page are its digits in base (scale points), so that
+    a stored response can be told from another's (up to 5^6 = 15625 respondents)."""
     data: dict[str, str] = {}
     for position, question in enumerate(page.questions):
         name = f"q_{question.key}"
         if question.type == "scale":
-            low, high = question.scale_min, question.scale_max
-            data[name] = str(low + (signature * 7 + position * 3) % (high - low + 1))
+            low, points = question.scale_min, question.scale_max - question.scale_min + 1
+            digit = signature // points ** (position % 6)
+            data[name] = str(low + (digit + position) % points)
         elif question.type == "single":
             data[name] = question.choices[0].value
         elif question.type == "number":
