@@ -22,9 +22,18 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from collector import bp, letters, mixing, queries, services
+from collector import bp, letters, mixing, queries, services, tallies
 from collector.clock import parse_local, to_local
-from helhet.clitools import echo_json, echo_rows, fail, fail_import, list_format, org_unit, refused
+from helhet.clitools import (
+    after_upgrade,
+    echo_json,
+    echo_rows,
+    fail,
+    fail_import,
+    list_format,
+    org_unit,
+    refused,
+)
 from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
@@ -462,3 +471,16 @@ def responses_import(round_id, file: Path) -> None:
 bp.cli.add_command(round_cli)
 bp.cli.add_command(campaign_cli)
 bp.cli.add_command(responses_cli)
+
+
+def tally_old_rounds() -> str | None:
+    """`helhet init-db`: rounds stored before tallies were kept (collector/tallies.py) get them."""
+    counted = []
+    for campaign in tallies.untallied_rounds():
+        tallies.recount(campaign)
+        db.session.commit()
+        counted.append(f"{campaign.id} ({campaign.name})")
+    return f"Tallied the answers of round {', '.join(counted)}." if counted else None
+
+
+bp.record_once(lambda state: after_upgrade(state.app, tally_old_rounds))

@@ -43,12 +43,6 @@ def init_db() -> None:
     """Create or upgrade the database schema (all migrations), then add the data the blueprints
     need (e.g. the scorecard's starter indicators)."""
     upgrade()
-    from collector import tallies  # rounds stored before tallies were kept get them now
-
-    for campaign in tallies.untallied_rounds():
-        tallies.recount(campaign)
-        db.session.commit()
-        click.echo(f"Tallied the answers of round {campaign.id} ({campaign.name}).")
     for step in current_app.extensions.get(AFTER_UPGRADE, []):  # the blueprints' data steps
         message = step()
         db.session.commit()
