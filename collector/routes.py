@@ -27,6 +27,7 @@ from collector import bp, queries, services
 from collector.forms import CodeForm
 from collector.queries import DraftRef
 from collector.survey import Survey, load
+from helhet import metrics
 from helhet.access import public
 from helhet.extensions import db, limiter
 from helhet.i18n import current_language
@@ -296,6 +297,7 @@ def review(ref: DraftRef, survey: Survey):
             "collector/review.html",
             survey=survey,
             sections=summary(survey, ref.answers),
+                metrics.response_sent(ref.campaign_id)  # counted once stored, by round only
             problems=problems,
         ),
         response_status,

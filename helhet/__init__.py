@@ -34,7 +34,21 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     ratelimits.init_app(app)  # refuses memory:// when several processes serve the app
 
-    from helhet import access, auth, edge, errorlog, errors, i18n, privacy, security, web
+    from helhet import (
+        access,
+        auth,
+        edge,
+        errorlog,
+        errors,
+        health,
+        i18n,
+        logging_json,
+        metrics,
+        privacy,
+        requestinfo,
+        security,
+        web,
+    )
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -42,7 +56,10 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     privacy.install_log_filter()
+    requestinfo.init_app(app)  # the request's id and timing, for the log and the metrics
+    logging_json.init_app(app)  # JSON lines: one per request and one per administrator action
     errorlog.init_app(app)
+    metrics.init_app(app)  # /metrics (token or allowed addresses only)
     edge.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
@@ -55,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     from surveys import bp as surveys_bp
 
     app.register_blueprint(web.bp)
+    health.init_app(app)  # /health and /ready
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(surveys_bp)

@@ -4,17 +4,23 @@ Services call `record()` for each administrator's action; the row joins the serv
 so it is stored exactly when the change is. The actor is the signed-in user during a request and
 "command line (<os user>)" for `helhet` commands. Nothing about respondents is ever recorded:
 targets are questionnaires, rounds, units and users, details are counts and settings.
+
+Once the transaction that holds an event commits, each function given to `after_commit` gets the
+event as `as_dict` shows it: the server log writes it as a JSON line (helhet/logging_json.py) and
+the metrics count imports (helhet/metrics.py), from the same record, never from a copy of it.
 """
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from helhet.extensions import db
 from helhet.models import AuditEvent
@@ -136,3 +142,39 @@ def as_dict(event: AuditEvent) -> dict:
         "target": event.target,
         "detail": event.detail,
     }
+
+
+# --- after the commit ---------------------------------------------------------------------------
+
+_COMMITTED: list[Callable[[dict], None]] = []
+_PENDING = "helhet.audit_pending"  # Session.info: the events flushed in the open transaction
+
+
+def after_commit(listener: Callable[[dict], None]) -> None:
+    """Call `listener(as_dict(event))` for every event once its transaction has committed."""
+    if listener not in _COMMITTED:
+        _COMMITTED.append(listener)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _flush_context) -> None:
+    events = sorted((obj for obj in session.new if isinstance(obj, AuditEvent)), key=_by_id)
+    flushed = [as_dict(obj) for obj in events]
+    if flushed:
+        session.info.setdefault(_PENDING, []).extend(flushed)
+
+
+def _by_id(audit_event: AuditEvent) -> int:
+    return audit_event.id
+
+
+@event.listens_for(Session, "after_commit")
+def _announce(session: Session) -> None:
+    for record_ in session.info.pop(_PENDING, []):
+        for listener in _COMMITTED:
+            listener(record_)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)

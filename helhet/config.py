@@ -31,6 +31,8 @@ ENVIRONMENT_SETTINGS = {
 
 
 class Defaults:
+    "METRICS_TOKEN": str,
+    "METRICS_ALLOW": str,
     DATABASE_URL = f"sqlite:///{INSTANCE_PATH / 'helhet.sqlite'}"
     BABEL_DEFAULT_LOCALE = "nb"
     CLI_LOCALE = "en"  # messages of the `helhet` command (and of services called outside a request)
@@ -65,6 +67,9 @@ class Defaults:
 def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
+    # /metrics answers only a bearer token or these networks (helhet/metrics.py); else 404
+    METRICS_TOKEN = ""
+    METRICS_ALLOW = ""  # CIDR list, e.g. "127.0.0.1/32, 10.0.0.0/8"
 
 def load(overrides: dict | None = None) -> dict:
     """Return the configuration as a dict:

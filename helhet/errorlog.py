@@ -8,7 +8,10 @@ so an answer could end up in the error log next to a time. Two things prevent it
 - the engine runs with hide_parameters=True (helhet.config), so SQLAlchemy never lists values;
 - `RedactExceptions`, a filter on the app's logger, replaces the traceback of every record with one
   that keeps every frame (file, line, code) and each exception's type, and for database errors the
-  SQLSTATE and the names of the constraint, table and column, but no message.
+  SQLSTATE and the names of the constraint, table and column, but no message. Flask's own line
+  ("Exception on /s/<the link token> [GET]") names the view instead of the path.
+
+The log's lines are JSON (helhet/logging_json.py), whose formatter uses `redacted_traceback` too.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 LEFT_OUT = "(message left out of the log: it may quote what someone sent)"
+FLASK_EXCEPTION_LINE = "Exception on "  # Flask.log_exception: f"Exception on {request.path} [...]"
 
 
 def _chain(error: BaseException) -> list[BaseException]:
@@ -70,6 +74,13 @@ class RedactExceptions(logging.Filter):
     """Replace a record's traceback with `redacted_traceback` (see the module docstring)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            isinstance(record.msg, str)
+            and record.msg.startswith(FLASK_EXCEPTION_LINE)
+            and has_request_context()
+        ):
+            endpoint = request.url_rule.endpoint if request.url_rule else "-"
+            record.msg, record.args = "Exception in %s [%s]", (endpoint, request.method)
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = redacted_traceback(record.exc_info[1])
             record.exc_info = None

@@ -1,14 +1,12 @@
-"""Front page, language choice and the health endpoint."""
+"""Front page and language choice (/health and /ready are in helhet/health.py)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session
-from sqlalchemy import text
 
 from helhet.access import public
-from helhet.extensions import db
 
 bp = Blueprint("web", __name__)
 
@@ -36,10 +34,3 @@ def choose_language(lang: str):
         abort(404)
     session["lang"] = lang
     return redirect(safe_next(request.args.get("next")), 303)
-
-
-@bp.get("/health")
-@public
-def health():
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}

@@ -89,7 +89,9 @@ def test_every_route_obeys_its_access_decision(app, path, endpoint, method, role
     level = app.view_functions[endpoint].access
     status = response.status_code
 
-    assert status < 500, f"{method} {url} as {role} gave {status}"
+    # /ready's 503 is its answer here: these databases come from create_all, not the migrations
+    not_ready = endpoint == "health.ready" and status == 503
+    assert status < 500 or not_ready, f"{method} {url} as {role} gave {status}"
     goes_to_login = status in (301, 302, 303) and "/logg-inn" in response.headers.get(
         "Location", ""
     )
