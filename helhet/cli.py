@@ -283,6 +283,9 @@ def audit_list(fmt: str, limit: int, action: str | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Add helhet's own commands; the blueprints add theirs when they are registered."""
+    from helhet.serve import serve
+
     for command in (init_db, demo, demo_logins, user_cli, orgunits_cli, translate_cli, audit_cli):
         app.cli.add_command(command)
+    app.cli.add_command(serve)  # gunicorn with production defaults (helhet/serve.py)
     dbcli.init_app(app)  # `helhet backup create|restore`, `helhet db copy`

@@ -94,6 +94,7 @@ def load(overrides: dict | None = None) -> dict:
 
 def normalise_database_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
+        config["SECRET_KEY_GENERATED"] = True  # per machine: `helhet serve` refuses it (serve.py)
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
