@@ -290,6 +290,7 @@ def review(ref: DraftRef, survey: Survey):
                 return status_page("already_sent", 409)
             else:
                 db.session.commit()
+                metrics.response_sent(ref.campaign_id)  # counted once stored, by round only
                 session.pop(SESSION_KEY, None)
                 return redirect(url_for(".thank_you"), 303)
     return (
@@ -297,7 +298,6 @@ def review(ref: DraftRef, survey: Survey):
             "collector/review.html",
             survey=survey,
             sections=summary(survey, ref.answers),
-                metrics.response_sent(ref.campaign_id)  # counted once stored, by round only
             problems=problems,
         ),
         response_status,

@@ -27,12 +27,12 @@ ENVIRONMENT_SETTINGS = {
     "PROXY_FIX": int,
     "PUBLIC_BASE_URL": str,
     "OPEN_LINK_BURST": str,
+    "METRICS_TOKEN": str,
+    "METRICS_ALLOW": str,
 }
 
 
 class Defaults:
-    "METRICS_TOKEN": str,
-    "METRICS_ALLOW": str,
     DATABASE_URL = f"sqlite:///{INSTANCE_PATH / 'helhet.sqlite'}"
     BABEL_DEFAULT_LOCALE = "nb"
     CLI_LOCALE = "en"  # messages of the `helhet` command (and of services called outside a request)
@@ -62,14 +62,14 @@ class Defaults:
     # see errorlog.py
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
+    # /metrics answers only a bearer token or these networks (helhet/metrics.py); else 404
+    METRICS_TOKEN = ""
+    METRICS_ALLOW = ""  # CIDR list, e.g. "127.0.0.1/32, 10.0.0.0/8"
 
 
 def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
-    # /metrics answers only a bearer token or these networks (helhet/metrics.py); else 404
-    METRICS_TOKEN = ""
-    METRICS_ALLOW = ""  # CIDR list, e.g. "127.0.0.1/32, 10.0.0.0/8"
 
 def load(overrides: dict | None = None) -> dict:
     """Return the configuration as a dict:
@@ -89,12 +89,12 @@ def load(overrides: dict | None = None) -> dict:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _instance_secret_key()
+        config["SECRET_KEY_GENERATED"] = True  # per machine: `helhet serve` refuses it (serve.py)
     return config
 
 
 def normalise_database_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
-        config["SECRET_KEY_GENERATED"] = True  # per machine: `helhet serve` refuses it (serve.py)
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
