@@ -1,7 +1,7 @@
 """Benchmark: a large round's result pages against one plain aggregate over its answers.
 
     python bench/results.py [--responses 1000000] [--units 400] [--sectors 20]
-                            [--databases postgresql,sqlite]
+                            [--databases postgresql,sqlite] [--reuse]
 
 A closed employee round with 30 scale items (1-5) in 6 indicators, `--units` units in `--sectors`
 sectors, is written straight into a fresh database (SQLite in a temporary folder, and, when
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import sys
 import tempfile
@@ -261,6 +262,42 @@ def measure(app, ids: dict) -> dict:
     return figures
 
 
+def reused(app, args) -> dict | None:
+    """The round of an earlier run with the same size, its tallies counted again (--reuse)."""
+    from sqlalchemy import func, select
+
+    from collector import tallies
+    from collector.models import Campaign, Response
+    from helhet.extensions import db
+    from helhet.models import OrgUnit
+
+    with app.app_context():
+        try:
+            campaign = db.session.scalars(
+                select(Campaign).where(Campaign.name == "Benchmark")
+            ).first()
+        except Exception:  # noqa: BLE001 - no tables yet: build instead
+            return None
+        if campaign is None or len(campaign.units) != args.units:
+            return None
+        count = db.session.scalar(
+            select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
+        )
+        if count != args.responses:
+            return None
+        start = time.perf_counter()
+        tallies.recount(campaign)
+        db.session.commit()
+        root = db.session.scalars(select(OrgUnit).where(OrgUnit.code == "9999")).one()
+        unit = db.session.scalars(select(OrgUnit).where(OrgUnit.code == "u0")).one()
+        return {
+            "campaign": campaign.id,
+            "root": root.id,
+            "unit": unit.id,
+            "tally_s": time.perf_counter() - start,
+        }
+
+
 def run(database_url: str, label: str, args) -> None:
     os.environ["HELHET_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="helhet-bench-")
     sys.path.insert(0, str(ROOT))
@@ -269,8 +306,11 @@ def run(database_url: str, label: str, args) -> None:
     app = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
     )
+    logging.getLogger("helhet.request").setLevel(logging.WARNING)  # one log line per view
     start = time.perf_counter()
-    ids = build(app, args.responses, args.units, args.sectors)
+    ids = (reused(app, args) if args.reuse else None) or build(
+        app, args.responses, args.units, args.sectors
+    )
     built = time.perf_counter() - start
     figures = measure(app, ids)
     ratio = figures["cold_municipality_s"] / figures["floor_s"]
@@ -304,6 +344,11 @@ def main() -> None:
         "--databases",
         default="postgresql,sqlite",
         help="which to run, in order (postgresql needs HELHET_BENCH_DATABASE_URL)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the round an earlier run of the same size left in the database",
     )
     args = parser.parse_args()
     for database in args.databases.split(","):
