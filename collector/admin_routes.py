@@ -90,6 +90,7 @@ def new_campaign():
                 use_codes=form.use_codes.data,
                 min_group=form.min_group.data,
                 period=form.period.data,
+                required_languages=form.required_languages.data,
             )
         except services.CampaignError as error:
             db.session.rollback()
@@ -97,6 +98,8 @@ def new_campaign():
         else:
             db.session.commit()
             flash(_("The round %(name)s was created.", name=campaign.name), "success")
+            if missing := services.missing_languages(campaign):
+                flash(services.missing_languages_message(missing), "error")
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     return render_template("collector/admin/new.html", form=form, tree=tree), status(form)
 
@@ -121,6 +124,8 @@ def _campaign_page(campaign: Campaign, extend_form=None, codes=None, response_st
         answer_address=public_address(".enter_code"),
         state=report.state,
         States=CampaignState,
+        missing_languages=services.missing_languages(campaign),
+        missing_languages_message=services.missing_languages_message,
     ), response_status
 
 
@@ -223,20 +228,25 @@ def issue_codes(campaign_id: int):
     info = letters.info_for(campaign, public_address(".enter_code"))
     stem = f"koder-runde-{campaign.id}-{to_local(utcnow()).strftime('%Y%m%d-%H%M')}"
     output = form.output.data
-    if output == "csv":
-        body, mimetype, name = letters.csv_bytes(issued, info), "text/csv", f"{stem}.csv"
-    elif output == "pdf":
-        body, mimetype, name = (
-            letters.pdf_bytes(issued, info, form.language.data),
-            "application/pdf",
-            f"{stem}.pdf",
-        )
-    else:
-        body, mimetype, name = (
-            letters.zip_bytes(issued, info, form.language.data, stem),
-            "application/zip",
-            f"{stem}.zip",
-        )
+    try:
+        if output == "csv":
+            body, mimetype, name = letters.csv_bytes(issued, info), "text/csv", f"{stem}.csv"
+        elif output == "pdf":
+            body, mimetype, name = (
+                letters.pdf_bytes(issued, info, form.language.data),
+                "application/pdf",
+                f"{stem}.pdf",
+            )
+        else:
+            body, mimetype, name = (
+                letters.zip_bytes(issued, info, form.language.data, stem),
+                "application/zip",
+                f"{stem}.zip",
+            )
+    except letters.LetterFontMissing as error:  # no codes are kept: the letters were not made
+        db.session.rollback()
+        attach(form, error)
+        return _campaign_page(campaign, codes=form, response_status=422)
     db.session.commit()  # only once the file exists: codes are never stored in clear
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 

@@ -34,7 +34,7 @@ from helhet.clitools import (
     org_unit,
     refused,
 )
-from helhet.config import LANGUAGES
+from helhet.config import RESPONDENT_LANGUAGES
 from helhet.extensions import db
 from helhet.tabular import ImportFailed
 from surveys import queries as survey_queries
@@ -99,6 +99,11 @@ def _write_codes(
 ) -> None:
     """Write the issued codes (CSV, optionally PDF letters), then commit; nothing is kept if
     writing fails."""
+    if letters_path and language not in letters.LATIN1_LANGUAGES and not letters.unicode_font_dir():
+        fail(
+            "Letters in this language need the font DejaVu Sans (on Debian and Ubuntu: apt install"
+            " fonts-dejavu-core); no codes were kept."
+        )
     issued = [
         letters.IssuedCode(code, unit.code, unit.name) for unit, codes in batches for code in codes
     ]
@@ -132,7 +137,7 @@ def _letter_options(command):
         ),
         click.option(
             "--language",
-            type=click.Choice(LANGUAGES),
+            type=click.Choice(RESPONDENT_LANGUAGES),
             default="nb",
             show_default=True,
             help="Language of the letters.",
@@ -199,6 +204,14 @@ def round_cli() -> None:
     help="Year of the headcounts used for the response rate (default: the opening year).",
 )
 @click.option(
+    "--require-language",
+    "required_languages",
+    multiple=True,
+    type=click.Choice(RESPONDENT_LANGUAGES),
+    help="A language the round must offer, e.g. se in the Sami administrative area; repeat for"
+    " more. Warns when the questionnaire has no texts in it.",
+)
+@click.option(
     "--codes",
     "codes_count",
     type=int,
@@ -222,6 +235,7 @@ def round_create(
     without_codes,
     min_group,
     period,
+    required_languages,
     codes_count,
     codes_file,
     letters_path,
@@ -257,6 +271,7 @@ def round_create(
             use_codes=not without_codes,
             min_group=min_group,
             period=period,
+            required_languages=list(required_languages),
         )
         batches = (
             [(cu.unit, services.add_codes(campaign, cu.unit, codes_count)) for cu in campaign.units]
@@ -264,6 +279,8 @@ def round_create(
             else []
         )
     round_id = campaign.id
+    if missing := services.missing_languages(campaign):
+        click.echo(f"Warning: {services.missing_languages_message(missing)}", err=True)
     if batches:
         _write_codes(campaign, batches, codes_file, letters_path, language, base_url)
     else:

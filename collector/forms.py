@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, NumberInput
 
 from collector import clock
-from helhet.config import LANGUAGES
+from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
 from helhet.forms import HelhetForm
 from helhet.i18n import LANGUAGE_NAMES
 from helhet.problems import HelhetError, attach
@@ -179,6 +179,15 @@ class CampaignForm(HelhetForm):
         ),
     )
 
+    required_languages = MultiCheckboxField(
+        _l("Languages the round must offer"),
+        choices=[(lang, LANGUAGE_NAMES[lang]) for lang in RESPONDENT_LANGUAGES if lang != "nb"],
+        description=_l(
+            "For example Northern Sami in the Sami administrative area. Creating the round and its"
+            " page warn while the questionnaire has no texts in a language ticked here."
+        ),
+    )
+
     def validate_min_group(self, field):
         if field.data is not None and field.data < 3:
             raise ValidationError(_l("The minimum group size cannot be below %(n)s.", n=3))
@@ -215,7 +224,11 @@ OUTPUT_CHOICES = [
 
 class CodesFormBase(HelhetForm):
     output = RadioField(_l("What to download"), choices=OUTPUT_CHOICES, default="zip")
-    language = SelectField(_l("Language of the letters"), choices=LANGUAGE_CHOICES, default="nb")
+    language = SelectField(
+        _l("Language of the letters"),
+        choices=[(lang, LANGUAGE_NAMES[lang]) for lang in RESPONDENT_LANGUAGES],
+        default="nb",
+    )
 
     def count_fields(self):
         return [(self[name], unit) for name, unit in self._units]

@@ -1,8 +1,10 @@
 """Invitation letters (PDF, one letter per code) and the mail-merge file (CSV).
 
 Codes exist in clear only while a batch is being issued: these files are the only place they are
-written down. The PDF uses fpdf2's core Helvetica (Latin-1, which covers æ, ø and å); text from the
-database is made Latin-1-safe first.
+written down. Letters in nb, nn and en use fpdf2's core Helvetica (Latin-1, which covers æ, ø and
+å), with text from the database made Latin-1-safe first; letters in se, uk and pl (Sami letters such
+as č and ŋ, Cyrillic, Polish ł) embed DejaVu Sans, found in UNICODE_FONT_DIRS (Debian's
+fonts-dejavu-core puts it in /usr/share/fonts/truetype/dejavu).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import ipaddress
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask_babel import force_locale
@@ -22,6 +25,26 @@ from collector import codes
 from collector.clock import to_local
 from helhet import spreadsheets
 from helhet.i18n import local_time, localized
+from helhet.problems import HelhetError
+
+LATIN1_LANGUAGES = ("nb", "nn", "en")
+UNICODE_FONT_DIRS = (
+    Path(__file__).resolve().parent / "fonts",
+    Path("/usr/share/fonts/truetype/dejavu"),
+)
+UNICODE_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+class LetterFontMissing(HelhetError):
+    """Letters in se, uk or pl need DejaVu Sans, which this computer lacks."""
+
+
+def unicode_font_dir() -> Path | None:
+    for folder in UNICODE_FONT_DIRS:
+        if all((folder / name).is_file() for name in UNICODE_FONT_FILES.values()):
+            return folder
+    return None
+
 
 TYPOGRAPHY = str.maketrans(
     {
@@ -112,7 +135,22 @@ def csv_bytes(issued: list[IssuedCode], info: LetterInfo) -> bytes:
 
 
 def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") -> bytes:
-    """A4 PDF, one letter per code, in `language` (nb, nn or en)."""
+    """A4 PDF, one letter per code, in `language` (nb, nn, en, se, uk or pl).
+
+    Raises LetterFontMissing for se, uk or pl when DejaVu Sans is not installed."""
+    if language in LATIN1_LANGUAGES:
+        family, clean = "Helvetica", latin1
+    else:
+        folder = unicode_font_dir()
+        if folder is None:
+            raise LetterFontMissing(
+                _(
+                    "Letters in this language need the font DejaVu Sans (on Debian and Ubuntu:"
+                    " apt install fonts-dejavu-core)."
+                ),
+                "language",
+            )
+        family, clean = "DejaVu", (lambda text: text)
     with force_locale(language):
         texts = {
             "heading": _("Invitation to answer a survey"),
@@ -133,34 +171,35 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 25, 25)
-    pdf.set_title(latin1(texts["heading"]))
+    if family == "DejaVu":
+        for style, name in UNICODE_FONT_FILES.items():
+            pdf.add_font(family, style, str(folder / name))
+    pdf.set_title(clean(texts["heading"]))
     pdf.set_creator("Helhet")
     for item in issued:
         pdf.add_page()
-        pdf.set_font("Helvetica", "", 11)
-        pdf.cell(0, 6, latin1(info.sender), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_font(family, "", 11)
+        pdf.cell(0, 6, clean(info.sender), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(18)
-        pdf.set_font("Helvetica", "B", 18)
-        pdf.multi_cell(0, 9, latin1(texts["heading"]), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_font(family, "B", 18)
+        pdf.multi_cell(0, 9, clean(texts["heading"]), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(4)
-        pdf.set_font("Helvetica", "", 12)
+        pdf.set_font(family, "", 12)
         with force_locale(language):
             intro = _(
                 "You are invited to answer the survey «%(title)s» for %(unit)s.",
                 title=localized(info.title, language),
                 unit=item.unit_name,
             )
-        pdf.multi_cell(0, 6.5, latin1(intro), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 6.5, clean(intro), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(6)
-        pdf.multi_cell(0, 6.5, latin1(texts["how"]), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(0, 6.5, clean(texts["how"]), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(2)
-        pdf.set_font("Helvetica", "B", 16)
-        pdf.multi_cell(0, 9, latin1(info.address), new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_font(family, "B", 16)
+        pdf.multi_cell(0, 9, clean(info.address), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(2)
-        pdf.set_font("Helvetica", "", 12)
-        pdf.multi_cell(
-            0, 6.5, latin1(texts["code_label"]), new_x="LMARGIN", new_y="NEXT", align="L"
-        )
+        pdf.set_font(family, "", 12)
+        pdf.multi_cell(0, 6.5, clean(texts["code_label"]), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(3)
         pdf.set_font("Courier", "B", 30)
         pdf.set_line_width(0.6)
@@ -168,16 +207,16 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             0, 18, codes.display(item.code), border=1, align="C", new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(8)
-        pdf.set_font("Helvetica", "", 12)
+        pdf.set_font(family, "", 12)
         for key in ("deadline", "anonymous", "languages", "keep"):
-            pdf.multi_cell(0, 6.5, latin1(texts[key]), new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.multi_cell(0, 6.5, clean(texts[key]), new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(3)
         pdf.set_y(-25)
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(family, "", 9)
         pdf.cell(
             0,
             5,
-            latin1(f"{item.unit_name} ({item.unit_code})"),
+            clean(f"{item.unit_name} ({item.unit_code})"),
             new_x="LMARGIN",
             new_y="NEXT",
             align="L",

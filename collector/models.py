@@ -33,6 +33,9 @@ class Campaign(db.Model):
     open_link: Mapped[bool] = mapped_column(default=False)
     use_codes: Mapped[bool] = mapped_column(default=True)
     min_group: Mapped[int] = mapped_column(default=5)
+    # languages the round must offer (e.g. ["se"] in the Sami administrative area); None: none.
+    # Creating, changing and opening the round warn when the questionnaire lacks one.
+    required_languages: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # when the closed round's responses were mixed and its traces scrubbed (collector/mixing.py)
     sealed_at: Mapped[datetime | None]

@@ -30,7 +30,7 @@ from collector.survey import Survey, load
 from helhet import metrics
 from helhet.access import public
 from helhet.extensions import db, limiter
-from helhet.i18n import current_language
+from helhet.i18n import current_language, offer_languages, offered_languages, respondent_page
 from helhet.privacy import client_key
 from helhet.problems import status
 from surveys.questiontypes import describe_answer, initial_data, kind_of
@@ -46,9 +46,9 @@ def configured_limit(name: str):
 
 
 def requested_language() -> str | None:
-    """The language of a pressed language button (name="lang"), or None."""
+    """The language of a pressed language button (name="lang") that this page offers, or None."""
     lang = request.form.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else None
+    return lang if lang in offered_languages() else None
 
 
 def switch_language(lang: str) -> None:
@@ -97,7 +97,9 @@ def with_open_draft(when_gone: str = "no_draft"):
                 services.check_open(ref.campaign_id, ref.opens_at, ref.closes_at)
             except services.RoundNotOpen as error:
                 return round_status_page(error)
-            return view(ref, load(ref.questionnaire_id, ref.published_at), *args, **kwargs)
+            survey = load(ref.questionnaire_id, ref.published_at)
+            offer_languages(survey.languages)
+            return view(ref, survey, *args, **kwargs)
 
         return wrapper
 
@@ -146,6 +148,7 @@ def render_page(survey: Survey, page, form, status: int = 200, review: bool = Fa
 
 
 @bp.route("/svar", methods=["GET", "POST"])
+@respondent_page
 @public
 @limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"])
 def enter_code():
@@ -174,6 +177,7 @@ def enter_code():
 
 
 @bp.route("/s/<link_token>", methods=["GET", "POST"])
+@respondent_page
 @public
 @limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"])
 def open_link(link_token: str):
@@ -183,6 +187,8 @@ def open_link(link_token: str):
         services.check_open(campaign.id, campaign.opens_at, campaign.closes_at)
     except services.RoundNotOpen as error:
         return round_status_page(error)
+    survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
+    offer_languages(survey.languages)
     if request.method == "POST":
         if lang := requested_language():
             switch_language(lang)
@@ -194,7 +200,6 @@ def open_link(link_token: str):
             return redirect(url_for(".answer_page", page=1), 303)
     ref = current_draft()
     resuming = ref is not None and ref.campaign_id == campaign.id and ref.unit_id == link.unit_id
-    survey = load(campaign.questionnaire_id, campaign.questionnaire.published_at)
     return render_template(
         "collector/start.html",
         survey=survey,
@@ -209,6 +214,7 @@ def open_link(link_token: str):
 
 
 @bp.route("/svar/side/<int:page>", methods=["GET", "POST"])
+@respondent_page
 @public
 @with_open_draft()
 def answer_page(ref: DraftRef, survey: Survey, page: int):
@@ -269,6 +275,7 @@ def summary(survey: Survey, answers: dict) -> list[tuple]:
 
 
 @bp.route("/svar/send", methods=["GET", "POST"])
+@respondent_page
 @public
 @limiter.limit(configured_limit("RATELIMIT_SUBMIT"), methods=["POST"])
 @with_open_draft(when_gone="already_sent")  # a second click on Send finds the draft gone
@@ -305,12 +312,14 @@ def review(ref: DraftRef, survey: Survey):
 
 
 @bp.get("/svar/takk")
+@respondent_page
 @public
 def thank_you():
     return render_template("collector/thanks.html")
 
 
 @bp.get("/svar/lagret")
+@respondent_page
 @public
 def saved():
     ref = current_draft()

@@ -36,11 +36,14 @@ from collector.models import (
 from collector.queries import DraftRef
 from collector.survey import Survey, load
 from helhet import audit
+from helhet.config import RESPONDENT_LANGUAGES
 from helhet.extensions import db, limiter
 from helhet.i18n import localized
 from helhet.models import OrgUnit
 from helhet.problems import HelhetError, Problem, ProblemsFound
 from helhet.tabular import ImportFailed, read_csv
+from surveys import queries as survey_queries
+from surveys.labels import LANGUAGE_LABELS
 from surveys.models import Questionnaire
 from surveys.questiontypes import AnswerError, kind_of
 
@@ -120,11 +123,14 @@ def create_campaign(
     use_codes: bool,
     min_group: int = 5,
     period: int | None = None,
+    required_languages: list[str] | None = None,
 ) -> Campaign:
     """Create a round for a published questionnaire version and some org units. Flushes.
 
     Times are naive UTC. `period` (the year whose headcounts give the response rate) defaults to
-    the year the round opens.
+    the year the round opens. `required_languages` (e.g. ["se"]) are languages the round must
+    offer: `missing_languages` says which of them the questionnaire lacks (a warning, not a
+    refusal).
     """
     if questionnaire is None or not questionnaire.is_published:
         raise CampaignError(_("Choose a published questionnaire."), "questionnaire")
@@ -140,6 +146,16 @@ def create_campaign(
         raise CampaignError(
             _("The minimum group size cannot be below %(n)s.", n=MIN_GROUP_FLOOR), "min_group"
         )
+    unknown = sorted(set(required_languages or ()) - set(RESPONDENT_LANGUAGES))
+    if unknown:
+        raise CampaignError(
+            _(
+                "Unknown language %(languages)s: choose among %(known)s.",
+                languages=", ".join(unknown),
+                known=", ".join(RESPONDENT_LANGUAGES),
+            ),
+            "required_languages",
+        )
     name = (name or "").strip()
     if not name:
         name = f"{localized(questionnaire.title, 'nb') or questionnaire.key} {opens_at.year}"
@@ -152,6 +168,10 @@ def create_campaign(
         open_link=open_link,
         use_codes=use_codes,
         min_group=min_group,
+        required_languages=[
+            lang for lang in RESPONDENT_LANGUAGES if lang in set(required_languages or ())
+        ]
+        or None,
     )
     seen: set[int] = set()
     for unit in units:
@@ -168,6 +188,24 @@ def create_campaign(
         version=questionnaire.version,
     )
     return campaign
+
+
+def missing_languages(campaign: Campaign) -> list[str]:
+    """The round's required languages that its questionnaire cannot be answered in (every title,
+    question and choice needs a text in it: surveys.queries.answer_languages)."""
+    required = campaign.required_languages or []
+    if not required:
+        return []
+    offered = survey_queries.answer_languages(campaign.questionnaire)
+    return [lang for lang in required if lang not in offered]
+
+
+def missing_languages_message(missing: list[str]) -> str:
+    return _(
+        "The round must offer %(languages)s, but the questionnaire has no texts in it. Respondents"
+        " cannot choose it until a version with every text translated is published and used.",
+        languages=", ".join(f"{LANGUAGE_LABELS[lang]} ({lang})" for lang in missing),
+    )
 
 
 def _round_name(campaign: Campaign) -> str:

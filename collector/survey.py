@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from helhet.extensions import db
 from helhet.problems import Problem
 from surveys.models import Question, Questionnaire, QuestionType, Section
 from surveys.questiontypes import AnswerError, answer_rows, build_answer_form, kind_of
+from surveys.values import covered_languages
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,16 @@ class Survey:
     @property
     def questions(self) -> list[QuestionView]:
         return [q for p in self.pages for q in p.questions]
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The respondent languages this questionnaire can be answered in (nb, nn, en always;
+        se, uk, pl when every text has them: surveys.values.covered_languages)."""
+        return covered_languages(
+            self.title,
+            (q.text for q in self.questions),
+            (c.label for q in self.questions for c in q.choices),
+        )
 
     def page(self, number: int) -> Page | None:
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None

@@ -13,7 +13,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = Path(os.environ.get("HELHET_INSTANCE_PATH", REPO_ROOT / "instance"))
 
-LANGUAGES = ("nb", "nn", "en")
+LANGUAGES = ("nb", "nn", "en")  # the administrators' pages
+# The respondents' languages: the answering pages, letters and questionnaire texts. Northern Sami,
+# Ukrainian and Polish are for respondents only; their catalogues say they are not yet checked by
+# a native speaker (docs/languages.md).
+RESPONDENT_LANGUAGES = (*LANGUAGES, "se", "uk", "pl")
 
 # Settings that may come from the environment, with the type to read them as.
 ENVIRONMENT_SETTINGS = {
@@ -38,6 +42,7 @@ class Defaults:
     CLI_LOCALE = "en"  # messages of the `helhet` command (and of services called outside a request)
     BABEL_DEFAULT_TIMEZONE = "Europe/Oslo"
     LANGUAGES = LANGUAGES
+    RESPONDENT_LANGUAGES = RESPONDENT_LANGUAGES
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # turned on for requests that arrived over https, see security.py

@@ -1,24 +1,59 @@
-"""Languages: nb (default), nn and en.
+"""Languages: nb (default), nn and en everywhere; se, uk and pl on the respondents' pages.
 
 The interface language comes from the person's explicit choice (kept in the session), then the
-browser's Accept-Language, then nb. Texts stored per language in the database (questionnaire titles,
-questions) are picked with `localized()`, falling back to nb and then to any language present.
+browser's Accept-Language, then nb. Administrators' pages speak LANGUAGES; views marked
+`respondent_page` (answering, saved, thanks) speak RESPONDENT_LANGUAGES, narrowed by
+`offer_languages()` to those the questionnaire being answered has texts for. Texts stored per
+language in the database (questionnaire titles, questions) are picked with `localized()`, falling
+back to nb and then to any language present.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, refresh
 
-from helhet.config import LANGUAGES
+from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
 from helhet.extensions import babel
 
-# Accept-Language tags that mean one of our languages ("no" is Norwegian, written as bokmål).
-ALIASES = {"no": "nb", **{lang: lang for lang in LANGUAGES}}
+# Accept-Language tags that mean one of our languages ("no" is Norwegian, written as bokmål;
+# "sme" is Northern Sami's three-letter code).
+ALIASES = {"no": "nb", "sme": "se", **{lang: lang for lang in RESPONDENT_LANGUAGES}}
+
+
+def respondent_page(view):
+    """Mark a view as a respondent's page: it may speak RESPONDENT_LANGUAGES (put it right
+    under the route decorator)."""
+    view.respondent_page = True
+    return view
+
+
+def is_respondent_request() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "respondent_page", False))
+
+
+def offered_languages() -> tuple[str, ...]:
+    """The languages this request may speak: the questionnaire's (offer_languages) or all
+    respondent languages on a respondent's page, else the administrators' LANGUAGES."""
+    if is_respondent_request():
+        return g.get("offered_languages") or tuple(current_app.config["RESPONDENT_LANGUAGES"])
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def offer_languages(languages) -> None:
+    """Narrow this respondent request to `languages` (those the questionnaire has texts for);
+    a language chosen earlier that the questionnaire lacks falls back as select_locale says."""
+    g.offered_languages = tuple(
+        lang for lang in languages if lang in current_app.config["RESPONDENT_LANGUAGES"]
+    )
+    refresh()
 
 
 def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
+    languages = offered_languages() if has_request_context() else ()
     if not has_request_context():  # the command line speaks CLI_LOCALE (English unless configured)
         return current_app.config["CLI_LOCALE"]
     chosen = session.get("lang")
@@ -42,7 +77,7 @@ def localized(texts: dict | None, language: str | None = None) -> str:
     if not texts:
         return ""
     language = language or current_language()
-    for lang in (language, *LANGUAGES):
+    for lang in (language, *LANGUAGES):  # se, uk, pl fall back to nb, then nn, then en
         if texts.get(lang):
             return texts[lang]
     return next((v for v in texts.values() if v), "")
@@ -60,7 +95,15 @@ def local_date(moment) -> str:
     return format_datetime(moment, "dd.MM.yyyy") if moment else ""
 
 
-LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+# Each language by its own name (as the language switch shows it)
+LANGUAGE_NAMES = {
+    "nb": "Bokmål",
+    "nn": "Nynorsk",
+    "en": "English",
+    "se": "Davvisámegiella",
+    "uk": "Українська",
+    "pl": "Polski",
+}
 
 
 def init_app(app: Flask) -> None:
@@ -74,5 +117,5 @@ def init_app(app: Flask) -> None:
         return {
             "current_language": current_language(),
             "language_names": LANGUAGE_NAMES,
-            "languages": app.config["LANGUAGES"],
+            "languages": offered_languages(),
         }

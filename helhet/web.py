@@ -30,7 +30,8 @@ def index():
 @bp.get("/sprak/<lang>")
 @public
 def choose_language(lang: str):
-    if lang not in current_app.config["LANGUAGES"]:
+    # se, uk and pl too: a respondent's choice, which administrators' pages do not speak (i18n)
+    if lang not in current_app.config["RESPONDENT_LANGUAGES"]:
         abort(404)
     session["lang"] = lang
     return redirect(safe_next(request.args.get("next")), 303)

@@ -92,8 +92,15 @@ def lock(field, why) -> None:
 class QuestionnaireForm(EditorForm):
     key = key_field()
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
-    title_nb, title_nn, title_en = text_fields(_l("Title"))
-    description_nb, description_nn, description_en = text_fields(
+    title_nb, title_nn, title_en, title_se, title_uk, title_pl = text_fields(_l("Title"))
+    (
+        description_nb,
+        description_nn,
+        description_en,
+        description_se,
+        description_uk,
+        description_pl,
+    ) = text_fields(
         _l("Introduction for the respondent"),
         long=True,
         description=_l(
@@ -136,8 +143,8 @@ class QuestionnaireForm(EditorForm):
 
 
 class SectionForm(EditorForm):
-    title_nb, title_nn, title_en = text_fields(_l("Heading"))
-    intro_nb, intro_nn, intro_en = text_fields(
+    title_nb, title_nn, title_en, title_se, title_uk, title_pl = text_fields(_l("Heading"))
+    intro_nb, intro_nn, intro_en, intro_se, intro_uk, intro_pl = text_fields(
         _l("Introduction"),
         long=True,
         description=_l("Optional text shown above the section's questions."),
@@ -163,8 +170,10 @@ class QuestionForm(EditorForm):
     _renames: dict[str, str] = {}
     key = key_field()
     section = SelectField(_l("Section"), coerce=_optional_int)
-    text_nb, text_nn, text_en = text_fields(_l("Question text"), long=True)
-    help_nb, help_nn, help_en = text_fields(
+    text_nb, text_nn, text_en, text_se, text_uk, text_pl = text_fields(
+        _l("Question text"), long=True
+    )
+    help_nb, help_nn, help_en, help_se, help_uk, help_pl = text_fields(
         _l("Help text"), long=True, description=_l("Optional explanation shown under the question.")
     )
     required = BooleanField(_l("The respondent must answer this question"))
@@ -242,7 +251,7 @@ class IndicatorForm(EditorForm):
 
     _offered: dict[int, Question] = {}
     key = key_field()
-    name_nb, name_nn, name_en = text_fields(_l("Name"))
+    name_nb, name_nn, name_en, name_se, name_uk, name_pl = text_fields(_l("Name"))
     dimension = SelectField(_l("Dimension"), choices=list(DIMENSION_LABELS.items()))
     items = CheckboxesField(
         _l("Scale questions in the indicator"),

@@ -34,6 +34,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
+from helhet.config import RESPONDENT_LANGUAGES
 from helhet.edge import LARGEST_NUMBER, describe, first_control, usable_number
 from helhet.problems import Problem
 from surveys.errors import InvalidQuestionnaire
@@ -89,6 +90,12 @@ def question_to_dict(question: Question) -> dict:
     return out | kind.to_json(question)
 
 
+def unchecked_languages(value) -> list[str]:
+    """The languages of `unchecked_translations` in canonical order (nb, nn, en, se, uk, pl)."""
+    given = set(value or [])
+    return [lang for lang in RESPONDENT_LANGUAGES if lang in given]
+
+
 def to_dict(questionnaire: Questionnaire) -> dict:
     """The questionnaire in our JSON format (canonical form)."""
     order = {q.key: i for i, q in enumerate(ordered_questions(questionnaire))}
@@ -103,6 +110,8 @@ def to_dict(questionnaire: Questionnaire) -> dict:
         data["description"] = texts(questionnaire.description)
     if questionnaire.hide_unit_items:
         data["hide_unit_items"] = True
+    if unchecked := unchecked_languages(questionnaire.unchecked_translations):
+        data["unchecked_translations"] = unchecked
     sections = []
     for section in sorted(questionnaire.sections, key=lambda s: s.position):
         out: dict = {}
@@ -454,6 +463,7 @@ def _normalise(data: dict) -> dict:
         "title": texts(data.get("title")),
         "description": texts(data.get("description")),
         "hide_unit_items": bool(data.get("hide_unit_items", False)),
+        "unchecked_translations": unchecked_languages(data.get("unchecked_translations")),
         "sections": [],
         "indicators": [],
     }
@@ -634,6 +644,7 @@ def from_dict(data) -> Questionnaire:
         title=clean["title"],
         description=clean["description"],
         hide_unit_items=clean["hide_unit_items"],
+        unchecked_translations=clean["unchecked_translations"] or None,
     )
     by_key: dict[str, Question] = {}
     for i, s in enumerate(clean["sections"]):

@@ -8,7 +8,14 @@ from flask_babel import lazy_gettext as _l
 
 from surveys.models import Dimension, QuestionnaireKind
 
-LANGUAGE_LABELS = {"nb": _l("Bokmål"), "nn": _l("Nynorsk"), "en": _l("English")}
+LANGUAGE_LABELS = {
+    "nb": _l("Bokmål"),
+    "nn": _l("Nynorsk"),
+    "en": _l("English"),
+    "se": _l("Northern Sami"),
+    "uk": _l("Ukrainian"),
+    "pl": _l("Polish"),
+}
 KIND_LABELS = {
     QuestionnaireKind.CITIZEN.value: _l("Citizen survey"),
     QuestionnaireKind.SERVICE_USER.value: _l("Service-user survey"),

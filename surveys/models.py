@@ -58,6 +58,9 @@ class Questionnaire(db.Model):
     # results show only indicators, no item (question) results, for org units of level unit: the
     # promise many employee surveys make (results.services leaves those item cells out)
     hide_unit_items: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # languages whose texts are unchecked machine-assisted translations (None: none), e.g. the
+    # standard questionnaires' se, uk and pl: the editor and the publishing check say so
+    unchecked_translations: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from helhet.config import RESPONDENT_LANGUAGES
 from helhet.extensions import db
 from surveys.models import (
     Indicator,
@@ -28,6 +29,7 @@ from surveys.models import (
     Section,
 )
 from surveys.questiontypes import kind_of
+from surveys.values import covered_languages, texts
 
 
 def get(questionnaire_id: int) -> Questionnaire | None:
@@ -206,3 +208,25 @@ def question_counts() -> dict[int, int]:
         select(Question.questionnaire_id, func.count()).group_by(Question.questionnaire_id)
     )
     return dict(rows.all())
+
+
+def answer_languages(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The respondent languages the questionnaire can be answered in: nb, nn, en, and each of se,
+    uk, pl in which every text a respondent must read is written (surveys.values)."""
+    questions = list(questionnaire.questions)
+    return covered_languages(
+        questionnaire.title,
+        (q.text for q in questions),
+        (c.label for q in questions for c in q.choices),
+    )
+
+
+def partial_languages(questionnaire: Questionnaire) -> list[str]:
+    """se, uk or pl texts that some part of the questionnaire has but not all: a respondent
+    cannot choose such a language until the rest is written."""
+    questions = list(questionnaire.questions)
+    found = [questionnaire.title, *(q.text for q in questions)]
+    found += [c.label for q in questions for c in q.choices]
+    used = {lang for value in found for lang in texts(value)}
+    offered = answer_languages(questionnaire)
+    return [lang for lang in RESPONDENT_LANGUAGES if lang in used and lang not in offered]

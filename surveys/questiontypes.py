@@ -56,7 +56,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from helhet.config import LANGUAGES
+from helhet.config import RESPONDENT_LANGUAGES as LANGUAGES
 from helhet.edge import DECIMAL, usable_number
 from helhet.forms import DecimalField, HelhetForm, IntegerField
 from helhet.i18n import localized
@@ -198,6 +198,19 @@ class ChoiceRowForm(Form):
     )
     label_en = StringField(
         _l("Label – English"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "en"}
+    )
+    label_se = StringField(
+        _l("Label – Northern Sami"),
+        validators=[Optional(), Length(max=SHORT)],
+        render_kw={"lang": "se"},
+    )
+    label_uk = StringField(
+        _l("Label – Ukrainian"),
+        validators=[Optional(), Length(max=SHORT)],
+        render_kw={"lang": "uk"},
+    )
+    label_pl = StringField(
+        _l("Label – Polish"), validators=[Optional(), Length(max=SHORT)], render_kw={"lang": "pl"}
     )
 
     def is_blank(self) -> bool:

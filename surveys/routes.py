@@ -21,7 +21,7 @@ from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
 from helhet.access import admin_only
-from helhet.config import LANGUAGES
+from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
 from helhet.extensions import db
 from helhet.i18n import current_language, localized
 from helhet.problems import attach, status
@@ -59,7 +59,11 @@ def editor_context():
         "question_types": TYPES,
         "dimension_labels": DIMENSION_LABELS,
         "language_labels": LANGUAGE_LABELS,
-        "editor_languages": LANGUAGES,
+        "editor_languages": RESPONDENT_LANGUAGES,
+        "answer_languages": queries.answer_languages,
+        "unchecked_message": lambda langs: services.unchecked_message(
+            jsonformat.unchecked_languages(langs)
+        ),
         "error_items": error_items,
         "missing_languages": missing_languages,
         "number": number,

@@ -417,7 +417,28 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
                 )
             )
         texts_of(place, [(_("name"), indicator.name, True)], indicator_id=indicator.id)
+    for lang in queries.partial_languages(questionnaire):
+        warn(
+            Check(
+                _(
+                    "Some texts have no %(language)s translation, so respondents cannot choose"
+                    " %(language)s until every title, question and choice has one.",
+                    language=f"{LANGUAGE_LABELS[lang]} ({lang})",
+                )
+            )
+        )
+    if unchecked := jsonformat.unchecked_languages(questionnaire.unchecked_translations):
+        warn(Check(unchecked_message(unchecked)))
     return check
+
+
+def unchecked_message(languages: list[str]) -> str:
+    """What the editor and the publishing check say of unchecked machine-assisted texts."""
+    return _(
+        "The texts in %(languages)s are machine-assisted translations that no native speaker has"
+        " checked yet. Have them checked before respondents see them.",
+        languages=", ".join(f"{LANGUAGE_LABELS[lang]} ({lang})" for lang in languages),
+    )
 
 
 def publish(questionnaire: Questionnaire) -> PublishCheck:

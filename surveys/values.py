@@ -1,14 +1,14 @@
 """The plain values a questionnaire keeps, each in one canonical form,
 and the editor's fields for a text.
 
-texts({"en": " Hi ", "nb": "Hei"})    # {"nb": "Hei", "en": "Hi"}: nb, nn, en, stripped,
-                                      # empty ones left out
+texts({"en": " Hi ", "nb": "Hei"})    # {"nb": "Hei", "en": "Hi"}: nb, nn, en, se, uk, pl
+                                      # (RESPONDENT_LANGUAGES), stripped, empty ones left out
 number(5.0)                           # 5: a whole number without a decimal point, as JSON
                                       # writes it best
 check_texts(value, "title")           # texts(value), or QuestionnaireError at the field of a
                                       # text too long
-title_nb, title_nn, title_en = text_fields(_l("Title"))   # in a form class: one field per language
-form_texts(form, "title")             # {"nb": ..., "nn": ..., "en": ...} from those three fields
+text_fields(_l("Title"))              # in a form class: one field per language (title_nb, ...)
+form_texts(form, "title")             # {"nb": ..., "nn": ..., ...} from those fields
 fill_texts(data, "title", value)      # the other way: form data from a stored text
 """
 
@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from helhet.config import LANGUAGES
+from helhet.config import RESPONDENT_LANGUAGES as LANGUAGES
 from surveys.errors import QuestionnaireError
 from surveys.labels import LANGUAGE_LABELS
 
@@ -30,7 +30,8 @@ SHORT, LONG = (
 
 
 def texts(value: dict | None) -> dict:
-    """Language texts in canonical form: nb, nn, en in that order, stripped, empty ones left out."""
+    """Language texts in canonical form: nb, nn, en, se, uk, pl in that order, stripped, empty
+    ones left out."""
     value = value or {}
     out = {}
     for lang in LANGUAGES:
@@ -66,7 +67,7 @@ def check_texts(value: dict | None, field: str, limit: int = SHORT, required: bo
 
 
 def text_fields(what, long: bool = False, description=None) -> list:
-    """Three editor fields (nb, nn, en) for one text; unpack them into the class body."""
+    """Editor fields (nb, nn, en, se, uk, pl) for one text; unpack them into the class body."""
     field_class = TextAreaField if long else StringField
     limit = LONG if long else SHORT
     return [
@@ -81,7 +82,7 @@ def text_fields(what, long: bool = False, description=None) -> list:
 
 
 def text_field_dict(name: str, what, long: bool = False, description=None) -> dict:
-    """text_fields() by name (`<name>_nb`, `<name>_nn`, `<name>_en`),
+    """text_fields() by name (`<name>_nb`, `<name>_nn`, ..., `<name>_pl`),
     for a form class built with type().
     """
     return dict(
@@ -94,7 +95,7 @@ def text_field_dict(name: str, what, long: bool = False, description=None) -> di
 
 
 def form_texts(form, name: str) -> dict:
-    """{"nb": ..., "nn": ..., "en": ...} from the form's three fields for `name`."""
+    """{"nb": ..., "nn": ..., ...} from the form's fields for `name`, one per language."""
     return {lang: (form[f"{name}_{lang}"].data or "").strip() for lang in LANGUAGES}
 
 
@@ -102,3 +103,23 @@ def fill_texts(data: dict, name: str, value: dict | None) -> None:
     """Put a stored text into form data, one field per language."""
     for lang in LANGUAGES:
         data[f"{name}_{lang}"] = (value or {}).get(lang, "")
+
+
+# nb, nn and en are always offered to respondents (their missing texts fall back to bokmål);
+# se, uk and pl only where the questionnaire has them all (docs/languages.md).
+ALWAYS_OFFERED = ("nb", "nn", "en")
+
+
+def covered_languages(title: dict | None, question_texts, choice_labels) -> tuple[str, ...]:
+    """The respondent languages a questionnaire can be answered in: nb, nn and en, and each of
+    se, uk and pl in which the title, every question's text and every choice's label is
+    written."""
+    question_texts, choice_labels = list(question_texts), list(choice_labels)
+    return ALWAYS_OFFERED + tuple(
+        lang
+        for lang in LANGUAGES
+        if lang not in ALWAYS_OFFERED
+        and texts(title).get(lang)
+        and all(texts(t).get(lang) for t in question_texts)
+        and all(texts(t).get(lang) for t in choice_labels)
+    )

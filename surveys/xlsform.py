@@ -49,7 +49,7 @@ from pyxform.survey import Survey
 from pyxform.xls2json import RE_BEGIN_CONTROL, RE_END_CONTROL, RE_SELECT
 from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 
-from helhet.config import LANGUAGES
+from helhet.config import RESPONDENT_LANGUAGES as LANGUAGES
 from helhet.edge import describe, first_control
 from helhet.problems import Problem
 from surveys.errors import InvalidQuestionnaire, UnsupportedContent
@@ -69,6 +69,12 @@ LANGUAGE_CODES = {
     "nno": "nn",
     "en": "en",
     "eng": "en",
+    "se": "se",
+    "sme": "se",
+    "uk": "uk",
+    "ukr": "uk",
+    "pl": "pl",
+    "pol": "pl",
 }
 LANGUAGE_WORDS = {
     "norsk bokmål": "nb",
@@ -84,6 +90,17 @@ LANGUAGE_WORDS = {
     "norwegian nynorsk": "nn",
     "english": "en",
     "engelsk": "en",
+    "davvisámegiella": "se",
+    "davvisamegiella": "se",
+    "northern sami": "se",
+    "nordsamisk": "se",
+    "sámegiella": "se",
+    "ukrainian": "uk",
+    "українська": "uk",
+    "ukrainsk": "uk",
+    "polish": "pl",
+    "polski": "pl",
+    "polsk": "pl",
 }
 
 TEXT_TYPES = {"text", "string", "q string", "add text prompt"}
