@@ -5,7 +5,8 @@ one shape for every package.
   `field` names the form field at fault (None: the form as a whole). Each package names its own
   subclass (UserError, UnitError, CampaignError, QuestionnaireError) and adds nothing else.
 - `Problem(message, ...)`: one wrong place in a file (an import) or a set of answers: a JSON path,
-  a sheet/row/column of a workbook, or a line/column of a CSV file.
+  a sheet/row/column of a workbook, a line/column of a CSV file, or an `item` the file names
+  itself (a LimeSurvey question code).
 - `ProblemsFound(problems)`: nothing was changed, and `problems` lists every place (imports, a
   questionnaire file, answers that cannot be sent yet).
 - `attach(form, error)` shows a HelhetError at its field (or above the form), and
@@ -33,7 +34,8 @@ class HelhetError(ValueError):
 class Problem:
     """One wrong place. Give the place the way the input has it: `path` in our JSON format
     (``sections[2].questions[0].type``), `sheet`/`row`/`column` in a workbook, `line`/`column` in
-    a CSV file (the header is line 1); none of them for the input as a whole."""
+    a CSV file (the header is line 1), `item` for a named part of a file (a LimeSurvey question:
+    "question Q3", already translated); none of them for the input as a whole."""
 
     message: str
     path: str | None = None
@@ -41,12 +43,15 @@ class Problem:
     row: int | None = None
     line: int | None = None
     column: str | None = None
+    item: str | None = None
 
     @property
     def place(self) -> str:
         """Where the problem is, in words ("" when it concerns the whole input)."""
         if self.path is not None:
             return self.path or _("the whole file")
+        if self.item is not None:
+            return self.item
         if self.line is not None:
             if self.column:
                 return _("Line %(line)s, column %(column)s", line=self.line, column=self.column)
@@ -71,6 +76,7 @@ class Problem:
             "row": self.row,
             "line": self.line,
             "column": self.column,
+            "item": self.item,
         }
         return {**{k: v for k, v in places.items() if v is not None}, "message": self.message}
 

@@ -4,11 +4,12 @@
     helhet questionnaire export KEY [--version N] [--output FILE]
         (default: the newest version, to stdout)
     helhet questionnaire import FILE [--skip-unsupported]
-        (.json in our format, or XLSForm .xlsx/.xls)
+        (.json in our format, XLSForm .xlsx/.xls, or a LimeSurvey survey structure .lss)
     helhet questionnaire publish KEY [--version N]
         (default: the key's draft)
 
-Errors go to standard error, name the place (JSON path, or sheet/row/column), and exit with 1;
+Errors go to standard error, name the place (JSON path, sheet/row/column, or the LimeSurvey
+question code), and exit with 1;
 nothing is changed then.
 """
 
@@ -112,12 +113,14 @@ def export_command(key: str, version: int | None, output: Path | None) -> None:
     "--skip-unsupported",
     is_flag=True,
     help=(
-        "XLSForm: leave out what Helhet cannot represent (each item is listed) and import the rest."
+        "XLSForm and LimeSurvey: leave out what Helhet cannot represent (each item is listed) and"
+        " import the rest."
     ),
 )
 @with_appcontext
 def import_command(file: Path, skip_unsupported: bool) -> None:
-    """Import a questionnaire (.json in Helhet's format, or an XLSForm .xlsx/.xls) as a draft.
+    """Import a questionnaire (.json in Helhet's format, an XLSForm .xlsx/.xls or a LimeSurvey
+    survey structure .lss) as a draft.
 
     A key that exists already gets its next version, as a draft. Nothing is imported if the file has
     errors, or (without --skip-unsupported) content Helhet cannot represent.

@@ -347,10 +347,13 @@ class ImportForm(HelhetForm):
     file = FileField(
         _l("File"),
         validators=[
-            FileAllowed(["json", "xlsx", "xls"], _l("Choose a .json, .xlsx or .xls file."))
+            FileAllowed(
+                ["json", "xlsx", "xls", "lss"], _l("Choose a .json, .xlsx, .xls or .lss file.")
+            )
         ],
         description=_l(
-            "A questionnaire in Helhet's JSON format, or an XLSForm workbook (.xlsx or .xls)."
+            "A questionnaire in Helhet's JSON format, an XLSForm workbook (.xlsx or .xls) or a"
+            " LimeSurvey survey structure (.lss)."
         ),
     )
     skip_unsupported = BooleanField(_l("Skip what is listed above and import the rest"))

@@ -27,7 +27,7 @@ from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.models import utcnow
 from helhet.problems import Problem
-from surveys import jsonformat, queries, xlsform
+from surveys import jsonformat, limesurvey, queries, xlsform
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.labels import LANGUAGE_LABELS
 from surveys.models import (
@@ -905,23 +905,28 @@ def import_data(data) -> Questionnaire:
 @dataclass(frozen=True)
 class ImportResult:
     questionnaire: Questionnaire
-    notes: list[Problem]  # what the import changed on the way (XLSForm): reported, not errors
+    notes: list[Problem]  # what the import changed on the way (XLSForm, .lss): not errors
 
 
-SUPPORTED_SUFFIXES = (".json", ".xlsx", ".xls")
+SUPPORTED_SUFFIXES = (".json", ".xlsx", ".xls", ".lss")
 
 
 def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -> ImportResult:
-    """Import a .json (our format) or .xlsx/.xls (XLSForm) file as a draft. Flushes.
+    """Import a .json (our format), .xlsx/.xls (XLSForm) or .lss (LimeSurvey) file as a draft.
+    Flushes.
 
-    Raises InvalidQuestionnaire for a file with errors and UnsupportedContent for an XLSForm with
-    rows Helhet cannot represent (unless skip_unsupported); in both cases nothing is imported.
+    Raises InvalidQuestionnaire for a file with errors and UnsupportedContent for an XLSForm or
+    .lss with content Helhet cannot represent (unless skip_unsupported); in both cases nothing is
+    imported.
     """
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".json":
         return ImportResult(import_data(jsonformat.loads(content)), [])
-    if suffix in (".xlsx", ".xls"):
-        converted = xlsform.convert(content, filename, skip_unsupported=skip_unsupported)
+    if suffix in (".xlsx", ".xls", ".lss"):
+        if suffix == ".lss":
+            converted = limesurvey.convert(content, skip_unsupported=skip_unsupported)
+        else:
+            converted = xlsform.convert(content, filename, skip_unsupported=skip_unsupported)
         try:
             questionnaire = import_data(converted.data)
         except InvalidQuestionnaire as invalid:
@@ -931,8 +936,8 @@ def import_file(filename: str, content: bytes, skip_unsupported: bool = False) -
         [
             Problem(
                 _(
-                    "Helhet imports .json files in its own format and XLSForm workbooks (.xlsx,"
-                    " .xls); %(name)s is neither.",
+                    "Helhet imports .json files in its own format, XLSForm workbooks (.xlsx,"
+                    " .xls) and LimeSurvey survey structures (.lss); %(name)s is none of them.",
                     name=filename or "?",
                 ),
                 path="",
