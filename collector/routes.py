@@ -46,9 +46,13 @@ def configured_limit(name: str):
 
 
 def requested_language() -> str | None:
-    """The language of a pressed language button (name="lang") that this page offers, or None."""
+    """The language of a pressed language button (name="lang"), or None when none was pressed.
+    A language this page does not offer (the questionnaire has no texts in it) shows the page
+    again in the current language: the press never counts as another button."""
+    if "lang" not in request.form:
+        return None
     lang = request.form.get("lang")
-    return lang if lang in offered_languages() else None
+    return lang if lang in offered_languages() else current_language()
 
 
 def switch_language(lang: str) -> None:
