@@ -23,4 +23,11 @@ from flask import Blueprint
 
 bp = Blueprint("scorecard", __name__, cli_group=None)  # cli.py adds its own command groups
 
-from scorecard import cli, goal_cli, goal_models, routes  # noqa: E402,F401
+from scorecard import (  # noqa: E402,F401
+    card_routes,
+    cli,
+    goal_cli,
+    goal_models,
+    goal_routes,
+    routes,
+)

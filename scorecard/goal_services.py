@@ -165,7 +165,7 @@ def goal_problems(
             found.append(
                 GoalError(
                     _(
-                        "A tolerance is for figure goals. A survey goal is judged by its 95 %%"
+                        "A tolerance is for figure goals. A survey goal is judged by its 95 %"
                         " interval; leave the tolerance empty."
                     ),
                     "tolerance",
