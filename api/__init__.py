@@ -58,4 +58,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages)
 
 
-from api import cli, models, routes, token_pages  # noqa: E402,F401
+from api import cli, models, routes, scorecard_routes, token_pages  # noqa: E402,F401
