@@ -214,8 +214,10 @@ class _Survey:
         surveys = _rows(root, "surveys")
         self.sid = surveys[0].get("sid", "").strip() if surveys else ""
         base = surveys[0].get("language", "").strip() if surveys else ""
-        if base and base not in self.languages:
-            self.languages.insert(0, base)
+        extra = surveys[0].get("additional_languages", "").split() if surveys else []
+        for code in [base, *extra]:
+            if code and code not in self.languages:
+                self.languages.append(code)
         if base:  # the base language first: its texts lead where one language has to be chosen
             self.languages.sort(key=lambda code: code != base)
         self.settings: dict[str, dict[str, str]] = {}
@@ -381,7 +383,7 @@ class _Converter:
                 _("With “skip”, those texts are left out."),
             )
 
-    def texts(self, markup: dict[str, str], item: str | None, limit: int | None = None) -> dict:
+    def texts(self, markup: dict[str, str], item: str | None) -> dict:
         """Our texts (in our order) from LimeSurvey's HTML per language; reports what is lost."""
         out = {}
         for code, ours in self.languages.items():
@@ -405,8 +407,8 @@ class _Converter:
                     ),
                     _("With “skip”, the text is imported as written."),
                 )
-            if text:
-                out[ours] = text[:limit] if limit and len(text) > limit else text
+            if text:  # a text too long for the format is refused there, at its place
+                out[ours] = text
         return {lang: out[lang] for lang in kept_languages() if lang in out}
 
     def key(self, code: str, item: str, sub: str | None = None) -> str:
@@ -443,7 +445,7 @@ class _Converter:
                     ),
                     _("With “skip”, it is always shown."),
                 )
-            section = {"title": self.texts(group.names, item, 500)}
+            section = {"title": self.texts(group.names, item)}
             if intro := self.texts(group.descriptions, item):
                 section["intro"] = intro
             questions = []
@@ -456,6 +458,9 @@ class _Converter:
                 for k, choice_place in enumerate(q.pop("_choice_places", [])):
                     self.places[f"sections[{index}].questions[{j}].choices[{k}]"] = choice_place
             section["questions"] = [q for q, _place in questions]
+            if not section["questions"]:
+                self.note(item, _("The group has no question Helhet can import; it was left out."))
+                continue
             sections.append(section)
         if not any(s["questions"] for s in sections) and not self.errors:
             self.error(None, _("The survey has no question that Helhet can import."))
@@ -466,7 +471,7 @@ class _Converter:
         titles = {
             code: (settings.get(code) or {}).get("surveyls_title", "") for code in self.languages
         }
-        title = self.texts(titles, None, 500)
+        title = self.texts(titles, None)
         if not title.get("nb"):
             fallback = next(iter(title.values()), "") or f"LimeSurvey {self.survey.sid}".strip()
             title = {"nb": fallback, **title}
@@ -483,7 +488,7 @@ class _Converter:
             row = settings.get(code) or {}
             parts = [row.get("surveyls_description", ""), row.get("surveyls_welcometext", "")]
             descriptions[code] = "<br>".join(p for p in parts if p and plain_text(p))
-        description = self.texts(descriptions, None, 5000)
+        description = self.texts(descriptions, None)
         if any(
             plain_text((settings.get(code) or {}).get("surveyls_endtext", ""))
             for code in self.languages
@@ -618,7 +623,7 @@ class _Converter:
             options = [(s.code, s.texts) for s in question.subquestions if s.scale_id == "0"]
         for code, labels in options:
             place = _("question %(code)s, option %(option)s", code=question.code, option=code)
-            label = self.texts(labels, place, 500)
+            label = self.texts(labels, place)
             if not label:
                 self.error(place, _("The option has no text in any language Helhet keeps."))
                 continue
@@ -710,8 +715,8 @@ class _Converter:
                         high=scale[1],
                     ),
                 )
-            low_label = self.texts(points[0]["labels"], item, 500)
-            high_label = self.texts(points[-1]["labels"], item, 500)
+            low_label = self.texts(points[0]["labels"], item)
+            high_label = self.texts(points[-1]["labels"], item)
             if len(points) > 2:
                 self.cannot(
                     item,
@@ -719,7 +724,7 @@ class _Converter:
                         "The labels of the points between the ends (%(labels)s) cannot be"
                         " represented: a scale question names its ends only.",
                         labels=", ".join(
-                            next(iter(self.texts(p["labels"], None, 500).values()), p["code"])
+                            next(iter(self.texts(p["labels"], None).values()), p["code"])
                             for p in points[1:-1]
                         )[:300],
                     ),

@@ -155,6 +155,17 @@ def test_skipping_leaves_out_the_unknown_types_and_keeps_the_rest_always_shown(a
     assert list(questions_of(converted)) == ["navn", "alder", "barnehage", "skole"]
 
 
+def test_a_group_left_with_no_question_is_left_out_and_noted(app, english):
+    content = data("conditions_and_unknown_types.lss").replace(b"[T]]", b"[D]]")
+    content = content.replace(
+        b"<type><![CDATA[S]]></type><title><![CDATA[Skole",
+        b"<type><![CDATA[D]]></type><title><![CDATA[Skole",
+    )
+    converted = limesurvey.convert(content, skip_unsupported=True)
+    assert [s["title"]["nb"] for s in converted.data["sections"]] == ["Start"]
+    assert any(p.place == "group Barn" for p in converted.notes)
+
+
 def test_languages_the_format_holds_are_kept_and_the_others_listed(app, english):
     content = data("languages_nb_se_de.lss")
     with pytest.raises(UnsupportedContent) as stopped:
@@ -183,6 +194,7 @@ def test_a_survey_in_no_language_helhet_keeps_is_refused(app, english):
     content = data("languages_nb_se_de.lss").replace(b">nb<", b">fr<").replace(b"[nb]", b"[fr]")
     if "se" in limesurvey.kept_languages():
         content = content.replace(b">se<", b">it<").replace(b"[se]", b"[it]")
+        content = content.replace(b"[se de]", b"[it de]")
     with pytest.raises(InvalidQuestionnaire) as refused:
         limesurvey.convert(content, skip_unsupported=True)
     assert "None of the survey's languages" in refused.value.problems[0].message
