@@ -1,10 +1,16 @@
 """The demo municipality: Eksempel kommune, its sectors and units, the standard questionnaires,
-two logins (an administrator and a leader for the health and care sector), an open round, and
-closed rounds with simulated answers (last year's and this year's employee survey for every unit,
-and a service-user survey for the home care), so that the result pages have something to show.
+three logins (an administrator, a leader for the health and care sector, and the chief executive:
+the leader of the whole municipality), an open round, closed rounds with simulated answers (last
+year's and this year's employee survey for every unit, and a service-user survey for the home
+care), and a scorecard: two years of economic figures from a JSON-stat file (and its revision),
+sickness absence and population growth from a CSV file, goals on all four dimensions with every
+status, explanations and measures for the goals not reached, the chief executive's summaries,
+and this year's scorecard published.
 
 The answers are simulated with a fixed seed and stored through the collector's own paper import
 (`collector.services.import_responses`), then the rounds are closed and sealed as any round is.
+The figures go through the scorecard's own importer (`scorecard.services.plan_import`), and the
+goals through `scorecard.goal_services`, as an administrator's would.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from sqlalchemy import func, select
 from collector import services as round_services
 from collector.clock import to_local, utcnow
 from collector.models import Campaign
-from helhet import orgunits, queries, users
+from helhet import demo_scorecard, orgunits, queries, users
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel
 from scorecard import services as scorecard_services
@@ -28,7 +34,14 @@ from surveys import queries as survey_queries
 
 ADMIN = ("admin", "admin@eksempel.kommune.no", "demo-admin-passord")
 LEADER = ("leader", "helseleder@eksempel.kommune.no", "demo-leder-passord")
-LOGINS = [ADMIN, LEADER]
+CHIEF = ("leader", "kommunedirektor@eksempel.kommune.no", "demo-direktor-passord")
+LOGINS = [ADMIN, LEADER, CHIEF]
+LOGIN_UNITS = {LEADER[1]: "4699-helse", CHIEF[1]: "4699"}  # the leaders' org units
+LOGIN_NAMES = {
+    ADMIN[1]: "Demo-administrator",
+    LEADER[1]: "Demo-leder helse og omsorg",
+    CHIEF[1]: "Demo-kommunedirektør",
+}
 
 # (code, name, level, parent code, headcount)
 TREE = [
@@ -74,9 +87,10 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
                 email,
                 password,
                 Role(role),
-                units["4699-helse"] if role == "leader" else None,
-                "Demo-administrator" if role == "admin" else "Demo-leder helse og omsorg",
+                units[LOGIN_UNITS[email]] if role == "leader" else None,
+                LOGIN_NAMES[email],
             )
+    demo_scorecard.load(units, year)
     return LOGINS
 
 
