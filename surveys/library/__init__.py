@@ -4,7 +4,9 @@ bokmål, nynorsk and English, stored as files in our JSON format next to this mo
     innbyggerundersokelse.json     citizen survey: the services and the municipality as a place to
                                    live (service quality and community quality indicators), 1-6
     bruker_hjemmetjenester.json    service-user survey template (home care), 1-6: results for the
-                                   user, respectful treatment, information, influence, overall
+                                   user, respectful treatment, information, influence, overall;
+                                   also in Northern Sami, Ukrainian and Polish, marked as unchecked
+                                   machine-assisted translations (unchecked_translations)
     medarbeiderundersokelse.json   employee survey, 1-5: ten factors of three or four statements
 
 `install_standard()` imports those whose key is not in the database yet (as version 1).
