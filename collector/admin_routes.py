@@ -25,6 +25,7 @@ from helhet.models import OrgUnit
 from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
 from surveys import queries as survey_queries
+from surveys import services as survey_services
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:
@@ -126,6 +127,9 @@ def _campaign_page(campaign: Campaign, extend_form=None, codes=None, response_st
         States=CampaignState,
         missing_languages=services.missing_languages(campaign),
         missing_languages_message=services.missing_languages_message,
+        unchecked=survey_services.unchecked_message(campaign.questionnaire.unchecked_translations)
+        if campaign.questionnaire.unchecked_translations
+        else None,
     ), response_status
 
 

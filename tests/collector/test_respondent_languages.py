@@ -501,3 +501,19 @@ def test_letters_in_the_new_languages(app, lang, heading):
     title = re.search(rb"/Title <feff([0-9a-f]+)>", pdf).group(1)
     assert bytes.fromhex(title.decode()).decode("utf-16-be") == heading
     assert b"DejaVu" in pdf or b"/FontFile2" in pdf
+
+
+def test_the_round_page_says_the_questionnaire_has_unchecked_translations(app, admin):
+    tree = core.make_tree()
+    questionnaire = factories.make_questionnaire(sections=1, questions_per_section=1)
+    translate(questionnaire)
+    campaign = factories.make_campaign(questionnaire, [tree["4601-helse-hjemme"]])
+    client = app.test_client()
+    core.login(client, admin)
+    client.get("/sprak/en")
+    url = f"/admin/runder/{campaign.id}"
+    assert "no native speaker has checked" not in client.get(url).get_data(as_text=True)
+    questionnaire.unchecked_translations = ["se", "uk", "pl"]
+    db.session.commit()
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert "Northern Sami (se), Ukrainian (uk), Polish (pl) are machine-assisted" in page
