@@ -214,7 +214,7 @@ def test_a_database_error_on_send_leaves_no_answer_in_the_log(
     with caplog.at_level(logging.ERROR):
         response = helpers.send(client)
     assert response.status_code == 500
-    assert "Exception on /svar/send [POST]" in caplog.text
+    assert "Exception in collector.review [POST]" in caplog.text  # the view, never the path
     assert "sqlalchemy.exc." in caplog.text  # what kind of error, and the frames, stay
     assert "Per Hansen" not in caplog.text
     assert all("Per Hansen" not in record.getMessage() for record in caplog.records)
