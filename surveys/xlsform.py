@@ -20,7 +20,8 @@ Mapping (see docs/questionnaire-format.md for the whole table):
   constraint ``. >= a and . <= b`` (integer/decimal) -> min/max, ``string-length(.) <= n`` (text) ->
   max length;
 - label::<Language> (<code>) and label::<Language name>: nb/no/Norsk bokmål/Norwegian -> nb,
-  nn/Nynorsk -> nn, en/English -> en.
+  nn/Nynorsk -> nn, en/English -> en, se/sme/Davvisámegiella -> se, uk/Українська -> uk,
+  pl/Polski -> pl (the respondent languages, docs/languages.md).
 
 What Helhet cannot represent is reported, one item per row (sheet, row, column, what, and what
 "skip" does with it): repeats, relevance, calculations, media, geo and date types, device metadata,
@@ -181,7 +182,8 @@ REFERENCE = re.compile(r"\$\{[^}]*\}")
 
 
 def language_of(tag: str) -> str | None:
-    """nb, nn or en for a column's language tag, or None for a language Helhet does not keep."""
+    """nb, nn, en, se, uk or pl for a column's language tag, or None for a language Helhet does
+    not keep."""
     tag = (tag or "").strip()
     match = re.match(r"^(.*?)\s*\(([^()]+)\)\s*$", tag)
     if match:
