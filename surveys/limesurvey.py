@@ -81,11 +81,15 @@ OTHER_TYPES = {
     "*": "Equation",
 }
 
-BLOCK_END = re.compile(r"<\s*(?:/p|/div|/h[1-6]|/ul|/ol|/table)\b[^>]*>", re.I)
-LINE_END = re.compile(r"<\s*(?:br|/li|/tr)\b[^>]*>", re.I)
-LIST_ITEM = re.compile(r"<\s*li\b[^>]*>", re.I)
-HIDDEN = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.I | re.S)
-TAG = re.compile(r"<[^>]*>")
+BLOCK_END = re.compile(r"<\s*(?:/p|/div|/h[1-6]|/ul|/ol|/table)\b[^<>]*>", re.I)
+LINE_END = re.compile(r"<\s*(?:br|/li|/tr)\b[^<>]*>", re.I)
+LIST_ITEM = re.compile(r"<\s*li\b[^<>]*>", re.I)
+HIDDEN_START = re.compile(r"<\s*(script|style)\b", re.I)
+HIDDEN_END = {
+    "script": re.compile(r"<\s*/\s*script\s*>", re.I),
+    "style": re.compile(r"<\s*/\s*style\s*>", re.I),
+}
+TAG = re.compile(r"<[^<>]*>")
 IMAGE = re.compile(r"<\s*(?:img|video|audio|iframe|object|embed)\b", re.I)
 REFERENCE = re.compile(r"\{(?![\s{])[^{}\n]{1,200}\}")
 SPACES = re.compile(r"[ \t\u00a0]+")
@@ -104,9 +108,23 @@ def helhet_language(code: str) -> str | None:
     return mapped if mapped in kept_languages() else None
 
 
+def _without_hidden(markup: str) -> str:
+    """The markup without <script> and <style> elements (an unclosed one runs to the end); one
+    pass, so that a text full of unclosed tags costs no more than its length."""
+    parts, position = [], 0
+    while start := HIDDEN_START.search(markup, position):
+        parts.append(markup[position : start.start()])
+        end = HIDDEN_END[start.group(1).lower()].search(markup, start.end())
+        if end is None:
+            return "".join(parts)
+        position = end.end()
+    parts.append(markup[position:])
+    return "".join(parts)
+
+
 def plain_text(markup: str) -> str:
     """LimeSurvey's HTML as plain text: paragraphs and line breaks kept, tags and entities gone."""
-    text = HIDDEN.sub("", markup or "")
+    text = _without_hidden(markup or "")
     text = LIST_ITEM.sub("\n• ", text)
     text = LINE_END.sub("\n", BLOCK_END.sub("\n\n", text))
     text = html.unescape(TAG.sub("", text))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -206,6 +207,16 @@ def test_html_becomes_plain_text_with_its_paragraphs():
         == "Hei du\n\nLinje 2\nog 3\n\n• a"
     )
     assert limesurvey.plain_text("<style>p {color: red}</style>Tekst") == "Tekst"
+    assert limesurvey.plain_text("Før<script>alert(1)</SCRIPT> etter<script>x") == "Før etter"
+
+
+def test_a_text_full_of_unclosed_tags_is_read_in_one_pass():
+    started = time.perf_counter()
+    # 1.6 MB each: a pattern that scans to the end from every "<" would take hours
+    assert limesurvey.plain_text("<script>" * 200_000) == ""
+    assert limesurvey.plain_text("<p" * 800_000).startswith("<p<p")
+    assert limesurvey.plain_text("<" * 1_600_000 + "x") == "<" * 1_600_000 + "x"
+    assert time.perf_counter() - started < 5
 
 
 # --- the real sample surveys -----------------------------------------------------------------
