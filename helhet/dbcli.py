@@ -9,6 +9,8 @@ them).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -17,6 +19,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from flask_migrate.cli import db as db_group
+from sqlalchemy.exc import OperationalError
 
 from helhet import backup, dbcopy
 from helhet.clitools import fail, refused
@@ -27,6 +30,16 @@ SECRET_NOTE = (
     " Restored with another key, every answer and login is there, but everyone is signed out and"
     " unfinished open-link answers are lost."
 )
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """A database that cannot be reached (down, wrong name, wrong password) is said in one line,
+    in the database's own words (they never hold the password), not as a traceback."""
+    try:
+        yield
+    except OperationalError as error:
+        fail(f"Cannot reach the database: {str(error.orig).strip().splitlines()[0]}")
 
 
 def head_revision() -> str:
@@ -54,7 +67,7 @@ def backup_create(file: Path) -> None:
     SQLite: a copy of the database file made with SQLite's online backup. Both are safe while
     answers are coming in: the backup is the database as of one moment.
     """
-    with refused(backup.BackupError):
+    with reachable(), refused(backup.BackupError):
         made = backup.create(database_url(), file)
     click.echo(
         f"Backed up the {made.kind} database (schema {made.revision or 'without migrations'})"
@@ -73,7 +86,7 @@ def backup_restore(file: Path) -> None:
     version adds), if the backup was made by an older version of Helhet.
     """
     db.engine.dispose()  # restore works on its own connections
-    with refused(backup.BackupError):
+    with reachable(), refused(backup.BackupError):
         restored = backup.restore(file, database_url())
     head = head_revision()
     click.echo(f"Restored {file} into the {restored.kind} database.")
@@ -100,7 +113,7 @@ def db_copy(target: str) -> None:
     source = database_url()
     db.engine.dispose()
     head = head_revision()
-    with refused(dbcopy.CopyError, backup.BackupError):
+    with reachable(), refused(dbcopy.CopyError, backup.BackupError):
         copied = dbcopy.copy(source, target, db.metadata, head, build_schema=migrate_to_head)
     for table, count in copied.rows.items():
         if count:

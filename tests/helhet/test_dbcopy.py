@@ -144,3 +144,12 @@ def test_a_source_behind_the_newest_schema_is_refused(tmp_path):
     with fresh_postgres("copy") as target_url:
         result = cli(source.config["SQLALCHEMY_DATABASE_URI"], "db", "copy", "--to", target_url)
     assert result.exit_code == 1 and "helhet db upgrade" in result.output
+
+
+def test_a_target_that_cannot_be_reached_is_said_in_one_line(tmp_path):
+    source = migrated_app(sqlite_url(tmp_path))
+    _dispose(source)
+    target = "postgresql://someone:hemmelig@127.0.0.1:9/helhet"  # nothing listens on port 9
+    result = cli(source.config["SQLALCHEMY_DATABASE_URI"], "db", "copy", "--to", target)
+    assert result.exit_code == 1 and "Cannot reach the database" in result.output
+    assert "hemmelig" not in result.output and "Traceback" not in result.output
