@@ -88,14 +88,14 @@ class ScorecardRowSchema(Schema):
 
 
 _NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"  # Helhet refuses control characters in any address
+_YEAR = r"^(19[0-9][0-9]|20[0-9][0-9]|2100)$"  # scorecard.periods: a year from 1900 to 2100
 
 
 class GoalsQuerySchema(Schema):
     period = fields.String(
         metadata={
-            "description": "Only the goals of this year (e.g. 2026).",
-            "maxLength": 20,
-            "pattern": _NO_CONTROLS,
+            "description": "Only the goals of this year (e.g. 2026). Another value answers 400.",
+            "pattern": _YEAR,
         }
     )
 
@@ -104,9 +104,8 @@ class ScorecardQuerySchema(Schema):
     period = fields.String(
         required=True,
         metadata={
-            "description": "The year of the goals, e.g. 2026.",
-            "maxLength": 20,
-            "pattern": _NO_CONTROLS,
+            "description": "The year of the goals, e.g. 2026. Another value answers 400.",
+            "pattern": _YEAR,
         },
     )
     unit = fields.String(
