@@ -30,6 +30,7 @@ from collector import clock
 from helhet import queries as core_queries
 from helhet.access import admin_only, readable_unit_ids, staff_only
 from helhet.extensions import db
+from helhet.i18n import localized
 from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
 from scorecard import bp, goal_queries, goal_services
@@ -83,8 +84,6 @@ def _goal_page(view: Callable) -> Callable:
 def _indicator_groups(current: str | None = None) -> dict:
     """The indicators by dimension for a select: {dimension name: [(key, "name (key)")]}."""
     entries = goal_queries.indicator_entries()
-    from helhet.i18n import localized
-
     groups: dict[str, list[tuple[str, str]]] = {}
     for dimension in DIMENSION_ORDER:
         label = str(DIMENSION_LABELS[dimension.value])
@@ -464,20 +463,17 @@ def copy_goals():
                 db.session.rollback()
                 attach(form, GoalError(_("Someone copied goals at the same moment. Try again.")))
             else:
+                destination = str(Period.parse(form.destination.data))  # checked by the service
                 flash(
                     _(
                         "Copied %(copied)s goals to %(period)s (%(skipped)s were there already).",
                         copied=summary.copied,
-                        period=goal_queries.next_period(form.source.data)
-                        if not form.destination.data
-                        else str(Period.parse(form.destination.data)),
+                        period=destination,
                         skipped=summary.skipped,
                     ),
                     "success",
                 )
-                return redirect(
-                    url_for(".goals", periode=str(Period.parse(form.destination.data))), 303
-                )
+                return redirect(url_for(".goals", periode=destination), 303)
     return render_template("scorecard/goals_copy.html", form=form, periods=periods), status(form)
 
 

@@ -271,3 +271,20 @@ def test_the_measures_of_last_years_goal_come_with_this_years(world):
         ("Nærværsprosjekt", "done"),
         ("Oppfølging av langtidsfravær", "overdue"),
     ]
+
+
+def test_helhet_scorecard_prints_csv_and_refuses_a_bad_period_or_unit(world):
+    figures("sykefravaer;4601;2026;8,4;", "sykefravaer;EAKUO;2026;7,0;")
+    goal("sykefravaer", "4601", 8.0, tolerance=0.5)
+    runner = current_app.test_cli_runner()
+    result = runner.invoke(args=["scorecard", "--period", "2026", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.lstrip("\ufeff").splitlines()  # as Excel in Norway opens it: BOM, ";"
+    assert lines[0].startswith("goal;dimension;indicator;unit;period;value;ci_low;ci_high;target")
+    assert "sykefravaer" in lines[1] and "EAKUO=7.0" in lines[1]
+    bad = runner.invoke(args=["scorecard", "--period", "2026T1"])
+    assert bad.exit_code == 1 and "not a year" in bad.output
+    unknown = runner.invoke(args=["scorecard", "--period", "2026", "--unit", "nope"])
+    assert unknown.exit_code == 1 and "No org unit has the code nope" in unknown.output
+    table = runner.invoke(args=["scorecard", "--period", "2026"])
+    assert "not_achieved" in table.output or "uncertain" in table.output

@@ -493,3 +493,14 @@ def test_every_write_is_in_the_audit_log(app, world):
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"goal.created", "goal.explained", "goal.measure_added"} <= actions
     assert collector_services  # the round in the world was closed through the collector
+
+
+def test_a_goal_page_shows_which_revision_the_figure_is_and_the_earlier_ones(app, world):
+    from tests.scorecard.factories import import_file
+
+    import_file("juni.csv", csv_text("indicator;unit;period;value", "sykefravaer;4601;2026;8,1"))
+    text = client_for(app, world["admin"]).get(f"/mal/{world['top'].id}").get_data(as_text=True)
+    revisions = text[text.index("Revisjoner av tallet") :]
+    assert "Revisjon 2" in revisions and "Revisjon 1" in revisions and "juni.csv" in revisions
+    assert "8,1" in revisions and "8,4" in revisions
+    assert "revisjon 2" in text  # the source of the evaluation names the revision
