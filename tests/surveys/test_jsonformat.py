@@ -248,7 +248,7 @@ def test_a_refused_file_leaves_the_database_as_it_was(any_app):
 
 
 def test_a_file_with_another_suffix_is_refused(app, english):
-    with pytest.raises(InvalidQuestionnaire, match="neither"):
+    with pytest.raises(InvalidQuestionnaire, match="none of them"):
         services.import_file("skjema.csv", b"a,b")
 
 
