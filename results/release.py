@@ -46,6 +46,7 @@ from collector.models import Campaign
 from results import queries, services
 from results.queries import RoundTree
 from results.services import RoundResults
+from surveys import queries as survey_queries
 
 UNDER_MIN_GROUP = "under_min_group"
 COMPLEMENTARY = "complementary"
@@ -90,9 +91,10 @@ class Release:
         return result is not None and not result.suppressed
 
 
-def _hidden_cells(results: RoundResults) -> dict[str, set[str]]:
+def _hidden_cells(results: RoundResults, scale_keys: set[str]) -> dict[str, set[str]]:
     """unit code -> the scale questions that feed a suppressed cell of the unit, or that have no
-    cell at the unit (a unit promised its indicators only)."""
+    cell at the unit (a unit promised its indicators only; `scale_keys`: every scale question,
+    also one no org unit shows)."""
     items_of: dict[str, set[str]] = {}
     for cell in results.cells:
         if cell.indicator is not None and cell.item is not None:
@@ -101,7 +103,7 @@ def _hidden_cells(results: RoundResults) -> dict[str, set[str]]:
     for cell in results.cells:
         if cell.item is not None:
             with_cell[cell.unit].add(cell.item)
-    items = set().union(*with_cell.values())
+    items = set().union(scale_keys, *with_cell.values())
     hidden = {code: items - found for code, found in with_cell.items()}
     for cell in results.cells:
         if cell.suppressed:
@@ -118,9 +120,11 @@ def release(campaign: Campaign, frame: pd.DataFrame) -> Release:
     suppressed = {u.unit: u.reason for u in results.units if u.suppressed}
     names = {node.code: node.name for node in tree.nodes}
     own = {str(k): int(v) for k, v in frame["unit"].value_counts().items()}
-    item_keys = sorted({c.item for c in results.cells if c.item is not None} & set(frame.columns))
+    # every scale question, also one no org unit shows a figure of (hide_unit_items)
+    scale_keys = {q.key for q in survey_queries.scale_questions(campaign.questionnaire)}
+    item_keys = sorted(scale_keys & set(frame.columns))
     answered = frame.groupby("unit")[item_keys].count() if item_keys else pd.DataFrame()
-    cells = _hidden_cells(results)
+    cells = _hidden_cells(results, scale_keys)
 
     released: set[str] = set()
     withheld: list[Withheld] = []

@@ -594,6 +594,15 @@ def _compute(
     units = tree.nodes
     hide_unit_items = bool(getattr(campaign.questionnaire, "hide_unit_items", False))
     raw = _raw(campaign, tree, indicators, scales, specs)
+    # A survey that promises units their indicators only shows item figures for the top of the
+    # tree alone, and only where it covers at least two units with answers: a sector's items
+    # would be its unit's where it has one, and the top's minus a sector's would give another
+    # sector's, which may be one unit.
+    item_owners = {
+        code
+        for code, parent in tree.parent.items()
+        if parent is None and sum(raw.respondents.get(u, 0) > 0 for u in tree.strata[code]) >= 2
+    }
     min_group = max(int(campaign.min_group or 0), MIN_GROUP_FLOOR)
 
     def estimate(code: str, spec: _CellSpec) -> dict:
@@ -639,8 +648,8 @@ def _compute(
             )
         )
         for spec in specs:
-            if hide_unit_items and spec.item is not None and level == "unit":
-                continue  # the survey promised units their indicators only
+            if hide_unit_items and spec.item is not None and code not in item_owners:
+                continue  # the survey promised units their indicators only (see item_owners)
             reason = hidden_cells.get((code, spec.indicator or "", spec.item or ""))
             if reason is not None:
                 cells.append(

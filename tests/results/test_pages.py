@@ -264,11 +264,11 @@ def test_a_units_drill_down_says_the_survey_shows_units_no_items(any_app):
     assert "Skår" in page  # the indicator itself is shown
 
 
-def test_a_sectors_drill_down_still_shows_its_items(any_app):
+def test_the_municipalitys_drill_down_still_shows_its_items(any_app):
     campaign, tree, admin = promised_round()
     client = client_for(any_app, {"admin": admin}, "admin")
 
-    page = get_text(client, page_url(campaign, tree["4601-helse"]))
+    page = get_text(client, page_url(campaign, tree["4601"]))
 
     assert PROMISE not in page
     assert items_table(page).count('<th scope="row">') == 2
@@ -289,7 +289,8 @@ def test_the_downloads_and_the_api_have_a_units_indicator_rows_only(any_app):
         assert {r["unit"] for r in rows} == {"4601-helse", HJEMME, SYKEHJEM}
         for row in rows:
             assert row["item"] is None or row["level"] != "unit", row
-        assert {r["item"] for r in rows if r["unit"] == "4601-helse"} == {None, "a", "b"}
+        # the municipality's items minus Helse's would give Oppvekst's single unit
+        assert {r["item"] for r in rows if r["unit"] == "4601-helse"} == {None}
 
 
 def test_the_report_of_a_unit_says_once_that_units_get_no_items(any_app):
@@ -301,11 +302,11 @@ def test_the_report_of_a_unit_says_once_that_units_get_no_items(any_app):
     assert pdf_text(pdf).count("Denne undersøkelsen lover at resultater") == 1
 
 
-def test_a_sectors_report_draws_its_charts_as_before(any_app):
+def test_the_municipalitys_report_draws_its_charts_as_before(any_app):
     campaign, tree, admin = promised_round()
     client = client_for(any_app, {"admin": admin}, "admin")
 
-    pdf = client.get(f"{page_url(campaign, tree['4601-helse'], None)}/rapport.pdf").get_data()
+    pdf = client.get(f"{page_url(campaign, tree['4601'], None)}/rapport.pdf").get_data()
 
     assert "Denne undersøkelsen lover" not in pdf_text(pdf)
     assert len(re.findall(rb"/Subtype\s*/Image", pdf)) == 2
@@ -317,5 +318,7 @@ def test_the_service_leaves_out_the_item_cells_of_units_when_the_questionnaire_s
     results = services.round_results(campaign, queries.round_tree(campaign).nodes)
 
     assert not [c for c in results.cells if c.item and c.level == "unit"]
-    assert {c.item for c in results.cells if c.unit == "4601-helse"} == {None, "a", "b"}
+    # items only at the top: Helse's would let the municipality's give Oppvekst's one unit
+    assert {c.item for c in results.cells if c.unit == "4601-helse"} == {None}
+    assert {c.item for c in results.cells if c.unit == "4601"} == {None, "a", "b"}
     assert {c.indicator for c in results.cells if c.unit == SKOLE} == {"trivsel"}
