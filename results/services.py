@@ -493,7 +493,7 @@ def _hidden(table: pd.DataFrame, tree: RoundTree, min_group: int, by: list[str] 
     }
 
 
-CACHE_FORMAT = 1  # raise when Cell, UnitResult or a rule here changes: old entries are not read
+CACHE_FORMAT = 2  # raise when Cell, UnitResult or a rule here changes: old entries are not read
 
 
 def round_results(campaign: Campaign, units: Iterable[OrgUnit]) -> RoundResults:
