@@ -6,8 +6,9 @@
 Needs locust (`pip install -e '.[bench]'`). Sets up the PostgreSQL database (its tables are dropped
 and made again) with a municipality of `--units` units and an open round of the standard employee
 survey (4 pages, 33 questions on 1-5 and a free text) with enough codes, serves the app with
-gunicorn (`--workers` processes of `--threads` threads each; keep-alive 5 s as `helhet serve`, longer
-than a think time, so that a connection is not closed under a respondent's next POST) on 127.0.0.1,
+gunicorn (`--workers` processes of `--threads` threads each; keep-alive 5 s as `helhet serve`,
+longer than a think time, so that a connection is not closed under a respondent's next POST) on
+127.0.0.1,
 with CSRF protection on and rate limits counted in Redis (HELHET_BENCH_REDIS_URL or
 redis://127.0.0.1:6379; raised for the run: every simulated respondent comes from 127.0.0.1), and
 drives it from a second process: locust, headless, with `--respondents` simulated respondents at

@@ -120,7 +120,9 @@ def test_an_unknown_round_with_a_unit_is_still_the_rounds_404(app):
     response = get(app, "/api/v1/rounds/999999/results?unit=4601", secret)
 
     assert response.status_code == 404
-    assert response.json == {"error": "Ingen undersøkelsesrunde med denne id-en som du har tilgang til."}
+    assert response.json == {
+        "error": "Ingen undersøkelsesrunde med denne id-en som du har tilgang til."
+    }
 
 
 def test_a_filtered_answer_has_no_number_of_a_suppressed_cell(any_app):
