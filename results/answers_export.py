@@ -46,6 +46,7 @@ import re
 import tempfile
 import textwrap
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,14 +182,15 @@ def _choice_codes(question: QuestionView) -> dict[str, int]:
     return {v: i for i, v in enumerate(values, start=1)}
 
 
-class _Columns:
+class _Columns(ABC):
     """How a question type becomes columns: `columns` gives (Variable, values) pairs."""
 
     kind = ""
     measure = "nominal"
 
+    @abstractmethod
     def columns(self, question, frame, dont_know, language, names) -> list[tuple[Variable, list]]:
-        raise NotImplementedError(f"{type(self).__name__} has no columns")
+        """The question's variables with their values, one per response row."""
 
     def _one(self, question, names, language, values, labels=None, missing=()):
         variable = Variable(

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import math
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -174,21 +175,23 @@ def _period_problem(text: str) -> str:
 # --- the formats ---------------------------------------------------------------------------------
 
 
-class FileFormat:
+class FileFormat(ABC):
     """One kind of figure file: its name, the file name endings it has, and its reader."""
 
     name = ""
     extensions: tuple[str, ...] = ()
 
+    @abstractmethod
     def read(self, content: bytes, file_name: str) -> FigureFile:
-        raise NotImplementedError
+        """The figures of the file, or FigureFileError with every problem and its place."""
 
 
 class TableFormat(FileFormat):
     """CSV and XLSX: one row per value (see the module docstring)."""
 
+    @abstractmethod
     def table(self, content: bytes) -> Table:
-        raise NotImplementedError
+        """The file as a table of text cells (helhet.tabular's shape)."""
 
     def read(self, content: bytes, file_name: str) -> FigureFile:
         try:
