@@ -12,11 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helhet import config as config_module
 from helhet import ratelimits
-from helhet.config import INSTANCE_PATH, REPO_ROOT
+from helhet.config import INSTANCE_PATH, REPO_ROOT, check_source_tree
 from helhet.extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
+    check_source_tree()
     app = Flask(
         "helhet",
         root_path=str(REPO_ROOT),

@@ -29,12 +29,22 @@ from helhet.clitools import (
     org_unit,
     refused,
 )
-from helhet.config import REPO_ROOT
+from helhet.config import REPO_ROOT, NotInSourceTree, check_source_tree
 from helhet.extensions import db
 from helhet.models import Role
 from helhet.tabular import ImportFailed
 
-main = FlaskGroup(create_app=create_app, help=__doc__)
+
+class HelhetGroup(FlaskGroup):
+    def main(self, *args, **kwargs):
+        try:  # a plain `pip install .` left the templates and migrations behind: say so, briefly
+            check_source_tree()
+        except NotInSourceTree as error:
+            raise SystemExit(f"helhet: {error}") from None
+        return super().main(*args, **kwargs)
+
+
+main = HelhetGroup(create_app=create_app, help=__doc__)
 
 
 @click.command("init-db")

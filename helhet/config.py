@@ -11,6 +11,9 @@ import secrets
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Helhet runs from its source directory: templates, translations and migrations live there, beside
+# the packages, and an editable install (`pip install -e .`) keeps the packages there too.
+SOURCE_DIRECTORIES = ("templates", "translations", "migrations")
 INSTANCE_PATH = Path(os.environ.get("HELHET_INSTANCE_PATH", REPO_ROOT / "instance"))
 
 LANGUAGES = ("nb", "nn", "en")  # the administrators' pages
@@ -34,6 +37,22 @@ ENVIRONMENT_SETTINGS = {
     "METRICS_TOKEN": str,
     "METRICS_ALLOW": str,
 }
+
+
+class NotInSourceTree(RuntimeError):
+    """The packages were installed away from the checkout (`pip install .`)."""
+
+
+def check_source_tree(root: Path = REPO_ROOT) -> None:
+    """Refuse to start, saying what to do, when the templates, translations and migrations are not
+    beside the packages: a plain `pip install .` copies only the packages into site-packages."""
+    missing = [name for name in SOURCE_DIRECTORIES if not (root / name).is_dir()]
+    if missing:
+        raise NotInSourceTree(
+            f"Helhet's {', '.join(missing)} are not in {root}. Helhet runs from its source"
+            " directory: install it there with `pip install -e .` (not `pip install .`), as"
+            " docs/operations.md shows."
+        )
 
 
 class Defaults:
