@@ -251,34 +251,37 @@ def _confirmed() -> None:
         abort(400)
 
 
-@bp.post("/mal/<int:goal_id>/godta")
-@admin_only
-@_goal_page
-def accept_goal(goal: Goal):
+def _decided(goal: Goal, decide, done: str):
+    """An administrator's confirmed decision on a proposal: `decide(goal)`, then back to it."""
     _confirmed()
     try:
-        goal_services.accept_goal(goal)
+        decide(goal)
     except GoalError as error:
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("The goal is accepted: it is on the scorecard."), "success")
+        flash(done, "success")
     return redirect(url_for(".goal_detail", goal_id=goal.id), 303)
+
+
+@bp.post("/mal/<int:goal_id>/godta")
+@admin_only
+@_goal_page
+def accept_goal(goal: Goal):
+    return _decided(
+        goal, goal_services.accept_goal, _("The goal is accepted: it is on the scorecard.")
+    )
 
 
 @bp.post("/mal/<int:goal_id>/avvis")
 @admin_only
 @_goal_page
 def reject_goal(goal: Goal):
-    _confirmed()
-    try:
-        goal_services.reject_goal(goal)
-    except GoalError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The proposal is rejected. The leader can revise it."), "success")
-    return redirect(url_for(".goal_detail", goal_id=goal.id), 303)
+    return _decided(
+        goal,
+        goal_services.reject_goal,
+        _("The proposal is rejected. The leader can revise it."),
+    )
 
 
 @bp.post("/mal/<int:goal_id>/kopier")
