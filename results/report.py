@@ -21,19 +21,18 @@ import io
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fpdf import FPDF, FontFace
+from fpdf import FontFace
 
-from analysis.formatting import format_interval, format_number, format_percent
+from analysis.formatting import format_interval, format_percent
 from collector.clock import utcnow
 from collector.letters import latin1
 from collector.models import Campaign
 from helhet.i18n import local_date, local_time, localized
 from helhet.models import OrgUnit
 from results import pages
+from results.pdf import GREY, WIDTH, Document
 from results.services import Cell
 
-WIDTH = 170  # mm between the margins of an A4 page
-GREY = (90, 90, 90)
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230), size_pt=7)
 
 
@@ -80,24 +79,7 @@ def report_pdf(campaign: Campaign, unit: OrgUnit, reader: pages.Reader, language
         ).render()
 
 
-class _Pages(FPDF):
-    """A4 pages with the unit and round and the page number at the foot."""
-
-    def __init__(self, label: str):
-        super().__init__(format="A4", unit="mm")
-        self.label = latin1(label)
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(*GREY)
-        self.cell(WIDTH - 35, 5, self.label)
-        page = _("Page %(page)s of %(pages)s", page=self.page_no(), pages="{nb}")
-        self.cell(35, 5, latin1(page), align="R")
-        self.set_text_color(0)
-
-
-class _Report:
+class _Report(Document):
     """Lays the report out; call within `force_locale(language)`."""
 
     def __init__(
@@ -107,21 +89,16 @@ class _Report:
         language: str,
         is_admin: bool,
     ):
+        super().__init__(
+            f"{summary.unit.name} - {summary.campaign.name}",
+            _("Results report") + ": " + summary.unit.name,
+            language,
+        )
         self.s = summary
         self.is_admin = is_admin
         self.drills = drills
-        self.language = language
-        self.pdf = _Pages(f"{summary.unit.name} - {summary.campaign.name}")
-        self.pdf.set_margins(20, 20, 20)
-        self.pdf.set_auto_page_break(auto=True, margin=18)
-        self.pdf.set_title(latin1(_("Results report") + ": " + summary.unit.name))
-        self.pdf.set_creator("Helhet")
-        self.pdf.set_lang(language)
 
     # --- formatting ------------------------------------------------------------------------------
-
-    def number(self, value, decimals: int = 1) -> str:
-        return format_number(value, decimals, self.language)
 
     def too_few(self, reason: str | None = None) -> str:
         """What a hidden cell says instead of a number (as the pages say it)."""
@@ -137,15 +114,6 @@ class _Report:
         return self.number(cell.score_0_100, 0)
 
     # --- drawing ---------------------------------------------------------------------------------
-
-    def text(self, text: str, size: float = 10.5, style: str = "", height: float = 5.5) -> None:
-        self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(0, height, latin1(text), new_x="LMARGIN", new_y="NEXT", align="L")
-
-    def heading(self, text: str, size: float = 15) -> None:
-        self.pdf.ln(2)
-        self.text(text, size, "B", size * 0.5)
-        self.pdf.ln(2)
 
     def render(self) -> bytes:
         self.cover()

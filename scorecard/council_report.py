@@ -15,21 +15,20 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fpdf import FPDF, FontFace
+from fpdf import FontFace
 
-from analysis.formatting import format_interval, format_number
+from analysis.formatting import format_interval
 from collector.clock import utcnow
 from collector.letters import latin1
 from helhet.i18n import local_time
 from helhet.models import OrgUnit
+from results.pdf import GREY, WIDTH, Document
 from scorecard import card as scorecard_card
 from scorecard.card import CardRow
 from scorecard.card_pages import card_view
 from scorecard.evaluation import Status
 from scorecard.goal_labels import MEASURE_LABELS, TREND_LABELS, status_label
 
-WIDTH = 170  # mm between the margins of an A4 page
-GREY = (90, 90, 90)
 HEADING = FontFace(emphasis="BOLD", fill_color=(230, 230, 230), size_pt=7.5)
 # light fills with dark text: the status is always written out, the colour only helps
 STATUS_FILLS = {
@@ -48,45 +47,12 @@ def council_pdf(
         return _Report(view, language, public).render()
 
 
-class _Pages(FPDF):
-    def __init__(self, label: str):
-        super().__init__(format="A4", unit="mm")
-        self.label = latin1(label)
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(*GREY)
-        self.cell(WIDTH - 35, 5, self.label)
-        page = _("Page %(page)s of %(pages)s", page=self.page_no(), pages="{nb}")
-        self.cell(35, 5, latin1(page), align="R")
-        self.set_text_color(0)
-
-
-class _Report:
+class _Report(Document):
     def __init__(self, view, language: str, public: bool):
-        self.view = view
-        self.language = language
-        self.public = public
         title = _("Scorecard %(period)s", period=view.period)
-        self.pdf = _Pages(f"{view.unit.name} - {title}")
-        self.pdf.set_margins(20, 20, 20)
-        self.pdf.set_auto_page_break(auto=True, margin=18)
-        self.pdf.set_title(latin1(f"{title}: {view.unit.name}"))
-        self.pdf.set_creator("Helhet")
-        self.pdf.set_lang(language)
-
-    def number(self, value, decimals: int) -> str:
-        return format_number(value, decimals, self.language)
-
-    def text(self, text: str, size: float = 10.5, style: str = "", height: float = 5.5) -> None:
-        self.pdf.set_font("Helvetica", style, size)
-        self.pdf.multi_cell(0, height, latin1(text), new_x="LMARGIN", new_y="NEXT", align="L")
-
-    def heading(self, text: str, size: float = 15) -> None:
-        self.pdf.ln(2)
-        self.text(text, size, "B", size * 0.5)
-        self.pdf.ln(2)
+        super().__init__(f"{view.unit.name} - {title}", f"{title}: {view.unit.name}", language)
+        self.view = view
+        self.public = public
 
     def render(self) -> bytes:
         self.cover()
