@@ -34,7 +34,6 @@ import json
 import os
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -44,7 +43,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.submit import count_database, free_port, instance_settings  # noqa: E402
+from bench.submit import (  # noqa: E402
+    count_database,
+    instance_settings,
+    start_gunicorn,
+    stop_server,
+)
 
 GOALS = {"errors": 0, "lost": 0, "duplicated": 0, "p99_ms": 300, "mem_growth": 0.20}
 
@@ -108,43 +112,12 @@ def prepare_database(instance: Path, database_url: str, units: int, codes: int) 
 
 
 def start_server(instance: Path, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**os.environ, "HELHET_INSTANCE_PATH": str(instance), "PYTHONPATH": str(ROOT)}
-    env.pop("DATABASE_URL", None)
-    log = (instance / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread",
-            "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
-            "--timeout", "60", "--keep-alive", "5", "helhet:create_app()",
-        ],
-        cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+    process, port, _log = start_gunicorn(
+        instance,
+        ["-w", str(workers), "-k", "gthread", "--threads", str(threads), "--timeout", "60",
+         "--keep-alive", "5"],
     )  # fmt: skip
-    import http.client
-
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{(instance / 'gunicorn.log').read_text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/svar")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process, port
-        except OSError:
-            pass
-        time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise SystemExit("gunicorn did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
+    return process, port
 
 
 # --- memory and CPU ----------------------------------------------------------------------------

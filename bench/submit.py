@@ -158,34 +158,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(instance: Path, workers: int) -> tuple[subprocess.Popen, int, Path]:
+def start_gunicorn(instance: Path, options: list[str]) -> tuple[subprocess.Popen, int, Path]:
+    """gunicorn with `options` serving the app of `instance` on a free port of 127.0.0.1, once it
+    answers /health; its log in instance/gunicorn.log. bench/soak.py serves with it too."""
     port = free_port()
     log = instance / "gunicorn.log"
     env = {**os.environ, "HELHET_INSTANCE_PATH": str(instance), "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_URL", None)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(workers),
-                "-k",
-                "sync",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--backlog",
-                "2048",
-                "helhet:create_app()",
-            ],
-            cwd=str(ROOT),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=out,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
+            [sys.executable, "-m", "gunicorn", *options, "-b", f"127.0.0.1:{port}",
+             "--backlog", "2048", "helhet:create_app()"],
+            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited:\n{log.read_text()[-3000:]}")
@@ -200,6 +186,10 @@ def start_server(instance: Path, workers: int) -> tuple[subprocess.Popen, int, P
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     raise SystemExit("gunicorn did not start")
+
+
+def start_server(instance: Path, workers: int) -> tuple[subprocess.Popen, int, Path]:
+    return start_gunicorn(instance, ["-w", str(workers), "-k", "sync"])
 
 
 def stop_server(process: subprocess.Popen) -> None:
