@@ -104,6 +104,16 @@ def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | 
         fail(f"An {fmt.upper()} file is not for the terminal: give --out FILE.")
     body = export.render(export_rows(services.round_results(campaign, units)))
     _preliminary_note(campaign)
+    _write(body, out)
+    if out is not None:
+        click.echo(f"Wrote {len(body)} bytes to {out}.", err=True)
+
+
+bp.cli.add_command(results_command)
+
+
+def _write(body: bytes, out: Path | None) -> None:
+    """`body` to the file `out`, or to standard output when there is none."""
     if out is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(body)
@@ -113,10 +123,6 @@ def results_command(round_id: int, unit_code: str | None, fmt: str, out: Path | 
         out.write_bytes(body)
     except OSError as error:
         fail(f"Could not write {out}: {error.strerror or error}.")
-    click.echo(f"Wrote {len(body)} bytes to {out}.", err=True)
-
-
-bp.cli.add_command(results_command)
 
 
 @click.command("report")
@@ -147,10 +153,7 @@ def report_command(round_id: int, unit_code: str | None, language: str, out: Pat
         unit = _unit(unit_code, campaign, tree)
     body = report.report_pdf(campaign, unit, pages.Reader(None), language)
     _preliminary_note(campaign)
-    try:
-        out.write_bytes(body)
-    except OSError as error:
-        fail(f"Could not write {out}: {error.strerror or error}.")
+    _write(body, out)
     click.echo(f"Wrote {len(body)} bytes to {out}.", err=True)
 
 
@@ -196,15 +199,7 @@ def answers_command(
         fail(f"An {fmt.upper()} file is not for the terminal: give --out FILE.")
     table = answers_export.answer_table(campaign, unit, language)
     body = export.render(table)
-    if out is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(body)
-        sys.stdout.buffer.flush()
-    else:
-        try:
-            out.write_bytes(body)
-        except OSError as error:
-            fail(f"Could not write {out}: {error.strerror or error}.")
+    _write(body, out)
     answers_export.record_export(campaign, unit, export, table)
     db.session.commit()
     with force_locale(language):
