@@ -7,7 +7,9 @@ gunicorn's own, and the bookkeeping of the multiprocess metrics (helhet/metrics.
 - on_starting (the master, before any worker): empty PROMETHEUS_MULTIPROC_DIR of the files a
   previous run left, so counters start at zero with the server;
 - child_exit (the master, each time a worker ends, killed or not): mark the worker dead, so the
-  live gauges (requests in progress) stop counting it.
+  live gauges (requests in progress) stop counting it;
+- on_exit (the master, when the server stops): remove the folder `helhet serve` made for the
+  metrics when PROMETHEUS_MULTIPROC_DIR was not set (a folder set by the operator is left).
 
 Running gunicorn by hand with this module works too; set PROMETHEUS_MULTIPROC_DIR first.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 
 accesslog = None  # no access log: addresses and paths with tokens; see helhet/logging_json.py
 secure_scheme_headers: dict = {}  # the app's ProxyFix (PROXY_FIX) decides what to believe
@@ -62,3 +65,9 @@ def child_exit(server, worker) -> None:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    directory = _metrics_dir()
+    if directory and os.environ.get("HELHET_OWN_METRICS_DIR") == directory:
+        shutil.rmtree(directory, ignore_errors=True)

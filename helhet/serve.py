@@ -50,6 +50,7 @@ KEEP_ALIVE = 5
 APP = "helhet:create_app()"
 GUNICORN_CONFIG = "python:helhet.gunicorn_config"
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+OWN_MULTIPROC_DIR = "HELHET_OWN_METRICS_DIR"  # the folder serve made; gunicorn_config removes it
 
 
 def cores() -> int:
@@ -165,8 +166,9 @@ def serve(bind: str, workers: int | None, timeout: int, dry_run: bool) -> None:
         click.echo(f"{MULTIPROC_DIR}={shlex.quote(metrics_dir)}")
         click.echo(shlex.join(command.argv))
         return
-    if not command.env.get(MULTIPROC_DIR):
+    if not command.env.get(MULTIPROC_DIR):  # made for this server, removed when it stops
         command.env[MULTIPROC_DIR] = tempfile.mkdtemp(prefix="helhet-metrics-")
+        command.env[OWN_MULTIPROC_DIR] = command.env[MULTIPROC_DIR]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvpe(command.argv[0], command.argv, command.env)

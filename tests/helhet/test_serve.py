@@ -167,6 +167,7 @@ def test_the_defaults_are_production_ones(tmp_path, monkeypatch):
     assert "GUNICORN_CMD_ARGS is ignored" in result.output
     metrics_dir = Path(environ["PROMETHEUS_MULTIPROC_DIR"])  # made for this server
     assert metrics_dir.is_dir() and metrics_dir.name.startswith("helhet-metrics-")
+    assert environ["HELHET_OWN_METRICS_DIR"] == str(metrics_dir)  # removed when it stops
     metrics_dir.rmdir()
 
 
@@ -209,6 +210,12 @@ def test_the_master_empties_the_metrics_folder_at_start_and_marks_a_dead_worker(
 
     gunicorn_config.child_exit(None, Worker())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["counter_222.db", "histogram_222.db"]
+
+    gunicorn_config.on_exit(None)  # a folder the operator set is left as it is
+    assert tmp_path.is_dir()
+    monkeypatch.setenv("HELHET_OWN_METRICS_DIR", str(tmp_path))  # one helhet serve made
+    gunicorn_config.on_exit(None)
+    assert not tmp_path.exists()
 
 
 # --- a real server ----------------------------------------------------------------------------
