@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+from flask import current_app
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -66,6 +67,18 @@ class TallySpec:
 
     @classmethod
     def of(cls, questionnaire: Questionnaire) -> TallySpec:
+        """The spec of `questionnaire`; kept per process once published (a published version
+        never changes, as collector/survey.py's snapshots), since every mixed batch needs it."""
+        if questionnaire.published_at is None or not questionnaire.is_published:
+            return cls._build(questionnaire)
+        cache = current_app.extensions.setdefault("collector.tally_specs", {})
+        key = (questionnaire.id, questionnaire.published_at)
+        if key not in cache:
+            cache[key] = cls._build(questionnaire)
+        return cache[key]
+
+    @classmethod
+    def _build(cls, questionnaire: Questionnaire) -> TallySpec:
         scale = [q.key for q in survey_queries.scale_questions(questionnaire)]
         keys = frozenset(scale)
         indicators = tuple(

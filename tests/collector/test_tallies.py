@@ -166,3 +166,12 @@ def test_the_partial_index_counts_only_waiting_responses(any_app):
         )
         == 3
     )
+
+
+def test_a_published_version_s_spec_is_built_once_per_process_and_a_draft_s_every_time(app):
+    published = factories.make_questionnaire(sections=1, questions_per_section=2)
+    draft = factories.make_questionnaire("utkast", 1, 2, published=False)
+    spec = tallies.TallySpec.of(published)
+    assert spec.scale_keys and tallies.TallySpec.of(published) is spec  # every mixed batch reads it
+    assert tallies.TallySpec.of(draft) is not tallies.TallySpec.of(draft)
+    assert tallies.TallySpec.of(draft) == tallies.TallySpec._build(draft)
