@@ -20,7 +20,7 @@ from helhet import queries as core_queries
 from helhet import spreadsheets
 from helhet.access import admin_only
 from helhet.extensions import db
-from helhet.i18n import local_time, localized
+from helhet.i18n import localized, open_until
 from helhet.models import OrgUnit
 from helhet.problems import attach, status
 from helhet.tabular import ImportFailed
@@ -153,7 +153,8 @@ def extend(campaign_id: int):
         else:
             db.session.commit()
             flash(
-                _("The round now closes %(time)s.", time=local_time(campaign.closes_at)), "success"
+                _("The round is now open %(until)s.", until=open_until(campaign.closes_at)),
+                "success",
             )
             return redirect(url_for(".campaign", campaign_id=campaign.id), 303)
     return _campaign_page(campaign, extend_form=form, response_status=422)
@@ -234,7 +235,8 @@ def issue_codes(campaign_id: int):
     output = form.output.data
     try:
         if output == "csv":
-            body, mimetype, name = letters.csv_bytes(issued, info), "text/csv", f"{stem}.csv"
+            body = letters.csv_bytes(issued, info, form.language.data)
+            mimetype, name = "text/csv", f"{stem}.csv"
         elif output == "pdf":
             body, mimetype, name = (
                 letters.pdf_bytes(issued, info, form.language.data),

@@ -110,7 +110,7 @@ def _write_codes(
     info = letters.info_for(campaign, _answer_address(base_url))
     written = []
     try:
-        out.write_bytes(letters.csv_bytes(issued, info))
+        out.write_bytes(letters.csv_bytes(issued, info, language))
         written.append(out)
         if letters_path is not None:
             letters_path.write_bytes(letters.pdf_bytes(issued, info, language))

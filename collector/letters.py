@@ -22,9 +22,8 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from collector import codes
-from collector.clock import to_local
 from helhet import spreadsheets
-from helhet.i18n import local_time, localized
+from helhet.i18n import last_open, localized, open_until
 from helhet.problems import HelhetError
 
 LATIN1_LANGUAGES = ("nb", "nn", "en")
@@ -119,15 +118,27 @@ def info_for(campaign, address: str) -> LetterInfo:
     )
 
 
-def csv_bytes(issued: list[IssuedCode], info: LetterInfo) -> bytes:
+def csv_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads æøå) for mail merge: one row per code. Every column is
-    text; one that starts like a formula (a unit named "=HYPERLINK(...)") gets a quote in front."""
-    closes = to_local(info.closes_at).strftime("%Y-%m-%d %H:%M")
+    text; one that starts like a formula (a unit named "=HYPERLINK(...)") gets a quote in front.
+
+    `last_day` is the last day the round is open (31.12.2026 for a round that closes at
+    midnight), `open_until` says it in `language` to follow "open" ("til og med 31.12.2026")."""
+    day, _at = last_open(info.closes_at)
+    last_day = day.strftime("%d.%m.%Y")
+    until = open_until(info.closes_at, language)
     return spreadsheets.csv_bytes(
         [
-            ["code", "unit", "unit_name", "address", "closes"],
+            ["code", "unit", "unit_name", "address", "last_day", "open_until"],
             *(
-                [codes.display(item.code), item.unit_code, item.unit_name, info.address, closes]
+                [
+                    codes.display(item.code),
+                    item.unit_code,
+                    item.unit_name,
+                    info.address,
+                    last_day,
+                    until,
+                ]
                 for item in issued
             ),
         ]
@@ -156,7 +167,7 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             "heading": _("Invitation to answer a survey"),
             "how": _("Go to this address on a phone, tablet or computer:"),
             "code_label": _("and enter your personal code:"),
-            "deadline": _("The survey is open until %(date)s.", date=local_time(info.closes_at)),
+            "deadline": _("The survey is open %(until)s.", until=open_until(info.closes_at)),
             "anonymous": _(
                 "Your answers are anonymous. The code only makes sure that each person answers"
                 " once: it is never stored together with your answers, and nobody can see what you"
@@ -227,6 +238,6 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
 def zip_bytes(issued: list[IssuedCode], info: LetterInfo, language: str, stem: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{stem}.csv", csv_bytes(issued, info))
+        archive.writestr(f"{stem}.csv", csv_bytes(issued, info, language))
         archive.writestr(f"{stem}.pdf", pdf_bytes(issued, info, language))
     return out.getvalue()

@@ -10,8 +10,11 @@ back to nb and then to any language present.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, refresh
+from flask_babel import force_locale, format_date, format_datetime, get_locale, gettext, refresh
 
 from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
 from helhet.extensions import babel
@@ -95,6 +98,38 @@ def local_date(moment) -> str:
     return format_datetime(moment, "dd.MM.yyyy") if moment else ""
 
 
+OSLO = ZoneInfo("Europe/Oslo")
+
+# How a date is written in each language; Norwegian, Sami, Ukrainian and Polish write 31.12.2026.
+DATE_PATTERNS = {"en": "d MMMM y"}
+
+
+def last_open(closes_at: datetime) -> tuple[date, time | None]:
+    """The last day a round is open, as people read it, from its stored (naive UTC, exclusive)
+    closing time: a round that closes at midnight in Norway is open through the day before
+    (time None); otherwise through that day until the local time given."""
+    local = closes_at.replace(tzinfo=UTC).astimezone(OSLO).replace(tzinfo=None)
+    if local.time() == time(0, 0):
+        return local.date() - timedelta(days=1), None
+    return local.date(), local.time()
+
+
+def open_until(closes_at: datetime | None, language: str | None = None) -> str:
+    """The closing time as people read it, to follow "open": "til og med 31.12.2026" for a round
+    that closes at midnight, "til 31.12.2026 kl. 14:00" otherwise (nb; in `language` or the
+    current one). Never "til 01.01.2027 00:00"."""
+    if closes_at is None:
+        return ""
+    if language is not None:
+        with force_locale(language):
+            return open_until(closes_at)
+    day, at = last_open(closes_at)
+    written = format_date(day, DATE_PATTERNS.get(current_language(), "dd.MM.yyyy"))
+    if at is None:
+        return gettext("until and including %(date)s", date=written)
+    return gettext("until %(date)s at %(time)s", date=written, time=at.strftime("%H:%M"))
+
+
 # Each language by its own name (as the language switch shows it)
 LANGUAGE_NAMES = {
     "nb": "Bokmål",
@@ -111,6 +146,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tr"] = localized
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["open_until"] = open_until
 
     @app.context_processor
     def language_context():

@@ -28,7 +28,25 @@ def test_the_letters_have_one_page_per_code_with_the_address_and_the_code(app):
     text = pdftext.text(pdf)
     assert "K7MQ2-XH9TD" in text and "ABCDE-FGHJK" in text
     assert "https://helhet.eksempel.no/svar" in text
-    assert "01.04.2026 00:00" in text  # the closing time in Norwegian time
+    # closes 01.04.2026 00:00 in Norway: open through 31 March, said as people read it
+    assert "åpen til og med 31.03.2026" in text
+    assert "01.04.2026" not in text and "00:00" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [
+        ("nn", "open til og med 31.03.2026"),
+        ("en", "open until and including 31 March 2026"),
+    ],
+)
+def test_letters_say_the_last_day_in_their_language(app, lang, phrase):
+    assert phrase in pdftext.text(letters.pdf_bytes(ISSUED[:1], INFO, lang))
+
+
+def test_a_letter_for_a_round_closing_in_the_afternoon_says_the_time(app):
+    info = letters.LetterInfo(**{**INFO.__dict__, "closes_at": datetime(2026, 6, 30, 12, 0)})
+    assert "åpen til 30.06.2026 kl. 14:00" in pdftext.text(letters.pdf_bytes(ISSUED[:1], info))
 
 
 def test_letters_print_norwegian_letters(app):
@@ -47,7 +65,15 @@ def test_the_mail_merge_file_has_one_row_per_code(app):
         )
     )
     assert [r["code"] for r in rows] == ["K7MQ2-XH9TD", "ABCDE-FGHJK"]
-    assert rows[0]["unit_name"] == "Hjemmetjenesten" and rows[0]["closes"] == "2026-04-01 00:00"
+    assert rows[0]["unit_name"] == "Hjemmetjenesten"
+    assert rows[0]["last_day"] == "31.03.2026" and rows[0]["open_until"] == "til og med 31.03.2026"
+
+
+def test_the_mail_merge_file_says_the_closing_time_in_the_letter_language(app):
+    body = letters.csv_bytes(ISSUED, INFO, "en").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
+    assert rows[0]["open_until"] == "until and including 31 March 2026"
+    assert "00:00" not in body and "01.04.2026" not in body
 
 
 def test_a_unit_named_like_a_formula_is_text_in_the_mail_merge_file(app):
