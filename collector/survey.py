@@ -51,6 +51,7 @@ class QuestionView:
     max_length: int | None
     choices: tuple[ChoiceView, ...]
     number: int | None  # the number shown to the respondent; None for information text
+    grid: str | None = None  # shown in a grid with its neighbours of the same grid (surveys.grids)
 
     @property
     def answerable(self) -> bool:
@@ -75,6 +76,7 @@ class QuestionView:
             max_length=question.max_length,
             choices=tuple(ChoiceView(c.value, dict(c.label or {})) for c in question.choices),
             number=number,
+            grid=question.grid,
         )
 
 

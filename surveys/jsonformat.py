@@ -38,6 +38,7 @@ from helhet.config import RESPONDENT_LANGUAGES
 from helhet.edge import LARGEST_NUMBER, describe, first_control, usable_number
 from helhet.problems import Problem
 from surveys.errors import InvalidQuestionnaire
+from surveys.grids import grid_problems
 from surveys.models import (
     Dimension,
     Indicator,
@@ -45,6 +46,7 @@ from surveys.models import (
     Questionnaire,
     QuestionnaireKind,
     QuestionnaireStatus,
+    QuestionType,
     Section,
 )
 from surveys.questiontypes import TYPES, kind_of
@@ -87,7 +89,10 @@ def question_to_dict(question: Question) -> dict:
         out["help"] = texts(question.help)
     if kind.answerable:
         out["required"] = bool(question.required)
-    return out | kind.to_json(question)
+    out |= kind.to_json(question)
+    if question.grid:
+        out["grid"] = question.grid
+    return out
 
 
 def unchecked_languages(value) -> list[str]:
@@ -479,6 +484,7 @@ def _normalise(data: dict) -> dict:
                     "help": texts(q.get("help")),
                     "required": kind.answerable and bool(q.get("required", False)),
                     **kind.normalise(q),
+                    "grid": q.get("grid") or None,
                 }
             )
         out["sections"].append(
@@ -537,6 +543,7 @@ def semantic_problems(data: dict) -> list[Problem]:
                     ),
                 )
             problems.extend(TYPES[q["type"]].json_problems(q, here))
+    problems.extend(grid_problems(data["sections"]))
     indicator_keys: dict[str, int] = {}
     for i, ind in enumerate(data["indicators"]):
         here = f"indicators[{i}]"
@@ -688,4 +695,5 @@ def build_question(q: dict) -> Question:
         integer_only=True,
     )
     kind.from_json(question, q)
+    question.grid = q.get("grid") if kind.name == QuestionType.SCALE else None
     return question

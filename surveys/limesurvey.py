@@ -21,7 +21,8 @@ Mapping (docs/questionnaire-format.md has the table): groups -> sections (name -
 description -> intro); L, ! and O -> single; M and P -> multiple (their subquestions are the
 choices); 5 -> scale 1-5; A -> one scale question 1-5 per subquestion, B -> 1-10, F -> 1-n (n = the
 answer options, whose first and last labels name the ends), each array led by an information text
-with the array's own text, keys from the question code and the subquestion code; N -> number
+with the array's own text, keys from the question code and the subquestion code, and its rows
+shown as one grid (grid key from the question code, see surveys/grids.py); N -> number
 (num_value_int_only, min_num_value_n and max_num_value_n kept); S, T and U -> text
 (maximum_chars kept); X -> information text; mandatory Y -> required. HTML in texts becomes plain
 text. The key is ``limesurvey_<survey id>``, so importing the same survey again gives its next
@@ -355,6 +356,7 @@ class _Converter:
         self.notes: list[Problem] = []
         self.places: dict[str, str] = {}
         self.keys: set[str] = set()
+        self.grids: set[str] = set()  # grid keys given to arrays
         self.formatting_dropped = False
         self.languages: dict[str, str] = {}  # LimeSurvey code -> ours, for the languages kept
 
@@ -443,6 +445,16 @@ class _Converter:
                 _("%(name)s became the key %(key)s.", name=name, key=key),
             )
         return key
+
+    def grid_key(self, code: str) -> str:
+        """A grid key of its own for an array (grids have their own names, apart from keys)."""
+        grid = base = to_key(code)
+        number = 2
+        while grid in self.grids:
+            grid = f"{base[:60]}_{number}"
+            number += 1
+        self.grids.add(grid)
+        return grid
 
     # the survey
     def convert(self) -> dict:
@@ -699,7 +711,8 @@ class _Converter:
         return out
 
     def array(self, question: _Question, item: str, base: dict) -> list[tuple[dict, str]]:
-        """An array: an information text with the array's text, then a scale question per row."""
+        """An array: an information text with the array's text, then a scale question per row,
+        the rows shown as one grid."""
         if question.type == "F":
             points = [a for a in question.answers if a["scale_id"] == "0"]
             if not 2 <= len(points) <= 11:
@@ -755,6 +768,7 @@ class _Converter:
             self.error(item, _("The array has no subquestions (rows)."))
             return []
         out = []
+        grid = self.grid_key(question.code)
         if base["text"] or base.get("help"):
             info = {"key": self.key(question.code, item), "type": "info", **base}
             if not info["text"]:
@@ -783,6 +797,7 @@ class _Converter:
                 "required": self.required(question),
                 "min": scale[0],
                 "max": scale[1],
+                "grid": grid,
             }
             if low_label:
                 scale_question["low_label"] = low_label

@@ -106,6 +106,9 @@ class Question(db.Model):
     number: min_value, max_value, integer_only
     text: max_length
     info: only text (shown, never answered)
+
+    grid (scale only): a key shared by consecutive questions on the same scale that are shown as
+    one grid (surveys.grids)
     """
 
     __table_args__ = (UniqueConstraint("questionnaire_id", "key"),)
@@ -132,6 +135,9 @@ class Question(db.Model):
     max_value: Mapped[float | None]
     integer_only: Mapped[bool] = mapped_column(default=True)
     max_length: Mapped[int | None]
+    # consecutive scale questions with the same grid key (on one scale) are shown as one grid:
+    # statements as rows, scale points as columns on wide screens (presentation only)
+    grid: Mapped[str | None] = mapped_column(String(64))
 
     section: Mapped[Section] = relationship(back_populates="questions")
     questionnaire: Mapped[Questionnaire] = relationship()

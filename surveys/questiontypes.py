@@ -401,6 +401,16 @@ class Scale(QuestionKind):
                     "It is not a point on the scale: it counts neither for nor against."
                 ),
             ),
+            "grid": StringField(
+                _l("Grid (optional)"),
+                validators=[Optional(), Length(max=64)],
+                description=_l(
+                    "Give questions that follow each other on the same scale the same grid name"
+                    " (for example trivsel) to show them as one table on wide screens: the"
+                    " statements as rows, the scale points as columns. On phones they are shown"
+                    " one by one. Leave empty to show the question on its own."
+                ),
+            ),
         }
 
     def read_form(self, form, data, action):
@@ -410,10 +420,16 @@ class Scale(QuestionKind):
             form_texts(form, "high_label"),
         )
         data.dont_know = bool(form.dont_know.data)
+        data.grid = (form.grid.data or "").strip() or None
         return {}
 
     def fill_form(self, data, initial, blank_rows):
-        initial.update(scale_min=data.scale_min, scale_max=data.scale_max, dont_know=data.dont_know)
+        initial.update(
+            scale_min=data.scale_min,
+            scale_max=data.scale_max,
+            dont_know=data.dont_know,
+            grid=data.grid or "",
+        )
         fill_texts(initial, "low_label", data.low_label)
         fill_texts(initial, "high_label", data.high_label)
 

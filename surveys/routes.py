@@ -25,7 +25,7 @@ from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
 from helhet.extensions import db
 from helhet.i18n import current_language, localized
 from helhet.problems import attach, status
-from surveys import bp, jsonformat, library, queries, services
+from surveys import bp, grids, jsonformat, library, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.forms import (
     ChangeTypeForm,
@@ -74,6 +74,7 @@ def editor_context():
 bp.add_app_template_global(
     kind_of, "question_kind"
 )  # templates/surveys/_question.html, on every answer page
+bp.add_app_template_filter(grids.blocks, "question_blocks")  # the same, grids as one block
 
 
 def missing_languages(question: Question) -> list[str]:

@@ -520,6 +520,7 @@ class QuestionData:
     integer_only: bool = True
     max_length: int | None = None
     choices: list[tuple[str, dict]] = field(default_factory=list)  # (value, label per language)
+    grid: str | None = None  # scale only: shown in a grid with its neighbours (surveys.grids)
 
     @classmethod
     def of(cls, question: Question) -> QuestionData:
@@ -542,6 +543,7 @@ class QuestionData:
                 (c.value, dict(c.label or {}))
                 for c in sorted(question.choices, key=lambda c: c.position)
             ],
+            grid=question.grid,
         )
 
 
@@ -594,6 +596,8 @@ def _clean_question_data(
         required=bool(data.required) and kind.answerable,
     )
     kind.clean_settings(data, clean)
+    if data.grid and kind.name == QuestionType.SCALE:
+        clean.grid = _check_key(data.grid, "grid")
     if problem := _history_problem(key, kind, clean, history):
         raise problem
     if question is not None:
@@ -646,6 +650,7 @@ def _apply(question: Question, data: QuestionData) -> None:
         data.integer_only,
     )
     question.max_length = data.max_length
+    question.grid = data.grid
     current = [
         (c.value, texts(c.label)) for c in sorted(question.choices, key=lambda c: c.position)
     ]

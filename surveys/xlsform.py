@@ -366,6 +366,7 @@ class _Converter:
         self.settings: dict[str, str] = {}
         self.default_language = "nb"
         self.allow_duplicate_choices = False
+        self.grids: set[str] = set()  # grid keys given to grid groups
 
     # reporting
     def error(self, sheet, row, column, message):
@@ -675,6 +676,8 @@ class _Converter:
                     "section": None,
                     "kind": control,
                     "name": row.get(name_header) or "",
+                    "appearance": self.appearance(row, columns),
+                    "grid": None,  # (list name, grid key) of the grid being filled
                 }
                 if control != constants.GROUP:
                     self.cannot(
@@ -724,7 +727,10 @@ class _Converter:
                     )
                 stack[-1]["section"] = None  # questions after an inner group start a new section
                 continue
-            question = self.question(row, number, raw_type, kind, columns, labels, hints, lists)
+            in_grid = self.wants_grid(stack[-1], row, columns)
+            question = self.question(
+                row, number, raw_type, kind, columns, labels, hints, lists, in_grid
+            )
             if question is None:
                 continue
             name = (row.get(name_header) or "").strip()
@@ -765,6 +771,7 @@ class _Converter:
                 )
             question["key"] = key
             frame = stack[-1]
+            self.grid_row(question, frame, number, in_grid)
             if frame["section"] is None:
                 frame["section"] = {
                     "title": frame["title"],
@@ -847,7 +854,86 @@ class _Converter:
             "indicators": [],
         }
 
-    def question(self, row, number, raw_type, kind, columns, labels, hints, lists) -> dict | None:
+    @staticmethod
+    def appearance(row, columns) -> str:
+        return str(
+            next((row.get(c.header) for c in columns if c.tokens == ("control", "appearance")), "")
+            or ""
+        ).lower()
+
+    def wants_grid(self, frame, row, columns) -> bool:
+        """A row of a grid as ODK shows one: a group with appearance table-list, or a field-list
+        group whose select_one rows have appearance likert, label or list-nolabel."""
+        group = frame.get("appearance", "").split()
+        own = self.appearance(row, columns).split()
+        return "table-list" in group or (
+            "field-list" in group and any(a in own for a in ("likert", "label", "list-nolabel"))
+        )
+
+    def grid_row(self, question: dict, frame: dict, number: int, in_grid: bool) -> None:
+        """Make a single-choice row of a grid group a scale question in the group's grid, when its
+        choices are the numbers of a scale; consecutive rows with the same list share a grid."""
+        list_name = question.pop("_list", None)
+        if not in_grid or question["type"] != QuestionType.SINGLE.value:
+            frame["grid"] = None
+            return
+        values = [c["value"] for c in question["choices"]]
+        numbers = [int(v) for v in values if re.fullmatch(r"[0-9]{1,2}", v)]
+        if not (
+            2 <= len(values) <= 11
+            and len(numbers) == len(values)
+            and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+            and numbers[0] <= 10
+            and numbers[-1] <= 11
+        ):
+            self.note(
+                SURVEY,
+                number,
+                "type",
+                _(
+                    "The question is in a grid group, but its choices are not the numbers of a"
+                    " scale (such as 1 to 5), so it is shown on its own as a single-choice"
+                    " question.",
+                ),
+            )
+            frame["grid"] = None
+            return
+        choices = question.pop("choices")
+        between = [
+            c["label"] for c in choices[1:-1] if any(t != c["value"] for t in c["label"].values())
+        ]
+        if between:
+            self.cannot(
+                SURVEY,
+                number,
+                "type",
+                _(
+                    "The labels of the points between the ends (%(labels)s) cannot be"
+                    " represented: a scale question names its ends only.",
+                    labels=", ".join(next(iter(label.values()), "") for label in between)[:300],
+                ),
+                _("With “skip”, only the ends keep their labels."),
+            )
+        if frame["grid"] is None or frame["grid"][0] != list_name:
+            base = to_key(frame["name"] or "grid")
+            grid, n = base, 2
+            while grid in self.grids:
+                grid, n = f"{base[:60]}_{n}", n + 1
+            self.grids.add(grid)
+            frame["grid"] = (list_name, grid)
+        question.update(
+            type=QuestionType.SCALE.value,
+            min=numbers[0],
+            max=numbers[-1],
+            low_label=choices[0]["label"],
+            high_label=choices[-1]["label"],
+            grid=frame["grid"][1],
+        )
+        question["_choice_rows"] = []
+
+    def question(
+        self, row, number, raw_type, kind, columns, labels, hints, lists, in_grid=False
+    ) -> dict | None:
         """Our question for one survey row, or None (reported as unsupported or an error)."""
         select = RE_SELECT.search(kind)
         texts, help_texts = self.texts(row, labels), self.texts(row, hints)
@@ -933,6 +1019,7 @@ class _Converter:
                 return None
             question["choices"] = [{"value": c["value"], "label": c["label"]} for c in choices]
             question["_choice_rows"] = [c["row"] for c in choices]
+            question["_list"] = list_name
             if select.group("specify_other"):
                 self.cannot(
                     SURVEY,
@@ -941,7 +1028,7 @@ class _Converter:
                     _("“Or specify other” (a free-text other option) cannot be represented."),
                     _("With “skip”, the question is imported without the other option."),
                 )
-            if one:
+            if one and not in_grid:
                 self.maybe_scale(row, number, columns, list_name, choices)
         self.cell_issues(row, columns, labels, hints, number, question=question)
         if TYPES[question["type"]].answerable:

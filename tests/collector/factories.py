@@ -82,10 +82,12 @@ def make_questionnaire(
     required: bool = True,
     kind: str = "employee",
     version: int = 1,
+    grid_sections: tuple[int, ...] = (),
 ) -> Questionnaire:
     """A questionnaire with `sections` pages of `questions_per_section` scale questions (1-6,
     "vet ikke" allowed), keys s<section>q<n>; `extra_types` adds one question of each named
-    type at the end of the first section (keys x_<type>)."""
+    type at the end of the first section (keys x_<type>). The scale questions of the sections
+    numbered in `grid_sections` are shown as one grid per section (grid key grid<section>)."""
     questionnaire = Questionnaire(
         key=key,
         version=version,
@@ -104,7 +106,9 @@ def make_questionnaire(
     for s in range(1, sections + 1):
         section = Section(position=s, title={"nb": f"Del {s}", "nn": f"Del {s}", "en": f"Part {s}"})
         for n in range(1, questions_per_section + 1):
-            section.questions.append(make_question(f"s{s}q{n}", required=required, position=n))
+            question = make_question(f"s{s}q{n}", required=required, position=n)
+            question.grid = f"grid{s}" if s in grid_sections else None
+            section.questions.append(question)
         if s == 1:
             for i, type_ in enumerate(extra_types, start=questions_per_section + 1):
                 section.questions.append(

@@ -1,0 +1,29 @@
+"""grids: consecutive scale questions with the same grid key are shown as one grid (surveys
+Question.grid); only presentation, answers are stored as before
+
+Revision ID: 0014
+Revises: 0011
+Create Date: 2026-12-01 15:20:00
+
+0012 and 0013 are taken by branches not merged yet: when they are, this revision's down_revision
+becomes the last of them (the column does not depend on theirs).
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # nullable: existing questions are shown one by one, as before
+    with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("grid", sa.String(length=64), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("question", schema=None) as batch_op:
+        batch_op.drop_column("grid")
