@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from collector.models import Answer, Response
 from helhet.extensions import db
+from tests import factories as core
 from tests.collector import factories, helpers
 
 PAGE_ONE_ANSWERS = {f"q_s1q{n}": str(n % 6 + 1) for n in range(1, 5)} | {"q_s1q3": "dk"}
@@ -137,12 +138,13 @@ def send_answers(client, answering) -> int:
     )
 
 
-def test_answers_from_a_grid_are_stored_exactly_as_from_separate_questions(app, tree):
+def test_answers_from_a_grid_are_stored_exactly_as_from_separate_questions(any_app):
+    tree = core.make_tree()
     in_grid = grid_round(tree, grid_sections=(1, 2), key="grid")
     separate = grid_round(tree, grid_sections=(), key="separate")
-    with app.test_client() as client:
+    with any_app.test_client() as client:
         grid_response = send_answers(client, in_grid)
-    with app.test_client() as client:
+    with any_app.test_client() as client:
         separate_response = send_answers(client, separate)
     assert stored(grid_response) == stored(separate_response)
     assert ("s1q3", None, None, True) in stored(grid_response)  # «vet ikke» as always

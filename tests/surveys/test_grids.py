@@ -57,7 +57,7 @@ def problems(data) -> dict[str, str]:
 # --- the format --------------------------------------------------------------------------------
 
 
-def test_a_grid_round_trips_through_json_unchanged(app):
+def test_a_grid_round_trips_through_json_unchanged(any_app):
     imported = services.import_data(copy.deepcopy(GOOD))
     exported = jsonformat.to_dict(imported)
     assert [q.get("grid") for q in exported["sections"][0]["questions"]] == [
