@@ -36,6 +36,7 @@ from helhet.clitools import (
 )
 from helhet.config import RESPONDENT_LANGUAGES
 from helhet.extensions import db
+from helhet.i18n import open_until
 from helhet.tabular import ImportFailed
 from surveys import queries as survey_queries
 
@@ -316,12 +317,14 @@ def round_codes(round_id, unit_code, count, out, letters_path, language, base_ur
 @with_appcontext
 def round_status(round_id, fmt) -> None:
     """Population, responses and response rate per unit (counts only)."""
-    data = queries.status_dict(_round(round_id))
-    if fmt == "json":
+    campaign = _round(round_id)
+    data = queries.status_dict(campaign)
+    if fmt == "json":  # machine-readable: the exclusive end, as stored, in local time
         echo_json(data)
         return
     state = f"{data['state']}, sealed" if data["sealed"] else data["state"]
-    click.echo(f"{data['name']} ({state}, {data['opens_at']} - {data['closes_at']})")
+    until = open_until(campaign.closes_at)
+    click.echo(f"{data['name']} ({state}, open from {data['opens_at']} {until})")
     for unit in data["units"]:
         rate = "-" if unit["response_rate"] is None else f"{unit['response_rate'] * 100:.0f} %"
         population = "-" if unit["population"] is None else unit["population"]
@@ -353,6 +356,7 @@ def round_list(fmt) -> None:
             "state": r.state.value,
             "opens_at": to_local(r.campaign.opens_at).isoformat(timespec="minutes"),
             "closes_at": to_local(r.campaign.closes_at).isoformat(timespec="minutes"),
+            "open_until": open_until(r.campaign.closes_at),
             "units": r.units,
             "responses": r.responses,
         }
@@ -362,7 +366,7 @@ def round_list(fmt) -> None:
         fmt,
         rows,
         lambda r: (
-            f"{r['id']:>4}  {r['state']:<9} {r['opens_at']} - {r['closes_at']}  "
+            f"{r['id']:>4}  {r['state']:<9} {r['opens_at']} {r['open_until']}  "
             f"{r['responses']:>6}  {r['name']}"
         ),
     )

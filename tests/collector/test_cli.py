@@ -403,3 +403,17 @@ def test_help_lists_round_and_hides_the_old_name_campaign(runner):
     assert "round" in commands and "responses" in commands
     assert "campaign" not in commands
     assert "purge-drafts" in runner.invoke(args=["campaign", "--help"]).output
+
+
+def test_round_status_and_list_say_the_last_day_as_people_read_it(runner, tree):
+    open_round = factories.make_open_round(tree)
+    open_round.campaign.closes_at = parse_local("2099-12-31", end_of_day=True)
+    db.session.commit()
+    status = runner.invoke(args=["round", "status", str(open_round.campaign.id)]).stdout
+    listed = runner.invoke(args=["round", "list"]).stdout
+    for text in (status, listed):
+        assert "until and including 31 December 2099" in text
+        assert "2100-01-01" not in text
+    rows = json.loads(runner.invoke(args=["round", "list", "--format", "json"]).stdout)
+    assert rows[0]["open_until"] == "until and including 31 December 2099"
+    assert rows[0]["closes_at"] == "2100-01-01T00:00"  # JSON keeps the exclusive end
