@@ -37,6 +37,7 @@ from jsonschema import Draft202012Validator
 from helhet.config import RESPONDENT_LANGUAGES
 from helhet.edge import LARGEST_NUMBER, describe, first_control, usable_number
 from helhet.problems import Problem
+from surveys import conditions
 from surveys.errors import InvalidQuestionnaire
 from surveys.grids import grid_problems
 from surveys.models import (
@@ -92,6 +93,8 @@ def question_to_dict(question: Question) -> dict:
     out |= kind.to_json(question)
     if question.grid:
         out["grid"] = question.grid
+    if question.condition:
+        out["condition"] = conditions.canonical(question.condition)
     return out
 
 
@@ -124,6 +127,8 @@ def to_dict(questionnaire: Questionnaire) -> dict:
             out["title"] = texts(section.title)
         if texts(section.intro):
             out["intro"] = texts(section.intro)
+        if section.condition:
+            out["condition"] = conditions.canonical(section.condition)
         out["questions"] = [
             question_to_dict(q) for q in sorted(section.questions, key=lambda q: q.position)
         ]
@@ -485,12 +490,14 @@ def _normalise(data: dict) -> dict:
                     "required": kind.answerable and bool(q.get("required", False)),
                     **kind.normalise(q),
                     "grid": q.get("grid") or None,
+                    "condition": conditions.canonical(q.get("condition")),
                 }
             )
         out["sections"].append(
             {
                 "title": texts(section.get("title")),
                 "intro": texts(section.get("intro")),
+                "condition": conditions.canonical(section.get("condition")),
                 "questions": questions,
             }
         )
@@ -544,6 +551,7 @@ def semantic_problems(data: dict) -> list[Problem]:
                 )
             problems.extend(TYPES[q["type"]].json_problems(q, here))
     problems.extend(grid_problems(data["sections"]))
+    problems.extend(condition_problems(data))
     indicator_keys: dict[str, int] = {}
     for i, ind in enumerate(data["indicators"]):
         here = f"indicators[{i}]"
@@ -610,6 +618,54 @@ def semantic_problems(data: dict) -> list[Problem]:
     return problems
 
 
+def condition_target(q: dict) -> conditions.Target:
+    """What a condition may test of a normalised question."""
+    kind = q["type"]
+    if kind in ("single", "multiple"):
+        return conditions.Target(q["key"], kind, tuple(c["value"] for c in q["choices"]))
+    if kind in ("scale", "number"):
+        return conditions.Target(
+            q["key"], kind, low=q["min"], high=q["max"], dont_know=bool(q.get("dont_know"))
+        )
+    return conditions.Target(q["key"], kind)
+
+
+def condition_problems(data: dict) -> list[Problem]:
+    """Conditions of normalised data that read a question not on an earlier page, or a value that
+    does not fit the question they read."""
+    problems: list[Problem] = []
+    earlier: dict[str, conditions.Target] = {}
+    everything = [q["key"] for s in data["sections"] for q in s["questions"]]
+    for i, section in enumerate(data["sections"]):
+        found = []
+        if section["condition"]:
+            found += conditions.reference_problems(
+                section["condition"], f"sections[{i}].condition", earlier, everything
+            )
+        for j, q in enumerate(section["questions"]):
+            if q["condition"]:
+                found += conditions.reference_problems(
+                    q["condition"], f"sections[{i}].questions[{j}].condition", earlier, everything
+                )
+        problems += [Problem(conditions.message(key, **params), path=p) for p, key, params in found]
+        for q in section["questions"]:
+            earlier.setdefault(q["key"], condition_target(q))
+    return problems
+
+
+def _condition_shape_problems(data: dict) -> list[Problem]:
+    found = []
+    for i, section in enumerate(data["sections"]):
+        if "condition" in section:
+            found += conditions.shape_problems(section["condition"], f"sections[{i}].condition")
+        for j, q in enumerate(section["questions"]):
+            if "condition" in q:
+                found += conditions.shape_problems(
+                    q["condition"], f"sections[{i}].questions[{j}].condition"
+                )
+    return [Problem(conditions.message(key), path=path) for path, key in found]
+
+
 def _require_object(data) -> None:
     if not isinstance(data, dict):
         message = _(
@@ -628,7 +684,7 @@ def validate(data) -> dict:
     problems = hostile_values(data)
     if problems:
         raise InvalidQuestionnaire(problems)
-    problems = _schema_problems(data)
+    problems = _schema_problems(data) or _condition_shape_problems(data)
     if problems:
         raise InvalidQuestionnaire(problems)
     clean = _normalise(data)
@@ -655,7 +711,7 @@ def from_dict(data) -> Questionnaire:
     )
     by_key: dict[str, Question] = {}
     for i, s in enumerate(clean["sections"]):
-        section = Section(position=i, title=s["title"], intro=s["intro"])
+        section = Section(position=i, title=s["title"], intro=s["intro"], condition=s["condition"])
         questionnaire.sections.append(section)
         for j, q in enumerate(s["questions"]):
             question = build_question(q)
@@ -693,6 +749,7 @@ def build_question(q: dict) -> Question:
         high_label={},
         dont_know=False,
         integer_only=True,
+        condition=q.get("condition"),
     )
     kind.from_json(question, q)
     question.grid = q.get("grid") if kind.name == QuestionType.SCALE else None

@@ -91,6 +91,8 @@ class Section(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[dict] = mapped_column(JSON, default=dict)
     intro: Mapped[dict] = mapped_column(JSON, default=dict)
+    # shown only when earlier answers meet this (surveys/conditions.py); None: always shown
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     questionnaire: Mapped[Questionnaire] = relationship(back_populates="sections")
     questions: Mapped[list[Question]] = relationship(
@@ -138,6 +140,8 @@ class Question(db.Model):
     # consecutive scale questions with the same grid key (on one scale) are shown as one grid:
     # statements as rows, scale points as columns on wide screens (presentation only)
     grid: Mapped[str | None] = mapped_column(String(64))
+    # shown only when earlier answers meet this (surveys/conditions.py); None: always shown
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     section: Mapped[Section] = relationship(back_populates="questions")
     questionnaire: Mapped[Questionnaire] = relationship()
