@@ -134,7 +134,8 @@ def only_format_errors(form) -> None:
             field.errors = []
 
 
-def render_page(survey: Survey, page, form, status: int = 200, review: bool = False):
+def render_page(survey: Survey, page, form, status: int = 200, review: bool = False, answers=None):
+    answers = answers or {}
     return (
         render_template(
             "collector/page.html",
@@ -142,6 +143,8 @@ def render_page(survey: Survey, page, form, status: int = 200, review: bool = Fa
             page=page,
             form=form,
             review=review,
+            last=survey.next_page(page.number, answers) is None,
+            first=survey.previous_page(page.number, answers) is None,
             has_errors=any(f is not None and f.errors for _q, f in form.items()),
         ),
         status,
@@ -225,10 +228,18 @@ def answer_page(ref: DraftRef, survey: Survey, page: int):
     current = survey.page(page) or abort(404)
     review = request.values.get("review") == "1"
     language = current_language()
-    form_class = survey.form_class(current, language)
+    if page not in survey.asked(ref.answers).pages:  # hidden by a condition: go on past it
+        following = survey.next_page(page, ref.answers)
+        if following is None:
+            return redirect(url_for(".review"), 303)
+        return redirect(
+            url_for(".answer_page", page=following, review="1" if review else None), 303
+        )
+    shown = survey.shown(current, ref.answers)
+    form_class = survey.form_class(current, language, shown)
     if request.method == "GET":
-        form = form_class(formdata=None, data=initial_data(list(current.questions), ref.answers))
-        return render_page(survey, current, form, review=review)
+        form = form_class(formdata=None, data=initial_data(list(shown), ref.answers))
+        return render_page(survey, current, form, review=review, answers=ref.answers)
 
     form = form_class()
     valid = form.validate()
@@ -242,39 +253,45 @@ def answer_page(ref: DraftRef, survey: Survey, page: int):
 
     if lang := requested_language():
         switch_language(lang)
-        form = survey.form_class(current, lang)()
+        form = survey.form_class(current, lang, shown)()
         form.validate()
         only_format_errors(form)
-        return render_page(survey, current, form, review=review)
+        return render_page(survey, current, form, review=review, answers=ref.answers)
     action = request.form.get("action", "next")
     if action in ("back", "save"):
         if invalid:  # going on would lose what was typed: show it with its error
             only_format_errors(form)
-            return render_page(survey, current, form, 422, review=review)
+            return render_page(survey, current, form, 422, review=review, answers=ref.answers)
         if action == "save":
             return redirect(url_for(".saved", side=page), 303)
-        if page == 1:
-            return redirect(url_for(".answer_page", page=1), 303)
-        return redirect(url_for(".answer_page", page=page - 1, review="1" if review else None), 303)
+        previous = survey.previous_page(page, ref.answers)
+        if previous is None:
+            return redirect(url_for(".answer_page", page=page), 303)
+        return redirect(url_for(".answer_page", page=previous, review="1" if review else None), 303)
     if not valid:
-        return render_page(survey, current, form, 422, review=review)
-    if review or page == survey.page_count:
+        return render_page(survey, current, form, 422, review=review, answers=ref.answers)
+    following = survey.next_page(page, ref.answers)
+    if review or following is None:
         return redirect(url_for(".review"), 303)
-    return redirect(url_for(".answer_page", page=page + 1), 303)
+    return redirect(url_for(".answer_page", page=following), 303)
 
 
 def summary(survey: Survey, answers: dict) -> list[tuple]:
+    """The shown pages with their shown questions' answers (a question hidden by a condition is
+    not listed, and neither is its answer: it will not be sent)."""
     language = current_language()
+    asked = survey.asked(answers)
     return [
         (
             page,
             [
-                (q, describe_answer(q, answers.get(q.key), language))
+                (q, describe_answer(q, asked.answers.get(q.key), language))
                 for q in page.questions
-                if q.answerable
+                if q.answerable and q.key in asked.questions
             ],
         )
         for page in survey.pages
+        if page.number in asked.pages
     ]
 
 
@@ -309,6 +326,7 @@ def review(ref: DraftRef, survey: Survey):
             "collector/review.html",
             survey=survey,
             sections=summary(survey, ref.answers),
+            last_page=survey.last_page(ref.answers),
             problems=problems,
         ),
         response_status,

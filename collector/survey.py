@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from helhet.extensions import db
 from helhet.problems import Problem
+from surveys import conditions
 from surveys.models import Question, Questionnaire, QuestionType, Section
 from surveys.questiontypes import AnswerError, answer_rows, build_answer_form, kind_of
 from surveys.values import covered_languages
@@ -52,6 +53,7 @@ class QuestionView:
     choices: tuple[ChoiceView, ...]
     number: int | None  # the number shown to the respondent; None for information text
     grid: str | None = None  # shown in a grid with its neighbours of the same grid (surveys.grids)
+    condition: dict | None = None  # shown only when earlier answers meet it (surveys.conditions)
 
     @property
     def answerable(self) -> bool:
@@ -77,6 +79,7 @@ class QuestionView:
             choices=tuple(ChoiceView(c.value, dict(c.label or {})) for c in question.choices),
             number=number,
             grid=question.grid,
+            condition=question.condition or None,
         )
 
 
@@ -86,6 +89,7 @@ class Page:
     title: dict
     intro: dict
     questions: tuple[QuestionView, ...]
+    condition: dict | None = None  # the section's: shown only when earlier answers meet it
 
 
 @dataclass(frozen=True)
@@ -137,23 +141,57 @@ class Survey:
     def page(self, number: int) -> Page | None:
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
 
-    def form_class(self, page: Page, language: str):
-        """The answer-form class for a page in a language (built once per process)."""
-        cache_key = (page.number, language)
+    @property
+    def has_conditions(self) -> bool:
+        return any(p.condition for p in self.pages) or any(q.condition for q in self.questions)
+
+    def asked(self, answers: dict) -> conditions.Asked:
+        """The pages and questions shown for a draft's answers, and the answers that count."""
+        return conditions.asked(self.pages, answers)
+
+    def shown(self, page: Page, answers: dict) -> tuple[QuestionView, ...]:
+        """The questions of `page` that are shown for `answers` (all of them without conditions)."""
+        if not self.has_conditions:
+            return page.questions
+        keys = self.asked(answers).questions
+        return tuple(q for q in page.questions if q.key in keys)
+
+    def next_page(self, number: int, answers: dict) -> int | None:
+        """The first shown page after page `number`; None when the review page comes next."""
+        shown = self.asked(answers).pages
+        return next((n for n in range(number + 1, self.page_count + 1) if n in shown), None)
+
+    def previous_page(self, number: int, answers: dict) -> int | None:
+        """The last shown page before page `number`; None when there is none."""
+        shown = self.asked(answers).pages
+        return next((n for n in range(number - 1, 0, -1) if n in shown), None)
+
+    def last_page(self, answers: dict) -> int:
+        shown = self.asked(answers).pages
+        return max(shown, default=1)
+
+    def form_class(self, page: Page, language: str, questions=None):
+        """The answer-form class for a page (or the shown `questions` of it) in a language (built
+        once per process for each set of shown questions)."""
+        questions = page.questions if questions is None else tuple(questions)
+        cache_key = (page.number, language, tuple(q.key for q in questions))
         form_class = self._forms.get(cache_key)
         if form_class is None:
-            form_class = build_answer_form(list(page.questions), language)
+            form_class = build_answer_form(list(questions), language)
             self._forms[cache_key] = form_class
         return form_class
 
     def problems(self, answers: dict) -> list[AnswerProblem]:
         """Required questions without an answer, and stored answers that do not fit (checked
-        again before sending, so a draft can never put a wrong value into the responses)."""
+        again before sending, so a draft can never put a wrong value into the responses). Only
+        shown questions count: a question hidden by a condition is never required, and its
+        answer, if the draft still has one, is not sent (`answer_dicts`)."""
         found = []
+        shown = self.asked(answers).questions
         for page in self.pages:
             for question in page.questions:
                 kind = kind_of(question)
-                if not kind.answerable:
+                if not kind.answerable or question.key not in shown:
                     continue
                 stored = answers.get(question.key)
                 if stored is None:
@@ -173,8 +211,10 @@ class Survey:
         return found
 
     def answer_dicts(self, answers: dict, response_id: int) -> list[dict]:
-        """Rows for one bulk insert into the answer table."""
-        return [row.as_dict(response_id) for row in answer_rows(self.questions, answers)]
+        """Rows for one bulk insert into the answer table: the answers of shown questions only
+        (an answer to a question that a later change hid is dropped here)."""
+        counted = self.asked(answers).answers
+        return [row.as_dict(response_id) for row in answer_rows(self.questions, counted)]
 
 
 def _snapshot(questionnaire: Questionnaire) -> Survey:
@@ -188,7 +228,13 @@ def _snapshot(questionnaire: Questionnaire) -> Survey:
                 shown = number
             views.append(QuestionView.of(question, shown))
         pages.append(
-            Page(position, dict(section.title or {}), dict(section.intro or {}), tuple(views))
+            Page(
+                position,
+                dict(section.title or {}),
+                dict(section.intro or {}),
+                tuple(views),
+                section.condition or None,
+            )
         )
     return Survey(
         questionnaire_id=questionnaire.id,

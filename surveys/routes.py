@@ -14,7 +14,16 @@ import binascii
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -490,32 +499,67 @@ def export(questionnaire: Questionnaire):
     )
 
 
+PREVIEW_KEY = "preview"
+
+
+def _preview_kept(questionnaire: Questionnaire) -> dict:
+    """The preview's answers that conditions read (in the administrator's session, per
+    questionnaire; nothing is stored in the database)."""
+    kept = session.get(PREVIEW_KEY) or {}
+    return kept.get("answers", {}) if kept.get("id") == questionnaire.id else {}
+
+
 @bp.route(f"{BASE}/<int:questionnaire_id>/forhandsvisning/<int:page>", methods=["GET", "POST"])
 @admin_only
 @reads
 def preview(questionnaire: Questionnaire, page: int):
     """The questionnaire as the respondent sees it, one section per page. Answers are checked like
-    on the real pages, and never stored."""
+    on the real pages, and never stored; the answers that conditions read are kept in the
+    session, so the preview skips and hides what the real survey would."""
     q = questionnaire
     pages = queries.pages(q)
     if not 1 <= page <= len(pages) + 1:
         abort(404)
+    if page == 1 and request.method == "GET":
+        session.pop(PREVIEW_KEY, None)  # starting again
+    kept = _preview_kept(q)
+    asked = services.preview_asked(q, kept)
+    shown_pages = sorted(asked.pages)
+    previous = max((n for n in shown_pages if n < page), default=None)
+    following = min((n for n in shown_pages if n > page), default=len(pages) + 1)
     if page == len(pages) + 1:
         return render_template(
             "surveys/preview.html",
             questionnaire=q,
             page=page,
             pages=pages,
+            previous=previous,
             form=None,
             section=None,
             numbers={},
         )
+    if page not in asked.pages:
+        return redirect(url_for(".preview", questionnaire_id=q.id, page=following), 303)
     section, questions = pages[page - 1]
+    questions = [question for question in questions if question.key in asked.questions]
     form = build_answer_form(questions, current_language())()
     code = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            return redirect(url_for(".preview", questionnaire_id=q.id, page=page + 1), 303)
+            given = {
+                question.key: (
+                    None
+                    if field.data in (None, "", [])
+                    else kind_of(question).clean(question, field.data)
+                )
+                for question, field in form.items()
+                if field is not None
+            }
+            kept = services.preview_answers(q, kept, given)
+            session[PREVIEW_KEY] = {"id": q.id, "answers": kept}
+            asked = services.preview_asked(q, kept)
+            following = min((n for n in asked.pages if n > page), default=len(pages) + 1)
+            return redirect(url_for(".preview", questionnaire_id=q.id, page=following), 303)
         code = 422
     return (
         render_template(
@@ -523,6 +567,8 @@ def preview(questionnaire: Questionnaire, page: int):
             questionnaire=q,
             page=page,
             pages=pages,
+            previous=previous,
+            last=following == len(pages) + 1,
             form=form,
             section=section,
             numbers=queries.question_numbers(q),

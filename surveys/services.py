@@ -27,7 +27,7 @@ from helhet.config import LANGUAGES
 from helhet.extensions import db
 from helhet.models import utcnow
 from helhet.problems import Problem
-from surveys import jsonformat, limesurvey, queries, xlsform
+from surveys import conditions, jsonformat, limesurvey, queries, xlsform
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.labels import LANGUAGE_LABELS
 from surveys.models import (
@@ -962,3 +962,39 @@ def install(data: dict, publish_it: bool) -> Questionnaire | None:
     if publish_it:
         publish(questionnaire)
     return questionnaire
+
+
+# --- conditions in the preview ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PreviewPage:
+    condition: dict | None
+    questions: list[Question]
+
+
+def preview_asked(questionnaire: Questionnaire, answers: dict) -> conditions.Asked:
+    """Which pages and questions the preview shows for the answers given in it so far."""
+    return conditions.asked(
+        [_PreviewPage(s.condition, qs) for s, qs in queries.pages(questionnaire)], answers
+    )
+
+
+def preview_answers(questionnaire: Questionnaire, kept: dict, page_answers: dict) -> dict:
+    """The answers the preview keeps (in the administrator's session) after a page: only those
+    some condition reads, a text only as "answered", so the session stays small."""
+    read = {
+        key
+        for section, questions in queries.pages(questionnaire)
+        for condition in [section.condition, *(q.condition for q in questions)]
+        for key in conditions.referred(condition)
+    }
+    out = {k: v for k, v in kept.items() if k in read}
+    for key, value in page_answers.items():
+        if key not in read:
+            continue
+        if conditions.is_missing(value):
+            out.pop(key, None)
+        else:
+            out[key] = "x" if isinstance(value, str) and len(value) > 64 else value
+    return out
