@@ -155,12 +155,19 @@ def _text(condition: dict) -> str:
     return json.dumps(condition, ensure_ascii=False, sort_keys=True)
 
 
+def _member_order(member: dict, text: str) -> tuple:
+    """Tests first, by question key, operator (in OPERATORS' order) and value; then groups."""
+    if any(g in member for g in GROUPS):
+        return (1, "", 0, text)
+    return (0, member["question"], OPERATORS.index(member["op"]), text)
+
+
 def canonical(condition: Mapping | None) -> dict | None:
     """The one way a condition is written: keys in the order question, op, value; whole numbers
     without a decimal point; `one_of` values without repeats, sorted (numbers first, ascending),
     and a single value as `equals`; groups without repeated members, a group inside a group of
     the same kind flattened into it, a group of one member replaced by the member, and members
-    sorted by their canonical text, tests before groups. Expects a condition that
+    sorted: tests by question key, operator and value, then groups. Expects a condition that
     `shape_problems` accepts."""
     if condition is None:
         return None
@@ -173,7 +180,7 @@ def canonical(condition: Mapping | None) -> dict | None:
                     members.setdefault(_text(member), member)
             if len(members) == 1:
                 return next(iter(members.values()))
-            order = sorted(members, key=lambda t: (any(g in members[t] for g in GROUPS), t))
+            order = sorted(members, key=lambda t: _member_order(members[t], t))
             return {kind: [members[t] for t in order]}
     out: dict = {"question": condition["question"], "op": condition["op"]}
     if condition["op"] == "one_of":
@@ -321,7 +328,7 @@ def reference_problems(
 # --- in words (translated) ---------------------------------------------------------------------
 
 
-def message(key: str, **params) -> str:
+def message(code: str, /, **params) -> str:
     """A problem of `shape_problems` / `reference_problems` in words."""
     from flask_babel import gettext as _
 
@@ -375,7 +382,7 @@ def message(key: str, **params) -> str:
             "No question in this questionnaire has the key %(key)s.", **params
         ),
     }
-    return messages[key]()
+    return messages[code]()
 
 
 def _short(text: str, limit: int = 60) -> str:

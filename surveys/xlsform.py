@@ -53,7 +53,9 @@ from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 from helhet.config import RESPONDENT_LANGUAGES as LANGUAGES
 from helhet.edge import describe, first_control
 from helhet.problems import Problem
+from surveys import conditions
 from surveys.errors import InvalidQuestionnaire, UnsupportedContent
+from surveys.expressions import NotACondition, xlsform_relevant
 from surveys.jsonformat import FORMAT, FORMAT_VERSION
 from surveys.models import QuestionType
 from surveys.questiontypes import TYPES
@@ -327,6 +329,7 @@ class Converted:
         "choices": "type",
         "title": "label",
         "intro": "hint",
+        "condition": "relevant",
     }
 
     def place_of(self, problem: Problem) -> Problem:
@@ -367,6 +370,7 @@ class _Converter:
         self.default_language = "nb"
         self.allow_duplicate_choices = False
         self.grids: set[str] = set()  # grid keys given to grid groups
+        self.earlier: dict[str, tuple[str, dict]] = {}  # name -> (key, question) of rows so far
 
     # reporting
     def error(self, sheet, row, column, message):
@@ -657,6 +661,9 @@ class _Converter:
         keys: dict[str, int] = {}
         type_header = self._header(columns, "type")
         name_header = self._header(columns, "name")
+        relevant_header = next(
+            (c.header for c in columns if c.tokens == ("bind", "relevant")), None
+        )
         for index, row in enumerate(self.book.get(SURVEY) or []):
             number = index + 2
             if not row:
@@ -678,6 +685,7 @@ class _Converter:
                     "name": row.get(name_header) or "",
                     "appearance": self.appearance(row, columns),
                     "grid": None,  # (list name, grid key) of the grid being filled
+                    "condition": self.relevant(row, number, relevant_header, container=True),
                 }
                 if control != constants.GROUP:
                     self.cannot(
@@ -770,9 +778,14 @@ class _Converter:
                     ),
                 )
             question["key"] = key
+            condition = self.relevant(row, number, relevant_header)
+            if condition is not None:
+                question["condition"] = condition
+            self.earlier[name] = (key, question)
             frame = stack[-1]
             self.grid_row(question, frame, number, in_grid)
             if frame["section"] is None:
+                inherited = [f["condition"] for f in stack if f.get("condition")]
                 frame["section"] = {
                     "title": frame["title"],
                     "intro": frame["intro"],
@@ -780,6 +793,13 @@ class _Converter:
                     "row": frame["row"],
                     "rows": [],
                     "choice_rows": [],
+                    "condition": (
+                        None
+                        if not inherited
+                        else inherited[0]
+                        if len(inherited) == 1
+                        else {"all": inherited}
+                    ),
                 }
                 sections.append(frame["section"])
             section = frame["section"]
@@ -802,7 +822,65 @@ class _Converter:
             self.error(SURVEY, None, None, _("The form has no question that Helhet can import."))
         return self.build(sections)
 
+    def relevant(self, row, number, header, container: bool = False) -> dict | None:
+        """The row's `relevant` expression as a condition (None when it has none); one that is
+        not a condition is reported as unsupported."""
+        value = str(row.get(header) or "").strip() if header else ""
+        if not value:
+            return None
+        try:
+            return xlsform_relevant(value, self.earlier.get)
+        except NotACondition as reason:
+            self.cannot(
+                SURVEY,
+                number,
+                header,
+                _(
+                    "A condition for when to show it (%(value)s) cannot be represented: %(reason)s",
+                    value=value,
+                    reason=str(reason),
+                ),
+                _("With “skip”, it is always shown."),
+            )
+            return None
+
+    def split_for_conditions(self, sections: list[dict]) -> list[dict]:
+        """A question whose condition reads an answer on its own page starts a new page (with
+        the same title and condition): pages are shown from the answers given before them."""
+        out = []
+        for section in sections:
+            piece = None
+            for question, row, choice_rows in zip(
+                section["questions"], section["rows"], section["choice_rows"], strict=True
+            ):
+                here = {q["key"] for q in piece["questions"]} if piece else set()
+                reads = set(conditions.referred(question.get("condition")))
+                if piece is None or reads & here:
+                    if piece is not None:
+                        self.note(
+                            SURVEY,
+                            row,
+                            "relevant",
+                            _(
+                                "The question starts a new page, since its condition reads an"
+                                " answer on the page before it."
+                            ),
+                        )
+                    piece = {
+                        **section,
+                        "questions": [],
+                        "rows": [],
+                        "choice_rows": [],
+                        "row": section["row"],
+                    }
+                    out.append(piece)
+                piece["questions"].append(question)
+                piece["rows"].append(row)
+                piece["choice_rows"].append(choice_rows)
+        return out
+
     def build(self, sections: list[dict]) -> dict:
+        sections = self.split_for_conditions(sections)
         form_id = self.settings.get(constants.ID_STRING) or PurePath(self.filename or "skjema").stem
         key = to_key(form_id)
         if key != form_id:
@@ -842,6 +920,8 @@ class _Converter:
                 out["title"] = section["title"]
             if section["intro"]:
                 out["intro"] = section["intro"]
+            if section.get("condition"):
+                out["condition"] = section["condition"]
             out["questions"] = questions
             out_sections.append(out)
         return {
@@ -1160,17 +1240,8 @@ class _Converter:
                 else _("With “skip”, the question is imported without it.")
             )
             if tokens == ("bind", "relevant"):
-                self.cannot(
-                    SURVEY,
-                    number,
-                    header,
-                    _(
-                        "A condition for when to show it (%(value)s) cannot be represented.",
-                        value=value,
-                    ),
-                    _("With “skip”, it is always shown."),
-                )
-            elif tokens == ("bind", "constraint"):
+                continue  # read as a condition where the row is converted (`relevant`)
+            if tokens == ("bind", "constraint"):
                 if not self.constraint(question, value):
                     self.cannot(
                         SURVEY,

@@ -358,18 +358,38 @@ def test_choice_filters_are_reported_and_duplicate_choices_they_allowed_are_left
     assert len(queries.question_by_key(q, "city").choices) == 8
 
 
-def test_the_old_tutorial_xls_reports_its_repeat_and_conditions(app, xlsform_fixture):
+def test_the_old_tutorial_xls_reports_its_repeat_and_keeps_its_conditions(app, xlsform_fixture):
     content = xlsform_fixture("tutorial.xls").read_bytes()
     found = places(unsupported_in(content, "tutorial.xls"))
     assert ("survey", 2, "type") in found  # begin repeat
-    assert {("survey", 9, "bind:relevant"), ("survey", 12, "bind:relevant")} <= found
+    assert not any(column == "bind:relevant" for _sheet, _row, column in found)  # conditions now
 
 
 def test_the_old_tutorial_xls_imports_its_questions_once_when_told_to_skip(app, xlsform_fixture):
     content = xlsform_fixture("tutorial.xls").read_bytes()
-    q = services.import_file("tutorial.xls", content, skip_unsupported=True).questionnaire
-    ((section, questions),) = queries.pages(q)
-    assert section.title == {"nb": "Household Member or Visitor"}
+    result = services.import_file("tutorial.xls", content, skip_unsupported=True)
+    q = result.questionnaire
+    # one group, in three pages: a condition reads only answers of earlier pages
+    pages = queries.pages(q)
+    assert [s.title for s, _q in pages] == [{"nb": "Household Member or Visitor"}] * 3
+    assert [[x.key for x in qs] for _s, qs in pages][1:] == [
+        ["age_in_months", "age_in_years"],
+        ["literate", "pregnant"],
+    ]
+    assert {(n.row, n.column) for n in result.notes} >= {(9, "relevant"), (11, "relevant")}
+    questions = [x for _s, qs in pages for x in qs]
+    assert queries.question_by_key(q, "age_in_months").condition == {
+        "question": "older_than_five",
+        "op": "equals",
+        "value": "no",
+    }
+    assert queries.question_by_key(q, "pregnant").condition == {
+        "all": [
+            {"question": "age_in_years", "op": "at_least", "value": 15},
+            {"question": "age_in_years", "op": "at_most", "value": 49},
+            {"question": "sex", "op": "equals", "value": "female"},
+        ]
+    }
     assert [x.type for x in questions][:3] == [
         "text",
         "single",
