@@ -490,14 +490,14 @@ def _normalise(data: dict) -> dict:
                     "required": kind.answerable and bool(q.get("required", False)),
                     **kind.normalise(q),
                     "grid": q.get("grid") or None,
-                    "condition": conditions.canonical(q.get("condition")),
+                    "condition": q.get("condition"),  # canonical once checked (`validate`)
                 }
             )
         out["sections"].append(
             {
                 "title": texts(section.get("title")),
                 "intro": texts(section.get("intro")),
-                "condition": conditions.canonical(section.get("condition")),
+                "condition": section.get("condition"),
                 "questions": questions,
             }
         )
@@ -691,6 +691,10 @@ def validate(data) -> dict:
     problems = semantic_problems(clean)
     if problems:
         raise InvalidQuestionnaire(problems)
+    for section in clean["sections"]:  # checked as written (problems name the file's places)
+        section["condition"] = conditions.canonical(section["condition"])
+        for q in section["questions"]:
+            q["condition"] = conditions.canonical(q["condition"])
     return clean
 
 
