@@ -4,7 +4,8 @@
     condition = limesurvey_relevance('Q1 == "Y" || !is_empty(Q2)', resolve)
 
 `resolve(name)` gives what a reference reads: (our question key, the earlier question as a dict of
-our format), or None when no earlier question has that name. Both raise NotACondition (its
+our format), or None when no earlier question has that name; a resolver may also name a
+multiple-choice option itself: (key, question, the option's value). Both raise NotACondition (its
 message translated) for what a condition cannot say: arithmetic, other functions, "not equal to"
 a value, comparisons between two answers, a reference to a later or unknown question.
 
@@ -39,6 +40,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
         (?P<ref>\$\{[^}]*\})
       | (?P<string>'[^']*'|"[^"]*")
+      | (?P<sgqa>\d+X\d+X\d+[A-Za-z0-9_]*(?:\.[A-Za-z]+)?)
       | (?P<number>-?\d+(?:\.\d+)?)
       | (?P<op>==|!=|<>|>=|<=|&&|\|\||[=<>(),!])
       | (?P<word>[A-Za-z_][A-Za-z0-9_.:-]*)
@@ -65,6 +67,8 @@ def tokens(expression: str) -> list[Tok]:
             )
         kind = match.lastgroup
         text = match.group(kind)
+        if kind == "sgqa":  # LimeSurvey's 123456X7X89: survey, group, question (and subcode)
+            kind = "word"
         if kind == "word" and text.lower() in ("and", "or", "not"):
             kind, text = "op", text.lower()
         elif kind == "word" and text.lower() in _WORD_OPS:
@@ -186,7 +190,7 @@ class _Builder:
             name = re.sub(r"\.(NAOK|value|code|shown)$", "", name, flags=re.IGNORECASE)
         found = self.resolve(name)
         if found is not None:
-            return (*found, None)
+            return found if len(found) == 3 else (*found, None)
         if self.dialect == "limesurvey" and "_" in name:  # Q_SQ001: a multiple-choice option
             base, sub = name.rsplit("_", 1)
             found = self.resolve(base)

@@ -29,11 +29,13 @@ text. The key is ``limesurvey_<survey id>``, so importing the same survey again 
 version.
 
 What Helhet cannot keep is listed with its question code, and stops the import unless
-skip_unsupported=True: other question types, relevance equations other than "1" or empty (Helhet
-has no conditions yet), "other" and comment fields, soft mandatory, pictures, texts that refer to
-answers ({...}), the labels between the ends of a scale, and texts in languages the format does not
-hold. Errors (unreadable XML, a document type, too large, not a survey, no language Helhet keeps,
-a question without text or options) are InvalidQuestionnaire.
+skip_unsupported=True: other question types, relevance equations other than "1", empty or the
+simple kinds that become conditions (surveys/expressions.py; question and group relevance; a
+question whose equation reads an answer in its own group starts a new page), conditions of the
+old kind (the conditions table), "other" and comment fields, soft mandatory, pictures, texts that
+refer to answers ({...}), the labels between the ends of a scale, and texts in languages the
+format does not hold. Errors (unreadable XML, a document type, too large, not a survey, no
+language Helhet keeps, a question without text or options) are InvalidQuestionnaire.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ from defusedxml.ElementTree import fromstring
 from flask_babel import gettext as _
 
 from helhet.problems import Problem
-from surveys import jsonformat
+from surveys import conditions, jsonformat
 from surveys.errors import InvalidQuestionnaire, UnsupportedContent
+from surveys.expressions import NotACondition, limesurvey_relevance
 from surveys.jsonformat import FORMAT, FORMAT_VERSION
 from surveys.models import QuestionType
 from surveys.xlsform import LANGUAGE_CODES, to_key
@@ -62,6 +65,7 @@ MULTIPLE_TYPES = {"M", "P"}
 ARRAY_SCALES = {"A": (1, 5), "B": (1, 10)}
 TEXT_TYPES = {"S", "T", "U"}
 TRIVIAL_RELEVANCE = {"", "1"}
+SGQA = re.compile(r"[0-9]+X[0-9]+X([0-9]+)([A-Za-z0-9]*)")  # survey X group X question, subcode
 
 # LimeSurvey's names of the types Helhet does not import, for the messages
 OTHER_TYPES = {
@@ -359,6 +363,8 @@ class _Converter:
         self.grids: set[str] = set()  # grid keys given to arrays
         self.formatting_dropped = False
         self.languages: dict[str, str] = {}  # LimeSurvey code -> ours, for the languages kept
+        self.earlier: dict[str, tuple] = {}  # names relevance equations read (`remember`)
+        self.sub_keys: dict[str, str] = {}  # an array row's qid -> its scale question's key
 
     # reporting
     def error(self, item, message):
@@ -465,36 +471,102 @@ class _Converter:
         for group in sorted(self.survey.groups.values(), key=lambda g: (g.order, _order(g.gid))):
             name = next((plain_text(n) for n in group.names.values() if plain_text(n)), group.gid)
             item = _("group %(name)s", name=name)
-            if group.relevance.strip() not in TRIVIAL_RELEVANCE:
-                self.cannot(
-                    item,
-                    _(
-                        "A condition for when the group is shown (%(value)s) cannot be"
-                        " represented: Helhet has no conditions yet.",
-                        value=group.relevance.strip()[:200],
-                    ),
-                    _("With “skip”, it is always shown."),
-                )
+            condition = self.relevance(group.relevance, item, _("the group"))
             section = {"title": self.texts(group.names, item)}
             if intro := self.texts(group.descriptions, item):
                 section["intro"] = intro
+            if condition is not None:
+                section["condition"] = condition
             questions = []
             for question in self.survey.top_questions(group.gid):
                 questions.extend(self.question(question))
-            index = len(sections)
-            self.places[f"sections[{index}]"] = item
-            for j, (q, place) in enumerate(questions):
-                self.places[f"sections[{index}].questions[{j}]"] = place
-                for k, choice_place in enumerate(q.pop("_choice_places", [])):
-                    self.places[f"sections[{index}].questions[{j}].choices[{k}]"] = choice_place
-            section["questions"] = [q for q, _place in questions]
-            if not section["questions"]:
+            if not questions:
                 self.note(item, _("The group has no question Helhet can import; it was left out."))
                 continue
-            sections.append(section)
+            for part in self.split_for_conditions(questions):
+                index = len(sections)
+                self.places[f"sections[{index}]"] = item
+                for j, (q, place) in enumerate(part):
+                    self.places[f"sections[{index}].questions[{j}]"] = place
+                    for k, choice_place in enumerate(q.pop("_choice_places", [])):
+                        self.places[f"sections[{index}].questions[{j}].choices[{k}]"] = choice_place
+                sections.append({**section, "questions": [q for q, _place in part]})
         if not any(s["questions"] for s in sections) and not self.errors:
             self.error(None, _("The survey has no question that Helhet can import."))
         return self.build(sections)
+
+    def split_for_conditions(self, questions: list[tuple[dict, str]]) -> list[list]:
+        """A question whose condition reads an answer in its own group starts a new page (with
+        the group's title and condition): pages are shown from the answers given before them."""
+        parts: list[list] = []
+        for q, place in questions:
+            reads = set(conditions.referred(q.get("condition")))
+            if not parts or reads & {other["key"] for other, _p in parts[-1]}:
+                if parts:
+                    self.note(
+                        place,
+                        _(
+                            "The question starts a new page, since its condition reads an"
+                            " answer on the page before it."
+                        ),
+                    )
+                parts.append([])
+            parts[-1].append((q, place))
+        return parts
+
+    def resolve(self, name: str):
+        """What a name in a relevance equation reads: a question code, a code_subcode (an array
+        row, or a multiple-choice option), or the same as SGQA (123456X7X89 and a subcode)."""
+        sgqa = SGQA.fullmatch(name)
+        if sgqa and (question := self.survey.questions.get(sgqa.group(1))) is not None:
+            name = question.code + (f"_{sgqa.group(2)}" if sgqa.group(2) else "")
+        return self.earlier.get(name)
+
+    def relevance(self, equation: str, item: str, what: str) -> dict | None:
+        """A relevance equation as a condition (None for an empty or trivial one); one that is no
+        condition is reported as unsupported with its place."""
+        equation = (equation or "").strip()
+        if equation in TRIVIAL_RELEVANCE:
+            return None
+        try:
+            return limesurvey_relevance(equation, self.resolve)
+        except NotACondition as reason:
+            self.cannot(
+                item,
+                _(
+                    "A condition for when %(what)s is shown (%(value)s) cannot be represented:"
+                    " %(reason)s",
+                    what=what,
+                    value=equation[:200],
+                    reason=str(reason),
+                ),
+                _("With “skip”, it is always shown."),
+            )
+            return None
+
+    def remember(self, question: _Question, produced: list[tuple[dict, str]]) -> None:
+        """Make a converted question readable by later relevance equations."""
+        for q, _place in produced:
+            if q["type"] == "info":
+                continue
+            if q["type"] == "multiple":
+                self.earlier[question.code] = (q["key"], q)
+                for choice in q["choices"]:
+                    self.earlier[f"{question.code}_{choice['value']}"] = (
+                        q["key"],
+                        q,
+                        choice["value"],
+                    )
+            elif question.type in ARRAY_SCALES or question.type == "F":
+                sub = q["key"]
+                code = next(
+                    (s.code for s in question.subquestions if self.sub_keys.get(s.qid) == sub),
+                    None,
+                )
+                if code is not None:
+                    self.earlier[f"{question.code}_{code}"] = (q["key"], q)
+            else:
+                self.earlier[question.code] = (q["key"], q)
 
     def build(self, sections: list[dict]) -> dict:
         settings = self.survey.settings
@@ -559,13 +631,13 @@ class _Converter:
     # questions
     def common(self, question: _Question, item: str, answerable: bool = True) -> None:
         """Report what every type shares and Helhet cannot keep."""
-        if question.relevance not in TRIVIAL_RELEVANCE or question.qid in self.survey.conditions:
+        if question.qid in self.survey.conditions and question.relevance in TRIVIAL_RELEVANCE:
+            # (LimeSurvey writes its old conditions into the relevance equation too; read there)
             self.cannot(
                 item,
                 _(
-                    "A condition for when the question is shown (%(value)s) cannot be"
-                    " represented: Helhet has no conditions yet.",
-                    value=(question.relevance or "conditions")[:200],
+                    "Conditions of the old kind (the conditions table, before relevance"
+                    " equations) cannot be represented."
                 ),
                 _("With “skip”, it is always shown."),
             )
@@ -580,8 +652,18 @@ class _Converter:
         return question.mandatory == "Y"
 
     def question(self, question: _Question) -> list[tuple[dict, str]]:
-        """Our questions for one LimeSurvey question (arrays give several), with their places."""
+        """Our questions for one LimeSurvey question (arrays give several), with their places,
+        each with the question's relevance as a condition."""
         item = _question_place(question.code)
+        condition = self.relevance(question.relevance, item, _("the question"))
+        produced = self._question(question, item)
+        if condition is not None:
+            for q, _place in produced:
+                q["condition"] = condition
+        self.remember(question, produced)
+        return produced
+
+    def _question(self, question: _Question, item: str) -> list[tuple[dict, str]]:
         kind = question.type
         if kind in OTHER_TYPES or not (
             kind in SINGLE_TYPES
@@ -790,8 +872,9 @@ class _Converter:
                     ),
                     _("With “skip”, it is always shown."),
                 )
+            self.sub_keys[sub.qid] = self.key(question.code, place, sub.code)
             scale_question = {
-                "key": self.key(question.code, place, sub.code),
+                "key": self.sub_keys[sub.qid],
                 "type": QuestionType.SCALE.value,
                 "text": texts,
                 "required": self.required(question),

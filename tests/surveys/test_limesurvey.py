@@ -136,19 +136,36 @@ def test_conditions_references_and_unknown_types_are_listed_with_their_codes(app
         limesurvey.convert(data("conditions_and_unknown_types.lss"))
     listed = messages(stopped.value.problems)
     expected = [
-        ("question Alder:", "!is_empty(Navn)"),
         ("question Alder:", "{Navn}"),
         ("question Dato:", "type D"),
         ("question Fornoyd:", "type Y"),
         ("question Rangering:", "type R"),
         ("question Rart:", "type Z (unknown)"),
-        ("group Barn:", "Alder > 17"),
+        ("group Barn:", "Alder > 17"),  # Alder takes decimals: "> 17" is not "at least" anything
     ]
     for place, words in expected:
         assert any(m.startswith(place) and words in m for m in listed), (place, listed)
     assert any("end text" in m for m in listed)
-    # "1" and empty relevance are no condition at all
+    # "1" and empty relevance are no condition at all, and the simple equations are conditions
     assert not any(m.startswith(("question Barnehage", "question Skole")) for m in listed)
+    assert not any("is_empty" in m for m in listed)
+
+
+def test_simple_relevance_equations_become_conditions_of_questions_and_groups(app, english):
+    content = data("conditions_and_unknown_types.lss").replace(b"Alder > 17", b"Alder.NAOK >= 18")
+    converted = limesurvey.convert(content, skip_unsupported=True)
+    sections = converted.data["sections"]
+    # Alder reads Navn in its own group: it starts a page of its own (noted)
+    assert [[q["key"] for q in s["questions"]] for s in sections] == [
+        ["navn"],
+        ["alder"],
+        ["barnehage", "skole"],
+    ]
+    assert sections[1]["questions"][0]["condition"] == {"question": "navn", "op": "answered"}
+    assert sections[2]["condition"] == {"question": "alder", "op": "at_least", "value": 18}
+    assert any(p.place == "question Alder" and "new page" in p.message for p in converted.notes)
+    q = services.import_file("c.lss", content, skip_unsupported=True).questionnaire
+    assert queries.pages(q)[2][0].condition == {"question": "alder", "op": "at_least", "value": 18}
 
 
 def test_skipping_leaves_out_the_unknown_types_and_keeps_the_rest_always_shown(app, english):
@@ -163,7 +180,8 @@ def test_a_group_left_with_no_question_is_left_out_and_noted(app, english):
         b"<type><![CDATA[D]]></type><title><![CDATA[Skole",
     )
     converted = limesurvey.convert(content, skip_unsupported=True)
-    assert [s["title"]["nb"] for s in converted.data["sections"]] == ["Start"]
+    # (Alder reads Navn in its own group: a page of its own)
+    assert [s["title"]["nb"] for s in converted.data["sections"]] == ["Start", "Start"]
     assert any(p.place == "group Barn" for p in converted.notes)
 
 
@@ -229,6 +247,43 @@ def test_limesurveys_english_sample_lists_what_it_cannot_keep_by_question_code(a
     assert any(m.startswith("question ranking:") and "Ranking" in m for m in listed)
     assert any(m.startswith("question yearsMarried:") and 'married=="Y"' in m for m in listed)
     assert any(m.startswith("question qDate:") and "type D" in m for m in listed)
+
+
+def test_limesurveys_english_sample_keeps_its_simple_relevance_as_conditions(app, english):
+    converted = limesurvey.convert(
+        fixture("ls205_sample_survey_english.lss"), skip_unsupported=True
+    )
+    found = {
+        q["key"]: q["condition"]
+        for s in converted.data["sections"]
+        for q in s["questions"]
+        if "condition" in q
+    }
+    assert found["kid3"] == {"question": "numkids", "op": "at_least", "value": 3}
+    assert found["age"] == {"question": "name", "op": "answered"}
+    assert found["noageymarried"] == {
+        "any": [
+            {"question": "age", "op": "not_answered"},
+            {"question": "yearsmarried", "op": "not_answered"},
+        ]
+    }
+    assert len(found) >= 30
+    # every condition reads an earlier page only: the format accepts them all (the one problem
+    # left is a text too long, as before conditions)
+    with pytest.raises(InvalidQuestionnaire) as refused:
+        jsonformat.validate(converted.data)
+    assert [p.path for p in refused.value.problems] == ["sections[9].questions[0].text.en"]
+
+
+def test_limesurvey_relevance_it_cannot_read_is_listed_with_the_reason(app, english):
+    with pytest.raises(UnsupportedContent) as stopped:
+        limesurvey.convert(fixture("ls205_sample_survey_english.lss"))
+    listed = messages(stopped.value.problems)
+    assert any(
+        m.startswith("question ageltym:") and "Only an answer compared with a value" in m
+        for m in listed
+    )  # yearsMarried >= age: two answers compared
+    assert any(m.startswith("question married:") and "whole numbers" in m for m in listed)
 
 
 def test_limesurveys_multilingual_sample_imports_its_english_when_skipping(app, english):
