@@ -12,7 +12,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -34,7 +38,7 @@ from surveys.models import (
     Section,
 )
 from surveys.questiontypes import TYPES, QuestionKind, default_scale
-from surveys.services import IndicatorData, QuestionData
+from surveys.services import ConditionRow, IndicatorData, QuestionData
 from surveys.values import SHORT, fill_texts, form_texts, number, text_fields
 
 KEY_HINT = _l(
@@ -74,7 +78,8 @@ def error_items(form) -> list[tuple[str, str, str]]:
         for f in fields:
             if f.type == "FieldList":
                 for n, entry in enumerate(f.entries, start=1):
-                    walk(entry.form, _("Choice %(n)s", n=n) + ": ")
+                    row = _("Test %(n)s", n=n) if f.name == "rows" else _("Choice %(n)s", n=n)
+                    walk(entry.form, row + ": ")
             elif f.errors and isinstance(f.errors, list):
                 items.extend((f.id, prefix + str(f.label.text), str(e)) for e in f.errors)
 
@@ -361,3 +366,107 @@ class ImportForm(HelhetForm):
     upload_data = (
         HiddenField()
     )  # the file from the first attempt (base64), so it need not be chosen again
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+CONDITION_ROWS = 3  # blank test rows offered (a saved condition shows its own, plus one blank)
+
+OPERATOR_LABELS = [
+    ("equals", _l("is (or has chosen)")),
+    ("one_of", _l("is one of (values separated by commas)")),
+    ("at_least", _l("is at least")),
+    ("at_most", _l("is at most")),
+    ("answered", _l("is answered")),
+    ("not_answered", _l("is not answered")),
+]
+
+
+class ConditionRowForm(Form):
+    """One test (no CSRF of its own: it lives inside the condition form)."""
+
+    question = SelectField(_l("Question"), choices=[], validate_choice=False)
+    op = SelectField(_l("Test"), choices=OPERATOR_LABELS, validate_choice=False)
+    value = StringField(
+        _l("Value"),
+        validators=[Optional(), Length(max=SHORT)],
+        description=_l(
+            "A choice's value, a point on the scale (or «vet ikke»), or a number. Leave empty for"
+            " «is answered» and «is not answered»."
+        ),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class ConditionForm(EditorForm):
+    """When a question or a section is shown: tests joined by all (and) or any (or)."""
+
+    join = RadioField(
+        _l("Show it when"),
+        choices=[("all", _l("all the tests hold (and)")), ("any", _l("any test holds (or)"))],
+        default="all",
+    )
+    rows = FieldList(FormField(ConditionRowForm), min_entries=CONDITION_ROWS)
+
+    @classmethod
+    def of(cls, condition: dict | None, targets: list[Question], language: str) -> ConditionForm:
+        """The form for a stored condition (a nested group shows as its first level only: see
+        `nested`), with the questions it may test."""
+        tests, join = [], "all"
+        if condition:
+            for kind in ("all", "any"):
+                if kind in condition:
+                    join, tests = kind, [c for c in condition[kind] if "question" in c]
+            if "question" in condition:
+                tests = [condition]
+        rows = [
+            {
+                "question": t["question"],
+                "op": t["op"],
+                "value": ", ".join(_shown(v) for v in t["value"])
+                if isinstance(t.get("value"), list)
+                else _shown(t.get("value", "")),
+            }
+            for t in tests
+        ]
+        rows += [{"question": "", "op": "equals", "value": ""}] * max(1, CONDITION_ROWS - len(rows))
+        form = cls(data={"join": join, "rows": rows})
+        choices = [("", _("– no test –"))] + [
+            (q.key, f"{q.key}: {_short(localized(q.text, language))}") for q in targets
+        ]
+        for entry in form.rows:
+            entry.form.question.choices = choices
+        return form
+
+    def condition_rows(self) -> list[ConditionRow]:
+        return [
+            ConditionRow(
+                question=(entry.form.question.data or "").strip(),
+                op=entry.form.op.data or "equals",
+                value=entry.form.value.data or "",
+            )
+            for entry in self.rows
+        ]
+
+    def place(self, error: QuestionnaireError) -> QuestionnaireError:
+        if error.field and error.field.startswith("rows-"):
+            _rows, n, name = error.field.split("-", 2)
+            if int(n) < len(self.rows.entries):
+                return error
+        return QuestionnaireError(error.message)
+
+
+def nested(condition: dict | None) -> bool:
+    """Whether a condition has a group inside a group, which the form cannot show."""
+    return bool(condition) and any(
+        "question" not in c for kind in ("all", "any") for c in condition.get(kind, [])
+    )
+
+
+def _shown(value) -> str:
+    return str(number(value)) if isinstance(value, int | float) else str(value or "")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

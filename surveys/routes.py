@@ -34,10 +34,11 @@ from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
 from helhet.extensions import db
 from helhet.i18n import current_language, localized
 from helhet.problems import attach, status
-from surveys import bp, grids, jsonformat, library, queries, services
+from surveys import bp, conditions, grids, jsonformat, library, queries, services
 from surveys.errors import InvalidQuestionnaire, QuestionnaireError, UnsupportedContent
 from surveys.forms import (
     ChangeTypeForm,
+    ConditionForm,
     ConfirmForm,
     ImportForm,
     IndicatorForm,
@@ -46,6 +47,7 @@ from surveys.forms import (
     SectionForm,
     error_items,
     lock,
+    nested,
     question_form,
 )
 from surveys.labels import DIMENSION_LABELS, KIND_LABELS, LANGUAGE_LABELS
@@ -77,7 +79,16 @@ def editor_context():
         "missing_languages": missing_languages,
         "number": number,
         "sample_form": sample_form,
+        "condition_in_words": condition_in_words,
     }
+
+
+def condition_in_words(questionnaire: Questionnaire, condition: dict | None) -> str:
+    """A question's or section's condition in words, in the page's language ("" for none)."""
+    if not condition:
+        return ""
+    by_key = {q.key: q for q in questionnaire.questions}
+    return conditions.describe(condition, by_key, current_language())
 
 
 bp.add_app_template_global(
@@ -773,6 +784,64 @@ def delete_question(questionnaire: Questionnaire, question: Question):
         ),
         button=_("Delete the question"),
     )
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+def _condition_page(q: Questionnaire, part: Question | Section, section: Section):
+    """Set or clear when a question or a section is shown (tests of earlier pages' answers)."""
+    targets = services.condition_targets(q, section)
+    language = current_language()
+    form = ConditionForm.of(part.condition, targets, language)
+    anchor = f"q-{part.id}" if isinstance(part, Question) else f"s-{part.id}"
+    if form.validate_on_submit():
+        clear = request.form.get("action") == "clear"
+
+        def save():
+            condition = (
+                None
+                if clear
+                else services.condition_from_rows(q, section, form.join.data, form.condition_rows())
+            )
+            services.set_condition(q, part, condition)
+            return (condition,)
+
+        if (saved := _saved(form, save)) is not None:
+            flash(
+                _("The condition was removed: it is always shown.")
+                if saved[0] is None
+                else _("The condition was saved."),
+                "success",
+            )
+            return _overview(q, anchor)
+    by_key = {question.key: question for question in q.questions}
+    return render_template(
+        "surveys/condition.html",
+        form=form,
+        questionnaire=q,
+        part=part,
+        is_question=isinstance(part, Question),
+        has_targets=bool(targets),
+        nested=nested(part.condition),
+        in_words=conditions.describe(part.condition, by_key, language),
+    ), status(form)
+
+
+@bp.route(
+    f"{BASE}/<int:questionnaire_id>/sporsmal/<int:question_id>/vilkar", methods=["GET", "POST"]
+)
+@admin_only
+@edits
+def question_condition(questionnaire: Questionnaire, question: Question):
+    return _condition_page(questionnaire, question, question.section)
+
+
+@bp.route(f"{BASE}/<int:questionnaire_id>/deler/<int:section_id>/vilkar", methods=["GET", "POST"])
+@admin_only
+@edits
+def section_condition(questionnaire: Questionnaire, section: Section):
+    return _condition_page(questionnaire, section, section)
 
 
 # --- indicators ------------------------------------------------------------------------------

@@ -41,8 +41,8 @@ from surveys.models import (
     QuestionType,
     Section,
 )
-from surveys.questiontypes import TYPES, QuestionKind, kind_of
-from surveys.values import LONG, check_texts, texts
+from surveys.questiontypes import DONT_KNOW, TYPES, QuestionKind, kind_of, parse_number
+from surveys.values import LONG, check_texts, number, texts
 
 __all__ = [
     "InvalidQuestionnaire",
@@ -120,14 +120,38 @@ def _move(items: list, item, step: int) -> bool:
 
 def _check_whole(questionnaire: Questionnaire) -> None:
     """The questionnaire must still be a valid file in our format
-    (a safety net behind the checks).
+    (a safety net behind the checks; a broken condition is named as `_check_conditions` says).
     """
+    _check_conditions(questionnaire)
+
+
+def _check_conditions(questionnaire: Questionnaire) -> None:
+    """After a move, a deletion or a change of type: every condition must still read questions on
+    earlier pages with values that fit; else QuestionnaireError says whose condition breaks."""
     db.session.flush()
+    data = jsonformat.to_dict(questionnaire)
     try:
-        jsonformat.validate(jsonformat.to_dict(questionnaire))
+        jsonformat.validate(data)
     except InvalidQuestionnaire as invalid:
-        problem = invalid.problems[0]
-        raise QuestionnaireError(str(problem)) from None
+        for problem in invalid.problems:
+            found = re.match(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?\.condition", problem.path)
+            if not found:
+                continue
+            section = data["sections"][int(found.group(1))]
+            place = (
+                _("question %(key)s", key=section["questions"][int(found.group(2))]["key"])
+                if found.group(2) is not None
+                else _("section %(n)s", n=int(found.group(1)) + 1)
+            )
+            raise QuestionnaireError(
+                _(
+                    "This would break the condition of %(place)s (%(problem)s). Change or remove"
+                    " that condition first.",
+                    place=place,
+                    problem=problem.message,
+                )
+            ) from None
+        raise QuestionnaireError(str(invalid.problems[0])) from None
 
 
 def _sorted_sections(questionnaire: Questionnaire) -> list[Section]:
@@ -483,7 +507,7 @@ def move_section(section: Section, step: int) -> bool:
     questionnaire = section.questionnaire
     _require_draft(questionnaire)
     moved = _move(_sorted_sections(questionnaire), section, step)
-    db.session.flush()
+    _check_conditions(questionnaire)
     return moved
 
 
@@ -495,7 +519,7 @@ def delete_section(section: Section) -> None:
         _leave_indicators(question)
     _sorted_sections(questionnaire).remove(section)  # delete-orphan: removing it deletes it
     _renumber(questionnaire.sections)
-    db.session.flush()
+    _check_conditions(questionnaire)
 
 
 # --- questions -------------------------------------------------------------------------------
@@ -732,7 +756,7 @@ def move_question(question: Question, step: int) -> bool:
     section = question.section
     section.questions.sort(key=lambda q: q.position)
     if _move(section.questions, question, step):
-        db.session.flush()
+        _check_conditions(questionnaire)
         return True
     sections = _sorted_sections(questionnaire)
     target = sections.index(section) + step
@@ -740,7 +764,7 @@ def move_question(question: Question, step: int) -> bool:
         return False
     other = sections[target]
     _move_to(question, other, len(other.questions) if step < 0 else 0)
-    db.session.flush()
+    _check_conditions(questionnaire)
     return True
 
 
@@ -758,7 +782,7 @@ def delete_question(question: Question) -> None:
     section = question.section
     section.questions.remove(question)  # delete-orphan: removing it deletes it
     _renumber(sorted(section.questions, key=lambda q: q.position))
-    db.session.flush()
+    _check_conditions(questionnaire)
 
 
 # --- indicators ------------------------------------------------------------------------------
@@ -998,3 +1022,107 @@ def preview_answers(questionnaire: Questionnaire, kept: dict, page_answers: dict
         else:
             out[key] = "x" if isinstance(value, str) and len(value) > 64 else value
     return out
+
+
+# --- conditions in the editor ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    """One test as the editor's form gives it: a question key, an operator and the typed value."""
+
+    question: str
+    op: str
+    value: str = ""
+
+
+def condition_targets(questionnaire: Questionnaire, section: Section) -> list[Question]:
+    """The questions a condition on `section` (or on a question in it) may read: the answerable
+    questions of the sections before it, in order."""
+    return [
+        q
+        for s, questions in queries.pages(questionnaire)
+        if s.position < section.position
+        for q in questions
+        if kind_of(q).answerable
+    ]
+
+
+def _typed_value(question: Question, raw: str):
+    raw = raw.strip()
+    if question.type == QuestionType.SCALE and raw.lower() in (DONT_KNOW, "vet ikke"):
+        return DONT_KNOW
+    if question.type in (QuestionType.SCALE, QuestionType.NUMBER):
+        try:
+            return number(parse_number(raw))
+        except ValueError:
+            return raw
+    return raw
+
+
+def condition_from_rows(
+    questionnaire: Questionnaire, section: Section, join: str, rows: list[ConditionRow]
+) -> dict | None:
+    """The condition the editor's rows say (None: no row filled in), checked against the
+    questions before `section`. QuestionnaireError names the field at fault (rows-N-value)."""
+    targets = {q.key: q for q in condition_targets(questionnaire, section)}
+    tests = []
+    for n, row in enumerate(rows):
+        if not row.question:
+            if row.value.strip():
+                raise QuestionnaireError(
+                    _("Choose the question to test."), field=f"rows-{n}-question"
+                )
+            continue
+        question = targets.get(row.question)
+        if question is None:
+            raise QuestionnaireError(
+                _("Choose a question on an earlier page."), field=f"rows-{n}-question"
+            )
+        if row.op not in conditions.OPERATORS:
+            raise QuestionnaireError(_("Choose a test."), field=f"rows-{n}-op")
+        test: dict = {"question": question.key, "op": row.op}
+        if row.op in conditions.WITH_VALUE:
+            raws = (
+                [v for v in row.value.split(",") if v.strip()]
+                if row.op == "one_of"
+                else [row.value]
+            )
+            if not any(v.strip() for v in raws):
+                raise QuestionnaireError(
+                    _("Write the value to compare with."), field=f"rows-{n}-value"
+                )
+            values = [_typed_value(question, v) for v in raws]
+            test["value"] = values if row.op == "one_of" else values[0]
+            found = conditions.value_problem(
+                jsonformat.condition_target(_target_data(question)), row.op, test["value"]
+            )
+            if found:
+                raise QuestionnaireError(
+                    conditions.message(found[0], **found[1]), field=f"rows-{n}-value"
+                )
+        elif question.type == QuestionType.INFO:
+            continue
+        tests.append(test)
+    if not tests:
+        return None
+    return conditions.canonical(tests[0] if len(tests) == 1 else {join: tests})
+
+
+def _target_data(question: Question) -> dict:
+    """The little of a question's format data that jsonformat.condition_target reads."""
+    return {
+        "key": question.key,
+        "type": QuestionType(question.type).value,
+        "choices": [{"value": c.value} for c in question.choices],
+        "min": question.scale_min if question.type == QuestionType.SCALE else question.min_value,
+        "max": question.scale_max if question.type == QuestionType.SCALE else question.max_value,
+        "dont_know": bool(question.dont_know),
+    }
+
+
+def set_condition(questionnaire: Questionnaire, part: Question | Section, condition) -> None:
+    """Set (or with None clear) the condition of a question or a section of a draft."""
+    _require_draft(questionnaire)
+    part.condition = condition
+    _check_whole(questionnaire)
