@@ -26,11 +26,12 @@ from analysis import adjust_pvalues, compare_rounds
 from analysis.results import Estimate
 from collector.models import Campaign, CampaignState
 from helhet import access
-from helhet.i18n import localized
+from helhet.i18n import current_language, localized
 from helhet.models import OrgUnit
 from results import cache, queries, services
 from results.queries import RoundTree
 from results.services import Cell, RoundResults, UnitResult
+from surveys import conditions
 from surveys import queries as survey_queries
 
 if TYPE_CHECKING:
@@ -270,6 +271,7 @@ class ItemRow:
     distribution: dict[int, int] | None  # value -> answers; None where the cell is hidden
     dont_know: bool  # the question offers "vet ikke"
     change: Change | None  # since the previous round, Holm-adjusted over the page's items
+    asked_only: str = ""  # the question's (and its section's) condition in words; "" for none
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,18 @@ class IndicatorPage:
     def dont_know(self) -> bool:
         """Whether a question on the page offers "vet ikke" (the table then has its column)."""
         return any(item.dont_know for item in self.items)
+
+
+def asked_only(questionnaire, question) -> str:
+    """Who a question was asked of, in words, when a condition hid it from others ("" when it
+    was asked of everyone): its n counts only those it was asked of (docs/results.md)."""
+    if question is None:
+        return ""
+    condition = conditions.combined(question.section.condition, question.condition)
+    if condition is None:
+        return ""
+    by_key = {q.key: q for q in questionnaire.questions}
+    return conditions.describe(condition, by_key, current_language())
 
 
 def _kept_chart(results: RoundResults, name: str, draw, table: pd.DataFrame, **options) -> Chart:
@@ -382,6 +396,7 @@ def indicator_page(
                 distribution,
                 bool(question and question.dont_know),
                 changes.get(c.item),
+                asked_only(campaign.questionnaire, question),
             )
         )
     shown = [i for i in items if i.distribution is not None]

@@ -135,6 +135,14 @@ def referred(condition: Mapping | None) -> list[str]:
     return [condition["question"]]
 
 
+def combined(*parts: Mapping | None) -> dict | None:
+    """The conditions that must all hold (a section's and its question's) as one, canonical."""
+    present = [dict(p) for p in parts if p]
+    if not present:
+        return None
+    return canonical(present[0] if len(present) == 1 else {"all": present})
+
+
 # --- canonical form ----------------------------------------------------------------------------
 
 

@@ -441,6 +441,24 @@ def publish_check(questionnaire: Questionnaire) -> PublishCheck:
                 )
             )
         texts_of(place, [(_("name"), indicator.name, True)], indicator_id=indicator.id)
+        conditional = [
+            q.key for q in indicator.questions if q.condition or (q.section and q.section.condition)
+        ]
+        if conditional:
+            warn(
+                Check(
+                    _(
+                        "%(keys)s are asked only under a condition. A respondent gets a score when"
+                        " they answered at least %(share)s of all the indicator's items, and items"
+                        " they were not asked count as not answered there; a score is the mean of"
+                        " the items they answered (docs/results.md).",
+                        keys=", ".join(conditional),
+                        share=f"{round(100 * (indicator.min_share or 0))} %",
+                    ),
+                    place,
+                    indicator_id=indicator.id,
+                )
+            )
     for lang in queries.partial_languages(questionnaire):
         warn(
             Check(

@@ -1,0 +1,62 @@
+"""A question hidden by a condition is "not asked", not "not answered": its n counts only those
+who were asked, and the drill-down says who it was asked of."""
+
+from __future__ import annotations
+
+import copy
+
+from sqlalchemy import func, select
+
+from collector.models import Answer
+from helhet.extensions import db
+from results import services
+from tests.results import factories
+from tests.results.test_pages import (
+    HJEMME,
+    SKOLE,
+    SYKEHJEM,
+    closed_round,
+    get_text,
+    items_table,
+    page_url,
+)
+from tests.results.test_routes import client_for
+
+
+def conditional() -> dict:
+    """The small questionnaire with b on a page of its own, asked only when a is at least 3."""
+    data = copy.deepcopy(factories.QUESTIONNAIRE)
+    a, b = data["sections"][0]["questions"]
+    data["sections"] = [
+        {"questions": [a]},
+        {"questions": [b | {"condition": {"question": "a", "op": "at_least", "value": 3}}]},
+    ]
+    return data
+
+
+# per unit: a = 1..5 twice, b always 4 (on paper, b was written even where it was not asked)
+ANSWERS = [(unit, str(1 + i % 5), "4") for unit in (HJEMME, SYKEHJEM, SKOLE) for i in range(10)]
+
+
+def test_n_of_a_conditional_question_counts_only_those_asked_and_the_page_says_so(any_app):
+    campaign, tree, admin = closed_round(ANSWERS, conditional())
+    # the paper import keeps b only where a >= 3 (6 of 10 per unit): the others were not asked
+    assert db.session.scalar(select(func.count()).where(Answer.question_key == "b")) == 18
+    results = services.round_results(campaign, [tree["4601"]])
+    cells = {c.item: c for c in results.cells if c.unit == "4601" and c.item}
+    assert cells["a"].n == 30
+    assert cells["b"].n == 18  # not 30: the 12 not asked are not item non-response
+    client = client_for(any_app, {"admin": admin}, "admin")
+    table = items_table(get_text(client, page_url(campaign, tree["4601"])))
+    assert "Bare spurt når «A» er minst 3" in table
+    assert table.count("Bare spurt når") == 1  # a was asked of everyone
+
+
+def test_the_drill_down_in_english(any_app):
+    campaign, tree, admin = closed_round(ANSWERS, conditional())
+    client = client_for(any_app, {"admin": admin}, "admin")
+    client.get("/sprak/en")
+    page = get_text(client, page_url(campaign, tree["4601"]))
+    assert (
+        "Asked only when «A» is at least 3; its answers count only those it was asked of." in page
+    )
