@@ -162,3 +162,38 @@ def test_the_page_in_bokmal(admin_client, draft):
         as_text=True
     )
     assert "Når vises spørsmål oppfolging?" in page
+
+
+# --- the preview follows the conditions ------------------------------------------------------
+
+
+def test_the_preview_skips_and_hides_what_the_real_survey_would(admin_en, draft):
+    from surveys import services
+
+    oppfolging = queries.question_by_key(draft, "oppfolging")
+    services.set_condition(draft, oppfolging, {"question": "barn", "op": "equals", "value": "ja"})
+    services.set_condition(
+        draft, draft.sections[2], {"question": "tilfreds", "op": "at_most", "value": 2}
+    )
+    db.session.commit()
+    url = f"{BASE}/{draft.id}/forhandsvisning"
+    admin_en.get(f"{url}/1")
+    answers = {"q_barn": "nei", "q_alder": "40", "q_tilfreds": "5"}
+    response = admin_en.post(f"{url}/1", data=answers)
+    assert response.headers["Location"].endswith("/forhandsvisning/4")  # pages 2 and 3 hidden
+    end = admin_en.get(f"{url}/4").get_data(as_text=True)
+    assert f'href="{url}/1"' in end  # Back goes to the last shown page
+    assert admin_en.get(f"{url}/2").headers["Location"].endswith("/forhandsvisning/4")
+    # yes to barn and a low tilfreds: both shown, and the required question on page 2 is asked
+    response = admin_en.post(f"{url}/1", data=answers | {"q_barn": "ja", "q_tilfreds": "dk"})
+    assert response.headers["Location"].endswith("/forhandsvisning/2")
+    page = admin_en.get(f"{url}/2").get_data(as_text=True)
+    assert "q_oppfolging" in page
+    response = admin_en.post(f"{url}/2", data={"q_oppfolging": "3"})
+    assert response.headers["Location"].endswith("/forhandsvisning/4")  # dk is not at most 2
+    response = admin_en.post(f"{url}/1", data=answers | {"q_barn": "ja", "q_tilfreds": "1"})
+    admin_en.post(f"{url}/2", data={"q_oppfolging": "3"})
+    assert "q_slutt" in admin_en.get(f"{url}/3").get_data(as_text=True)
+    # starting again forgets the preview's answers
+    admin_en.get(f"{url}/1")
+    assert admin_en.get(f"{url}/3").headers["Location"].endswith("/forhandsvisning/4")
