@@ -9,6 +9,11 @@ The columns, in this order (`AnswerTable.variables`):
     <question key>   one column per scale, number and single-choice question, in questionnaire
                      order, named by the question's key made SPSS-safe (`spss_name`)
     <key>_<value>    multiple choice: one 0/1 column per choice (1 chosen, 0 not chosen)
+    <key>_asked      after the columns of a question asked only under a condition (surveys/
+                     conditions.py): 1 asked, 0 not asked. Its empty answer cells are "not
+                     answered" where this is 1 and "not asked" where it is 0. It is worked out
+                     from the row's own answers, so it tells nothing the row does not; where the
+                     release rule empties a question it reads, it is emptied too.
 
 The values. Scale questions: the point on the scale, and DONT_KNOW_CODE (99) for «vet ikke / ikke
 aktuelt», a user-defined missing value in the .sav file (SPSS leaves it out of means; read it with
@@ -66,6 +71,7 @@ from helhet.i18n import localized
 from helhet.models import OrgUnit
 from helhet.spreadsheets import csv_bytes, xlsx_sheets_bytes
 from results.release import COMPLEMENTARY, Withheld, release
+from surveys import conditions
 from surveys.models import QuestionType
 
 DONT_KNOW_CODE = 99  # «vet ikke»: above every scale (scales end at 11 at most)
@@ -88,7 +94,8 @@ FOLDED = str.maketrans({"æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "å": "aa"
 class Variable:
     """One column: its SPSS-safe name, label, kind and value labels.
 
-    kind          "unit", "scale", "number", "single" or "multiple"
+    kind          "unit", "scale", "number", "single", "multiple" or "asked" (a conditional
+                  question's column saying whether it was asked: 1 asked, 0 not asked)
     question      the question key (None for the unit column)
     value_labels  code -> label (the unit column: code -> the unit's name)
     missing       the user-defined missing codes (DONT_KNOW_CODE for a scale with «vet ikke»)
@@ -286,6 +293,75 @@ def _cell(value) -> Any:
     return value
 
 
+ASKED = "asked"
+NOT_ASKED, WAS_ASKED = 0, 1
+
+
+def _conditions(survey) -> dict[str, dict]:
+    """Question key -> the condition it is asked under (its section's and its own), if any."""
+    return {
+        q.key: found
+        for page in survey.pages
+        for q in page.questions
+        if (found := conditions.combined(page.condition, q.condition))
+    }
+
+
+def _reads(survey, key: str) -> set[str]:
+    """The questions whose answers decide whether `key` is asked (directly or through theirs)."""
+    by_key = _conditions(survey)
+    found: set[str] = set()
+    todo = list(conditions.referred(by_key.get(key)))
+    while todo:
+        other = todo.pop()
+        if other not in found:
+            found.add(other)
+            todo += conditions.referred(by_key.get(other))
+    return found
+
+
+def _asked(survey, answers: pd.DataFrame, response_ids: list[int]) -> dict[str, list[int]]:
+    """For each question asked under a condition: per response (in `response_ids`' order) 1 if it
+    was asked, 0 if its condition hid it (surveys.conditions, as when the answers were sent)."""
+    conditional = _conditions(survey)
+    if not conditional:
+        return {}
+    types = {q.key: q.type for q in survey.questions}
+    given: dict[int, dict] = {rid: {} for rid in response_ids}
+    for row in answers.itertuples():
+        values = given.get(int(row.response_id))
+        kind = types.get(row.question_key)
+        if values is None or kind is None:
+            continue
+        if bool(row.dont_know):
+            values[row.question_key] = "dk"
+        elif kind == QuestionType.MULTIPLE:
+            values.setdefault(row.question_key, []).append(row.text)
+        elif kind in (QuestionType.SCALE, QuestionType.NUMBER):
+            values[row.question_key] = None if pd.isna(row.value) else float(row.value)
+        else:
+            values[row.question_key] = row.text
+    shown = [survey.asked(given[rid]).questions for rid in response_ids]
+    return {
+        key: [WAS_ASKED if key in keys else NOT_ASKED for keys in shown]
+        for key in (q.key for q in survey.questions)
+        if key in conditional
+    }
+
+
+def _asked_column(question, values: list[int], language: str, names) -> tuple[Variable, list]:
+    """`<key>_asked`: 1 asked, 0 not asked (its condition hid it) — so an empty answer cell of an
+    asked question is "not answered", and of a question not asked is "not asked"."""
+    variable = Variable(
+        names.take(f"{question.key}_asked"),
+        _label(_("Asked: %(question)s", question=localized(question.text, language))),
+        ASKED,
+        question.key,
+        {NOT_ASKED: _("Not asked (hidden by a condition)"), WAS_ASKED: _("Asked")},
+    )
+    return variable, list(values)
+
+
 def answer_table(campaign: Campaign, unit: OrgUnit, language: str = "nb") -> AnswerTable:
     """The anonymised answers of `campaign` given in `unit`'s subtree (`unit` in the round's
     tree), labelled in `language`. See the module docstring for what is in it and left out."""
@@ -311,16 +387,24 @@ def answer_table(campaign: Campaign, unit: OrgUnit, language: str = "nb") -> Ans
             {code: tree_names[code] for code in sorted(scope & rule.released)},
         )
         columns: list[tuple[Variable, list]] = [(unit_variable, list(kept["unit"]))]
+        asked = _asked(survey, answers, list(kept["response_id"]))
         for question in survey.questions:
             kind = COLUMNS.get(question.type)
             if kind is not None:
                 columns += kind.columns(question, kept, dont_know, language, names)
+                if question.key in asked:
+                    columns.append(_asked_column(question, asked[question.key], language, names))
 
     emptied = []
     units = list(kept["unit"])
     for code in sorted(rule.released & scope, key=list(tree_names).index):
         hidden = rule.hidden_items.get(code, frozenset())
-        blank = [(v, values) for v, values in columns if v.question in hidden]
+        blank = [
+            (v, values)
+            for v, values in columns
+            if v.question in hidden
+            or (v.kind == ASKED and _reads(survey, v.question) & hidden)  # tells of what it reads
+        ]
         if not blank:
             continue
         emptied.append((tree_names[code], tuple(v.name for v, _values in blank)))
@@ -378,6 +462,14 @@ def notes(table: AnswerTable) -> list[str]:
             code=DONT_KNOW_CODE,
         ),
     ]
+    if any(v.kind == ASKED for v in table.variables):
+        lines.append(
+            _(
+                "Some questions are asked only when earlier answers meet a condition. Each has a"
+                " column <key>_asked after its own: 1 asked, 0 not asked. An empty answer where it"
+                " is 0 means the question was not asked, not that it was left unanswered."
+            )
+        )
     if table.withheld:
         if table.left_out is not None:
             lines.append(

@@ -60,3 +60,34 @@ def test_the_drill_down_in_english(any_app):
     assert (
         "Asked only when «A» is at least 3; its answers count only those it was asked of." in page
     )
+
+
+def test_the_answers_export_tells_not_asked_from_not_answered(any_app, tmp_path):
+    from flask_babel import force_locale
+
+    from results.answers_export import ANSWER_FORMATS, answer_table, notes
+
+    campaign, tree, _admin = closed_round(ANSWERS, conditional())
+    table = answer_table(campaign, tree["4601"], "en")
+    names = [v.name for v in table.variables]
+    assert names == ["unit", "a", "b", "b_asked"]
+    rows = [dict(zip(names, row, strict=True)) for row in table.rows]
+    assert len(rows) == 30
+    for row in rows:
+        asked = row["a"] >= 3
+        assert row["b_asked"] == (1 if asked else 0)
+        assert row["b"] == (4 if asked else None)
+    with force_locale("en"):
+        assert any("<key>_asked" in line for line in notes(table))
+    # every format writes the column (the .sav with its value labels)
+    for fmt in ("csv", "xlsx", "sav"):
+        assert ANSWER_FORMATS[fmt].render(table)
+    import pyreadstat
+
+    path = tmp_path / "svar.sav"
+    path.write_bytes(ANSWER_FORMATS["sav"].render(table))
+    _frame, meta = pyreadstat.read_sav(str(path))
+    assert meta.variable_value_labels["b_asked"] == {
+        0.0: "Not asked (hidden by a condition)",
+        1.0: "Asked",
+    }
