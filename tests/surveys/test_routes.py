@@ -549,7 +549,7 @@ def test_an_xlsform_with_unsupported_rows_can_be_imported_after_ticking_skip(adm
             ["type", "name", "label::nb", "relevant"],
             ["text", "a", "A?", None],
             ["geopoint", "sted", "Hvor er du?", None],
-            ["integer", "b", "B?", "${a} != ''"],
+            ["integer", "b", "B?", "${a} != 'x'"],  # "not equal to": no condition
         ],
         settings=[["form_id"], ["kart"]],
     )
