@@ -21,8 +21,10 @@ from collector import dataset
 from collector.models import Campaign, CampaignState
 from collector.survey import load
 from helhet.edge import strip_controls
+from helhet.i18n import current_language
 from helhet.models import OrgUnit
 from results.release import Withheld, release
+from surveys import conditions
 from surveys.models import QuestionType
 
 
@@ -38,6 +40,7 @@ class TextQuestion:
     text: dict  # the question's text per language
     number: int | None  # as the respondent saw it
     answers: tuple[TextAnswer, ...]  # in random order
+    asked_only: str = ""  # its condition in words when it was asked only under one ("" if not)
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,16 @@ def free_text_page(campaign: Campaign, unit: OrgUnit) -> FreeTextPage:
             by_question.setdefault(row.question_key, []).append(TextAnswer(names[row.unit], text))
     shuffle = random.SystemRandom().shuffle
     found = []
+    by_key = {q.key: q for q in survey.questions}
+    page_of = {q.key: page for page in survey.pages for q in page.questions}
     for question in questions:
         listed = by_question.get(question.key, [])
         shuffle(listed)
-        found.append(TextQuestion(question.key, question.text, question.number, tuple(listed)))
+        condition = conditions.combined(page_of[question.key].condition, question.condition)
+        words = conditions.describe(condition, by_key, current_language()) if condition else ""
+        found.append(
+            TextQuestion(question.key, question.text, question.number, tuple(listed), words)
+        )
     return FreeTextPage(
         campaign,
         unit,

@@ -91,3 +91,31 @@ def test_the_answers_export_tells_not_asked_from_not_answered(any_app, tmp_path)
         0.0: "Not asked (hidden by a condition)",
         1.0: "Asked",
     }
+
+
+def test_the_free_text_page_says_who_a_conditional_text_question_was_asked_of(any_app):
+    from results.free_text import free_text_page
+    from tests import factories as core
+    from tests.results.test_routes import close
+
+    data = conditional()
+    data["sections"][1]["questions"].append(
+        {
+            "key": "hvorfor",
+            "type": "text",
+            "text": {"nb": "Hvorfor?", "en": "Why?"},
+            "condition": {"question": "a", "op": "at_least", "value": 3},
+        }
+    )
+    tree = core.make_tree()
+    published = factories.publish_questionnaire(data)
+    units = [tree[HJEMME], tree[SYKEHJEM], tree[SKOLE]]
+    rows = "".join(
+        f"{unit};{1 + i % 5};4;svar {i}\n" for unit in (HJEMME, SYKEHJEM, SKOLE) for i in range(10)
+    )
+    campaign = factories.make_round(published, units, 5, "unit;a;b;hvorfor\n" + rows)
+    close(campaign)
+    page = free_text_page(campaign, tree["4601"])
+    (question,) = page.questions
+    assert len(question.answers) == 18  # written on paper by all 30; asked of 18
+    assert question.asked_only == "«A» is at least 3"  # (no request: the CLI language)
