@@ -285,6 +285,13 @@ class _Report(Document):
             pdf.ln(4)
         if drill.distribution_chart is None and not drill.items_hidden:  # hidden: said once
             self.text(self.too_few(drill.cell.reason), 10)
+        for item in drill.items:  # who a conditional question was asked of, under the chart
+            if item.asked_only:
+                asked = _(
+                    "Asked only when %(condition)s; its answers count only those it was asked of.",
+                    condition=item.asked_only,
+                )
+                self.text(f"{localized(item.text) or item.key}: {asked}", 9)
 
     def method(self) -> None:
         self.pdf.add_page()

@@ -119,3 +119,14 @@ def test_the_free_text_page_says_who_a_conditional_text_question_was_asked_of(an
     (question,) = page.questions
     assert len(question.answers) == 18  # written on paper by all 30; asked of 18
     assert question.asked_only == "«A» is at least 3"  # (no request: the CLI language)
+
+
+def test_the_pdf_report_says_who_a_conditional_question_was_asked_of(any_app):
+    from tests.results.test_report import text_of
+
+    campaign, tree, admin = closed_round(ANSWERS, conditional())
+    client = client_for(any_app, {"admin": admin}, "admin")
+    response = client.get(f"/resultater/{campaign.id}/enhet/{tree['4601'].id}/rapport.pdf")
+    assert response.status_code == 200
+    text = " ".join(text_of(response.get_data()).split())
+    assert "B: Bare spurt når «A» er minst 3" in text
