@@ -143,7 +143,7 @@ def render_page(survey: Survey, page, form, status: int = 200, review: bool = Fa
             page=page,
             form=form,
             review=review,
-            last=survey.next_page(page.number, answers) is None,
+            last=survey.is_last(page.number, answers),
             first=survey.previous_page(page.number, answers) is None,
             has_errors=any(f is not None and f.errors for _q, f in form.items()),
         ),

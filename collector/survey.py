@@ -166,6 +166,19 @@ class Survey:
         shown = self.asked(answers).pages
         return next((n for n in range(number - 1, 0, -1) if n in shown), None)
 
+    def is_last(self, number: int, answers: dict) -> bool:
+        """Whether the review comes after page `number` whatever is answered on it: no later page
+        is shown now, and none could be shown by an answer on this page (or the pages between),
+        since its condition reads none of them. The button then says so."""
+        if self.next_page(number, answers) is not None:
+            return False
+        answered_from_here = {q.key for p in self.pages[number - 1 :] for q in p.questions}
+        return not any(
+            answered_from_here.intersection(conditions.referred(part.condition))
+            for later in self.pages[number:]
+            for part in (later, *later.questions)
+        )
+
     def last_page(self, answers: dict) -> int:
         shown = self.asked(answers).pages
         return max(shown, default=1)

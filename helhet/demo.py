@@ -1,11 +1,12 @@
 """The demo municipality: Eksempel kommune, its sectors and units, the standard questionnaires,
 three logins (an administrator, a leader for the health and care sector, and the chief executive:
-the leader of the whole municipality), an open round, closed rounds with simulated answers (last
-year's and this year's employee survey for every unit, and a service-user survey for the home
-care), and a scorecard: two years of economic figures from a JSON-stat file (and its revision),
-sickness absence and population growth from a CSV file, goals on all four dimensions with every
-status, explanations and measures for the goals not reached, the chief executive's summaries,
-and this year's scorecard published.
+the leader of the whole municipality), an open employee round, an open citizen round whose
+questionnaire has conditions and grids (helhet/data/demo_tjenester.json), closed rounds with
+simulated answers (last year's and this year's employee survey for every unit, and a service-user
+survey for the home care), and a scorecard: two years of economic figures from a JSON-stat file
+(and its revision), sickness absence and population growth from a CSV file, goals on all four
+dimensions with every status, explanations and measures for the goals not reached, the chief
+executive's summaries, and this year's scorecard published.
 
 The answers are simulated with a fixed seed and stored through the collector's own paper import
 (`collector.services.import_responses`), then the rounds are closed and sealed as any round is.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import func, select
@@ -29,8 +31,9 @@ from helhet import demo_scorecard, orgunits, queries, users
 from helhet.extensions import db
 from helhet.models import OrgUnit, Role, UnitLevel
 from scorecard import services as scorecard_services
-from surveys import library
+from surveys import jsonformat, library
 from surveys import queries as survey_queries
+from surveys import services as survey_services
 
 ADMIN = ("admin", "admin@eksempel.kommune.no", "demo-admin-passord")
 LEADER = ("leader", "helseleder@eksempel.kommune.no", "demo-leder-passord")
@@ -80,6 +83,7 @@ def load(year: int | None = None) -> list[tuple[str, str, str]]:
     library.install_standard(publish=True)
     scorecard_services.install_starter_indicators()
     _demo_round(units)
+    _citizen_round(units)
     _closed_rounds(units, year)
     for role, email, password in LOGINS:
         if queries.user_by_email(email) is None:
@@ -113,6 +117,32 @@ def _demo_round(units: dict[str, OrgUnit]) -> None:
                 "4699-helse-legevakt",
             )
         ],
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        open_link=True,
+        use_codes=True,
+        min_group=5,
+    )
+
+
+CITIZEN_QUESTIONNAIRE = Path(__file__).parent / "data" / "demo_tjenester.json"
+
+
+def _citizen_round(units: dict[str, OrgUnit]) -> None:
+    """An open citizen survey for the whole municipality through an open link, whose questionnaire
+    shows conditions (questions about kindergartens and home care only for those who used them, a
+    follow-up only for those who would not recommend the place) and grids (helhet/data)."""
+    data = jsonformat.loads(CITIZEN_QUESTIONNAIRE.read_bytes())
+    questionnaire = survey_queries.published(data["key"]) or survey_services.install(
+        data, publish_it=True
+    )
+    if questionnaire is None:
+        return
+    now = utcnow()
+    round_services.create_campaign(
+        name=f"Innbyggerundersøkelse {now.year} (demo: vilkår og rutenett)",
+        questionnaire=questionnaire,
+        units=[units["4699"]],
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=30),
         open_link=True,

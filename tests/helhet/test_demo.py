@@ -163,3 +163,34 @@ def test_a_unit_hidden_to_protect_the_small_one_says_so_rather_than_too_few(demo
     )  # worked out from Helse og omsorg minus the others
     assert "Skjult for å verne en annen enhet med få svar" in text
     assert "For få svar" not in text
+
+
+def test_the_citizen_round_shows_conditions_and_grids_to_a_respondent(demo_app):
+    """The open citizen round: a kindergarten parent who has no home care gets the kindergarten
+    grid, skips the home-care page, and gets the follow-up only after a low "recommend"."""
+    (campaign,) = [c for c in rounds_by_name().values() if "vilkår og rutenett" in c.name]
+    assert campaign.state() == CampaignState.OPEN and campaign.open_link
+    sections = campaign.questionnaire.sections
+    assert [s.condition is not None for s in sections] == [False, True, True, False, True]
+    assert {q.grid for s in sections[1:4] for q in s.questions} == {"barnehage", "hjemme", "bosted"}
+
+    client = demo_app.test_client()
+    start = client.post(f"/s/{campaign.units[0].link_token}", data={}, follow_redirects=True)
+    assert start.status_code == 200 and "Tjenester du har brukt" in start.get_data(as_text=True)
+    page = client.post(
+        "/svar/side/1",
+        data={"q_bruk_barnehage": "ja", "q_bruk_hjemme": "nei", "action": "next"},
+    )
+    assert page.headers["Location"].endswith("/svar/side/2")
+    grid = client.get("/svar/side/2").get_data(as_text=True)
+    assert "Barnets trivsel" in grid and grid.count('class="grid__head"') == 1  # one grid
+    answers = {f"q_{k}": "5" for k in ("bh_trivsel", "bh_utvikling", "bh_info", "bh_helhet")}
+    page = client.post("/svar/side/2", data={**answers, "action": "next"})
+    assert page.headers["Location"].endswith("/svar/side/4")  # no home care: page 3 skipped
+    bosted = client.get("/svar/side/4").get_data(as_text=True)
+    assert "Gå videre og se over svarene" not in bosted  # a low answer here opens page 5
+    answers = {"q_sb_trygg": "5", "q_sb_godt_sted": "5", "q_sb_anbefale": "2"}
+    page = client.post("/svar/side/4", data={**answers, "action": "next"})
+    assert page.headers["Location"].endswith("/svar/side/5")
+    page = client.post("/svar/side/4", data={**answers, "q_sb_anbefale": "6", "action": "next"})
+    assert page.headers["Location"].endswith("/svar/send")  # a high one goes to the review
