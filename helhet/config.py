@@ -84,7 +84,10 @@ class Defaults:
     PUBLIC_BASE_URL = ""  # e.g. https://svar.kommune.no: the answering address printed in letters
     # hide_parameters: a database error never lists the values of the statement (answers),
     # see errorlog.py
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # No pool_pre_ping: it costs a round trip on every request (about a tenth of an answering
+    # page's time). A connection found broken answers that one request with 503 (helhet/errors.py)
+    # and SQLAlchemy reconnects; pool_recycle renews connections before idle timeouts cut them.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 1800, "hide_parameters": True}
     PROXY_FIX = 0  # number of trusted reverse proxies in front of the app
     # /metrics answers only a bearer token or these networks (helhet/metrics.py); else 404
     METRICS_TOKEN = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from helhet.extensions import db
@@ -60,7 +61,17 @@ def render_error(status: int, title=None, message=None):
 def handle_http_error(error: HTTPException):
     if isinstance(error, InternalServerError):
         db.session.rollback()
+        if lost_connection(error.original_exception):
+            return render_error(503, *EXPLANATIONS[500])  # "try again in a moment" holds
     return render_error(error.code or 500)
+
+
+def lost_connection(error: BaseException | None) -> bool:
+    """Whether the database connection was found broken (PostgreSQL restarted, a connection cut):
+    SQLAlchemy has then dropped the process's pooled connections, and the next request connects
+    afresh. Connections are not tested before each use (no pool_pre_ping: a round trip on every
+    request), so the one request that finds a connection broken answers 503, "try again"."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def handle_csrf_error(error: CSRFError):
