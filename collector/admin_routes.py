@@ -6,15 +6,33 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from collector import bp, letters, mixing, queries, services
+from collector import bp, invitations, letters, mixing, queries, services
 from collector.clock import to_local, utcnow
-from collector.forms import CampaignForm, CloseForm, ExtendForm, HeldForm, ImportForm, codes_form
-from collector.models import Campaign, CampaignState
+from collector.forms import (
+    CampaignForm,
+    CloseForm,
+    ContactsForm,
+    ExtendForm,
+    HeldForm,
+    ImportForm,
+    SendForm,
+    codes_form,
+)
+from collector.models import Campaign, CampaignState, ContactChannel
 from collector.survey import load
 from helhet import queries as core_queries
 from helhet import spreadsheets
@@ -39,6 +57,7 @@ def public_address(endpoint: str, **values) -> str:
 @bp.get("/admin/runder")
 @admin_only
 def campaigns():
+    invitations.forget_closed_rounds()  # a round nobody closed by hand loses its addresses too
     return render_template("collector/admin/list.html", rounds=queries.campaign_list())
 
 
@@ -105,7 +124,23 @@ def new_campaign():
     return render_template("collector/admin/new.html", form=form, tree=tree), status(form)
 
 
-def _campaign_page(campaign: Campaign, extend_form=None, codes=None, response_status=200):
+def contacts_form(campaign: Campaign, formdata=None) -> ContactsForm:
+    form = ContactsForm(formdata=formdata) if formdata is not None else ContactsForm(formdata=None)
+    form.unit.choices = [
+        (cu.unit_id, cu.unit.name) for cu in sorted(campaign.units, key=lambda cu: cu.unit.name)
+    ]
+    return form
+
+
+def _campaign_page(
+    campaign: Campaign,
+    extend_form=None,
+    codes=None,
+    response_status=200,
+    contacts=None,
+    contact_problems=(),
+):
+    invitations.forget_closed_rounds()  # also when nobody closed the round by hand
     report = queries.progress(campaign)
     links = {
         u.link.unit_id: public_address(".open_link", link_token=u.link.link_token)
@@ -122,6 +157,14 @@ def _campaign_page(campaign: Campaign, extend_form=None, codes=None, response_st
         close_form=CloseForm(formdata=None),
         held_form=HeldForm(formdata=None),
         codes_form=codes or codes_form([u.unit for u in report.units], formdata=None),
+        contacts_form=contacts or contacts_form(campaign),
+        contact_problems=contact_problems,
+        send_form=SendForm(formdata=None),
+        contact_summary=invitations.summary(campaign),
+        mail_configured=bool(
+            current_app.config.get("MAIL_SERVER") and current_app.config.get("MAIL_DEFAULT_SENDER")
+        ),
+        sms_configured=bool(current_app.config.get("SMS_GATEWAY_URL")),
         answer_address=public_address(".enter_code"),
         state=report.state,
         States=CampaignState,
@@ -305,3 +348,124 @@ def import_template(campaign_id: int):
         as_attachment=True,
         download_name=f"papirsvar-runde-{campaign.id}.csv",
     )
+
+
+# --- invitations by e-mail and text message ---------------------------------------------------
+
+
+def flash_report(report: invitations.SendReport, reminders: bool) -> None:
+    """Say what a send did: sent, refused (with the server's reply), uncertain, left for later."""
+    if reminders:
+        message = ngettext(
+            "%(num)s reminder was sent.", "%(num)s reminders were sent.", report.sent
+        )
+    else:
+        message = ngettext(
+            "%(num)s invitation was sent.", "%(num)s invitations were sent.", report.sent
+        )
+    flash(message, "success")
+    for address, reply in report.refused:
+        flash(
+            _("Refused by the server: %(address)s (%(reply)s).", address=address, reply=reply),
+            "error",
+        )
+    for address in report.uncertain:
+        flash(
+            _(
+                "Not known whether it arrived (the connection broke): %(address)s. It is not sent"
+                " again.",
+                address=address,
+            ),
+            "error",
+        )
+    if report.retry:
+        flash(
+            ngettext(
+                "%(num)s message was refused for now; it is tried again at the next send.",
+                "%(num)s messages were refused for now; they are tried again at the next send.",
+                report.retry,
+            ),
+            "error",
+        )
+    if report.code_lost:
+        flash(
+            ngettext(
+                "%(num)s message was not sent: its code cannot be recreated since the secret key"
+                " changed.",
+                "%(num)s messages were not sent: their codes cannot be recreated since the secret"
+                " key changed.",
+                report.code_lost,
+            ),
+            "error",
+        )
+    for channel, why in {**report.unavailable, **report.not_configured}.items():
+        flash(
+            _(
+                "Could not send by %(channel)s (%(why)s); what was not sent is sent next time.",
+                channel=_("e-mail") if channel == "email" else _("text message"),
+                why=why,
+            ),
+            "error",
+        )
+
+
+@bp.post("/admin/runder/<int:campaign_id>/kontakter")
+@admin_only
+def upload_contacts(campaign_id: int):
+    """Import a contact list for one unit (all or nothing) and send its invitations at once."""
+    campaign = campaign_or_404(campaign_id)
+    form = contacts_form(campaign, formdata=request.form)
+    if not form.validate_on_submit():
+        return _campaign_page(campaign, contacts=form, response_status=422)
+    unit = db.session.get(OrgUnit, form.unit.data)
+    upload = form.file.data
+    channel = ContactChannel(form.channel.data)
+    try:
+        count = invitations.import_contacts(
+            campaign, unit, channel, upload.filename or "", upload.read()
+        )
+    except services.CampaignError as error:
+        db.session.rollback()
+        attach(form, error)
+        return _campaign_page(campaign, contacts=form, response_status=422)
+    except ImportFailed as failure:
+        db.session.rollback()
+        return _campaign_page(
+            campaign, contacts=form, contact_problems=failure.problems, response_status=422
+        )
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)s contact was added, each with its own code.",
+            "%(num)s contacts were added, each with its own code.",
+            count,
+        ),
+        "success",
+    )
+    try:
+        report = invitations.send_invitations(campaign, public_address(".enter_code"), channel)
+    except services.CampaignError as error:
+        flash(str(error), "error")
+    else:
+        flash_report(report, reminders=False)
+    return redirect(url_for(".campaign", campaign_id=campaign.id, _anchor="invitations"), 303)
+
+
+@bp.post("/admin/runder/<int:campaign_id>/send/<kind>")
+@admin_only
+def send_messages(campaign_id: int, kind: str):
+    """Send the invitations still waiting (kind "invitasjoner") or the reminders ("paminnelser")."""
+    campaign = campaign_or_404(campaign_id)
+    if kind not in ("invitasjoner", "paminnelser"):
+        abort(404)
+    form = SendForm()
+    if form.validate_on_submit():
+        reminders = kind == "paminnelser"
+        send = invitations.send_reminders if reminders else invitations.send_invitations
+        try:
+            report = send(campaign, public_address(".enter_code"))
+        except services.CampaignError as error:
+            flash(str(error), "error")
+        else:
+            flash_report(report, reminders=reminders)
+    return redirect(url_for(".campaign", campaign_id=campaign.id, _anchor="invitations"), 303)

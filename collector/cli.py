@@ -4,6 +4,8 @@
         --opens DATE --closes DATE [--open-link] [--without-codes] \\
         [--codes N --codes-file FILE.csv [--letters FILE.pdf] [--base-url URL]]
     helhet round codes ID --unit CODE --count N --out FILE.csv [--letters FILE.pdf] [--base-url URL]
+    helhet round invite ID --unit CODE [--addresses FILE] [--phones FILE] [--base-url URL]
+    helhet round remind ID [--base-url URL]          (daily from cron: once a day per contact)
     helhet round status ID --format json
     helhet responses import ID FILE.csv
 
@@ -22,8 +24,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from collector import bp, letters, mixing, queries, services, tallies
-from collector.clock import parse_local, to_local
+from collector import bp, invitations, letters, mixing, queries, services, tallies
+from collector.clock import parse_local, to_local, utcnow
+from collector.models import ContactChannel
 from helhet.clitools import (
     after_upgrade,
     echo_json,
@@ -442,6 +445,7 @@ def round_purge(idle_days) -> None:
     """Seal rounds whose time has run out and remove unfinished open-link answers nobody can send
     any more (run it daily, e.g. from cron)."""
     sealed = services.seal_closed_rounds()
+    invitations.forget_closed_rounds()
     removed = sum(result.drafts_removed for _campaign, result in sealed)
     idle_before = queries.idle_cutoff(idle_days) if idle_days else None
     removed += services.purge_open_link_drafts(idle_before=idle_before)
@@ -455,6 +459,91 @@ def round_purge(idle_days) -> None:
     for campaign, _result in sealed:
         click.echo(f"Round {campaign.id} has closed and is now sealed.")
     click.echo(f"{removed} open-link drafts removed.")
+
+
+def _echo_report(report: invitations.SendReport, what: str) -> int:
+    """Print what a send did; returns the exit status (1 when a channel could not be used)."""
+    click.echo(f"{report.sent} {what} sent.")
+    for address, reply in report.refused:
+        click.echo(f"Refused: {address} ({reply})")
+    for address in report.uncertain:
+        click.echo(f"Uncertain (the connection broke; not sent again): {address}")
+    if report.retry:
+        click.echo(f"{report.retry} refused for now; tried again at the next run.")
+    if report.code_lost:
+        click.echo(
+            f"{report.code_lost} not sent: the code cannot be derived since SECRET_KEY changed."
+        )
+    status = 0
+    for channel, why in report.unavailable.items():
+        click.echo(f"Could not reach the {channel} server ({why}); the rest waits.", err=True)
+        status = 1
+    for channel, setting in report.not_configured.items():
+        click.echo(f"{channel} is not set up ({setting} is missing); nothing sent.", err=True)
+        status = 1
+    return status
+
+
+@round_cli.command("invite")
+@click.argument("round_id", type=int)
+@click.option("--unit", "unit_code", help="The unit the addresses or numbers belong to.")
+@click.option(
+    "--addresses",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV or XLSX with a column email (and optionally language).",
+)
+@click.option(
+    "--phones",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV or XLSX with a column phone (and optionally language).",
+)
+@click.option("--no-send", is_flag=True, help="Only add the contacts; send later.")
+@click.option("--base-url", help="Public address of Helhet (default: PUBLIC_BASE_URL).")
+@with_appcontext
+def round_invite(round_id, unit_code, addresses, phones, no_send, base_url) -> None:
+    """Add contact lists (each address or number gets its own code) and send every invitation
+    not yet sent. Without files it only sends what is waiting (e.g. after a temporary failure)."""
+    campaign = _round(round_id)
+    if (addresses or phones) and not unit_code:
+        fail("--addresses and --phones need --unit CODE.")
+    unit = org_unit(unit_code) if unit_code else None
+    address = _answer_address(base_url) if not no_send else None
+    for channel, path in ((ContactChannel.EMAIL, addresses), (ContactChannel.SMS, phones)):
+        if path is None:
+            continue
+        try:
+            with refused(services.CampaignError):
+                count = invitations.import_contacts(
+                    campaign, unit, channel, path.name, path.read_bytes()
+                )
+        except ImportFailed as failure:
+            db.session.rollback()
+            fail_import(path, failure)
+        click.echo(f"{count} contacts added from {path}.")
+    db.session.commit()
+    if no_send:
+        return
+    with refused(services.CampaignError):
+        report = invitations.send_invitations(campaign, address)
+    click.get_current_context().exit(_echo_report(report, "invitations"))
+
+
+@round_cli.command("remind")
+@click.argument("round_id", type=int)
+@click.option("--base-url", help="Public address of Helhet (default: PUBLIC_BASE_URL).")
+@with_appcontext
+def round_remind(round_id, base_url) -> None:
+    """Send a reminder to every contact whose code is not completed, at most once a day (safe to
+    run from cron). Also deletes the contacts of rounds that have closed."""
+    campaign = _round(round_id)
+    invitations.forget_closed_rounds()
+    if campaign.sealed_at is not None or campaign.closes_at <= utcnow():
+        click.echo(f"Round {campaign.id} is closed; its contacts are deleted. Nothing to send.")
+        return
+    address = _answer_address(base_url)
+    with refused(services.CampaignError):
+        report = invitations.send_reminders(campaign, address)
+    click.get_current_context().exit(_echo_report(report, "reminders"))
 
 
 # The code's model is Campaign, every public name says round: `helhet campaign ...` is the old name,

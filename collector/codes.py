@@ -99,3 +99,12 @@ def token_hash(token: str) -> str:
 def new_link_path_token() -> str:
     """The unguessable part of a unit's open link (/s/<token>)."""
     return secrets.token_urlsafe(12)
+
+
+def personal_link(answer_address: str, code: str) -> str:
+    """The personal link of a normalised code beside the answering address: …/svar -> …/k/<code>
+    (collector/routes.py personal_link). The code alphabet needs no escaping in a URL."""
+    base = answer_address.rstrip("/")
+    if base.endswith("/svar"):
+        base = base[: -len("/svar")]
+    return f"{base}/k/{code}"

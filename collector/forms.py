@@ -265,3 +265,33 @@ class ImportForm(HelhetForm):
             FileAllowed(["csv", "txt"], _l("Choose a .csv file.")),
         ],
     )
+
+
+class ContactsForm(HelhetForm):
+    """A contact list for one unit: e-mail addresses or mobile numbers (collector/contacts.py)."""
+
+    unit = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
+    channel = RadioField(
+        _l("The list holds"),
+        choices=[
+            ("email", _l("E-mail addresses (a column named email)")),
+            ("sms", _l("Mobile numbers for text messages (a column named phone)")),
+        ],
+        default="email",
+        validators=[InputRequired()],
+    )
+    file = FileField(
+        _l("CSV or Excel file"),
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileAllowed(["csv", "txt", "xlsx"], _l("Choose a .csv or .xlsx file.")),
+        ],
+        description=_l(
+            "One address or number per row; an optional column language (nb, nn, en, se, uk or pl,"
+            " default nb) chooses the language of each message."
+        ),
+    )
+
+
+class SendForm(HelhetForm):
+    """Only the CSRF token: send the waiting invitations, or the reminders."""

@@ -1,7 +1,11 @@
 """Invitation letters (PDF, one letter per code) and the mail-merge file (CSV).
 
 Codes exist in clear only while a batch is being issued: these files are the only place they are
-written down. Letters in nb, nn and en use fpdf2's core Helvetica (Latin-1, which covers æ, ø and
+written down. Each letter shows the code in large type and, beside it, the code's personal link
+(…/k/<code>) as a QR code, drawn with segno's module matrix as vector squares (segno: pure Python,
+no image library needed; its matrix is also what the tests compare with the decoded image).
+
+Letters in nb, nn and en use fpdf2's core Helvetica (Latin-1, which covers æ, ø and
 å), with text from the database made Latin-1-safe first; letters in se, uk and pl (Sami letters such
 as č and ŋ, Cyrillic, Polish ł) embed DejaVu Sans, found in UNICODE_FONT_DIRS (Debian's
 fonts-dejavu-core puts it in /usr/share/fonts/truetype/dejavu).
@@ -17,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import segno
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
@@ -178,6 +183,7 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
                 " with the same code."
             ),
             "keep": _("Keep this letter until you have answered. The code can be used once."),
+            "scan": _("Or scan this with the camera of your phone:"),
         }
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(auto=False)
@@ -212,12 +218,28 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
         pdf.set_font(family, "", 12)
         pdf.multi_cell(0, 6.5, clean(texts["code_label"]), new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(3)
-        pdf.set_font("Courier", "B", 30)
+        top = pdf.get_y()
+        pdf.set_font("Courier", "B", 26)
         pdf.set_line_width(0.6)
         pdf.cell(
-            0, 18, codes.display(item.code), border=1, align="C", new_x="LMARGIN", new_y="NEXT"
+            CODE_BOX_WIDTH,
+            18,
+            codes.display(item.code),
+            border=1,
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
-        pdf.ln(8)
+        pdf.set_font(family, "", 9)
+        pdf.set_xy(pdf.l_margin + CODE_BOX_WIDTH + 6, top - 5)
+        pdf.multi_cell(QR_SIZE, 4, clean(texts["scan"]), align="L")
+        draw_qr(
+            pdf,
+            codes.personal_link(info.address, item.code),
+            pdf.l_margin + CODE_BOX_WIDTH + 6,
+            top + 4,
+        )
+        pdf.set_xy(pdf.l_margin, max(top + 18, top + 4 + QR_SIZE) + 6)
         pdf.set_font(family, "", 12)
         for key in ("deadline", "anonymous", "languages", "keep"):
             pdf.multi_cell(0, 6.5, clean(texts[key]), new_x="LMARGIN", new_y="NEXT", align="L")
@@ -233,6 +255,39 @@ def pdf_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
             align="L",
         )
     return bytes(pdf.output())
+
+
+CODE_BOX_WIDTH = 110  # mm; the QR code of the personal link stands to its right
+QR_SIZE = 34  # mm, quiet zone included: about 0.9 mm per module for a link of ~40 characters
+
+
+def qr_matrix(link: str) -> tuple:
+    """The QR code of a personal link as rows of 0/1 modules (segno, error correction M: a
+    printed letter may be folded or smudged)."""
+    return segno.make(link, error="m", micro=False).matrix
+
+
+def draw_qr(pdf: FPDF, link: str, x: float, y: float) -> None:
+    """Draw the link's QR code as black squares (vector: sharp at any printer resolution), with
+    the quiet zone of 4 modules that scanners need around it."""
+    matrix = qr_matrix(link)
+    quiet = 4
+    module = QR_SIZE / (len(matrix) + 2 * quiet)
+    pdf.set_fill_color(0, 0, 0)
+    for row_number, row in enumerate(matrix):
+        start = None
+        for column, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:  # one rectangle per run of dark modules
+                pdf.rect(
+                    x + (quiet + start) * module,
+                    y + (quiet + row_number) * module,
+                    (column - start) * module,
+                    module,
+                    style="F",
+                )
+                start = None
 
 
 def zip_bytes(issued: list[IssuedCode], info: LetterInfo, language: str, stem: str) -> bytes:

@@ -11,11 +11,13 @@ This module takes those links apart, in three steps (docs/collector.md has the t
    code can only be linked to its batch, never to one response of it.
 2. When the round has closed, `seal` mixes every response of each unit once more into one shuffled
    batch, re-writes all the round's invitations in one statement (so they share one transaction
-   id), and removes the unfinished open-link drafts.
+   id), removes the unfinished open-link drafts and deletes the round's contacts (the addresses
+   and phone numbers invitations were sent to).
 3. After the seal has committed, `scrub_storage` removes what the database keeps of the old rows:
    on PostgreSQL it rewrites the invitation table in id order (CLUSTER, which also drops the old
    row versions and their bytes), rewrites the draft table (VACUUM FULL: a deleted draft holds its
-   invitation and its answers) and vacuums responses and answers; on SQLite, whose deletions are
+   invitation and its answers) and the contact table (deleted addresses and phone numbers) and
+   vacuums responses and answers; on SQLite, whose deletions are
    zeroed as they happen (`secure_delete`), it rebuilds the file (VACUUM) and truncates the WAL.
 """
 
@@ -32,7 +34,15 @@ from sqlalchemy.exc import DBAPIError
 
 from collector import tallies
 from collector.clock import utcnow
-from collector.models import Answer, Campaign, Draft, Invitation, Response, ResponseState
+from collector.models import (
+    Answer,
+    Campaign,
+    Contact,
+    Draft,
+    Invitation,
+    Response,
+    ResponseState,
+)
 from helhet.extensions import db
 
 log = logging.getLogger(__name__)
@@ -162,6 +172,12 @@ def seal(campaign: Campaign) -> Sealed:
         .where(Draft.campaign_id == campaign.id, Draft.invitation_id.is_(None))
         .execution_options(synchronize_session=False)
     ).rowcount
+    # the addresses and phone numbers of the invitations (collector/invitations.py) go too
+    db.session.execute(
+        delete(Contact)
+        .where(Contact.campaign_id == campaign.id)
+        .execution_options(synchronize_session=False)
+    )
     campaign.sealed_at = utcnow()
     db.session.flush()
     return Sealed(responses=mixed, drafts_removed=removed or 0)
@@ -178,6 +194,7 @@ def scrub_storage() -> bool:
                 connection.exec_driver_sql("SET lock_timeout = '10s'")
                 connection.exec_driver_sql("CLUSTER invitation USING pk_invitation")
                 connection.exec_driver_sql("VACUUM FULL draft")
+                connection.exec_driver_sql("VACUUM FULL contact")  # deleted addresses' bytes
                 connection.exec_driver_sql(
                     "VACUUM response, answer, tally_unit, tally_item, tally_score"
                 )

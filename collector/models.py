@@ -222,3 +222,55 @@ class TallyScore(db.Model):
     answered: Mapped[int] = mapped_column(primary_key=True)
     total: Mapped[float] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+# --- contacts: addresses and phone numbers to send invitations to (collector/invitations.py) ---
+
+
+class ContactChannel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class DeliveryState(enum.StrEnum):
+    """Where the contact's latest message (invitation or reminder) is. At most once: a message is
+    marked SENDING and committed before it is handed to the server, so a send that is cut off and
+    repeated never sends it again (it is reported as uncertain instead)."""
+
+    PENDING = "pending"  # the invitation is still to be sent (also after a temporary failure)
+    SENDING = "sending"  # handed over now, or cut off while it was (then: uncertain)
+    SENT = "sent"  # the mail server or the SMS gateway accepted it
+    REFUSED = "refused"  # the server refused the recipient (bad address or number): not sent
+    UNCERTAIN = "uncertain"  # the connection broke after handing it over: never repeated
+
+
+class Contact(db.Model):
+    """One e-mail address or phone number of a round, with the invitation (code) it was given.
+
+    It links the address to its invitation, and so to whether that code is completed (reminders
+    go only to those who have not answered); never to a Response, a Draft or an Answer. The rows
+    of a round are deleted when it closes (collector/invitations.py `forget_closed_rounds`).
+    `code_seed` is random: with a key derived from SECRET_KEY it gives back the code (to repeat it
+    in reminders); the code itself is never stored (collector/invitations.py says why).
+    """
+
+    __table_args__ = (UniqueConstraint("campaign_id", "channel", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), unique=True
+    )
+    channel: Mapped[ContactChannel]
+    address: Mapped[str] = mapped_column(String(320))  # e-mail address, or phone number in E.164
+    language: Mapped[str] = mapped_column(String(5), default="nb")
+    code_seed: Mapped[str] = mapped_column(String(64))
+    state: Mapped[DeliveryState] = mapped_column(default=DeliveryState.PENDING)
+    claimed_at: Mapped[datetime | None]  # when the latest message was marked SENDING
+    invited_at: Mapped[datetime | None]  # when the invitation was accepted by the server
+    reminders: Mapped[int] = mapped_column(default=0)  # reminders accepted by the server
+    reminded_on: Mapped[date | None]  # the day (Europe/Oslo) of the latest reminder attempt
+    problem: Mapped[str | None] = mapped_column(String(300))  # the server's refusal, if any

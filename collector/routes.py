@@ -1,9 +1,13 @@
 """The answering pages (public): code entry, open links, one page per section, send, thanks.
 
 The respondent's draft lives on the server; the browser session holds only the draft's token
-(never the code: codes are POSTed, never put in a URL). Every page works without JavaScript.
-Language buttons on the answer pages belong to the answer form, so switching language saves
-the page's valid answers and shows the same page again, with what was typed, in the new language.
+(never the code). Codes are POSTed, except in a personal link (/k/<code>, sent by e-mail or text
+message and printed as a QR code): that page starts the draft as typing the code does and at once
+redirects to a URL without the code; its responses carry Referrer-Policy: no-referrer, and the logs
+name only the URL rule /k/<code> (helhet/requestinfo.py, helhet/privacy.py). Every page works
+without JavaScript. Language buttons on the answer pages belong to the answer form, so switching
+language saves the page's valid answers and shows the same page again, with what was typed, in
+the new language.
 """
 
 from __future__ import annotations
@@ -181,6 +185,37 @@ def enter_code():
         session[SESSION_KEY] = token
         return redirect(url_for(".answer_page", page=1), 303)
     return render_template("collector/code.html", form=form), status(form)
+
+
+def no_referrer(response):
+    """A page whose URL holds a code: the browser must not pass that URL on (not even to our own
+    stylesheet), so the code cannot end up in another server's log."""
+    response = current_app.make_response(response)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/k/<code>")
+@respondent_page
+@public
+@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"))
+def personal_link(code: str):
+    """A personal link: the code in the URL opens the survey without typing, then the browser
+    is sent on (303) to the first page, whose URL has no code."""
+    try:
+        token = services.start_with_code(code)
+    except services.UnknownCode:
+        form = CodeForm(formdata=None)
+        return no_referrer(
+            (render_template("collector/code.html", form=form, problem="unknown_code"), 404)
+        )
+    except services.CodeAlreadyUsed:
+        return no_referrer(status_page("used_code", 409))
+    except services.RoundNotOpen as error:
+        return no_referrer(round_status_page(error))
+    db.session.commit()
+    session[SESSION_KEY] = token
+    return no_referrer(redirect(url_for(".answer_page", page=1), 303))
 
 
 @bp.route("/s/<link_token>", methods=["GET", "POST"])

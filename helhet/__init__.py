@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from api import init_app as init_api
     from collector import bp as collector_bp
+    from collector.messaging import mail
     from helhet.admin import bp as admin_bp
     from results import bp as results_bp
     from scorecard import bp as scorecard_bp
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(surveys_bp)
     app.register_blueprint(collector_bp)
+    mail.init_app(app)  # e-mail invitations (collector/messaging.py)
     app.register_blueprint(results_bp)
     app.register_blueprint(scorecard_bp)
     init_api(app)  # the JSON API (flask-smorest) and /konto/tokener

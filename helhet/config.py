@@ -36,6 +36,22 @@ ENVIRONMENT_SETTINGS = {
     "OPEN_LINK_BURST": str,
     "METRICS_TOKEN": str,
     "METRICS_ALLOW": str,
+    # e-mail invitations (collector/messaging.py, Flask-Mailman over SMTP)
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": int,
+    # text-message invitations (an SMS gateway that takes an HTTP POST per message)
+    "SMS_GATEWAY_URL": str,
+    "SMS_GATEWAY_FORMAT": str,
+    "SMS_GATEWAY_USER": str,
+    "SMS_GATEWAY_PASSWORD": str,
+    "SMS_GATEWAY_TOKEN": str,
+    "SMS_SENDER": str,
 }
 
 
@@ -92,6 +108,25 @@ class Defaults:
     # /metrics answers only a bearer token or these networks (helhet/metrics.py); else 404
     METRICS_TOKEN = ""
     METRICS_ALLOW = ""  # CIDR list, e.g. "127.0.0.1/32, 10.0.0.0/8"
+    # E-mail invitations and reminders: SMTP through Flask-Mailman. MAIL_SERVER and
+    # MAIL_DEFAULT_SENDER empty: no e-mail (the round page says so). SMTP also in tests (a real
+    # server in the test process), never Flask-Mailman's in-memory backend.
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS (port 587)
+    MAIL_USE_SSL = False  # TLS from the start (port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = ""  # e.g. "Bergen kommune <undersokelse@bergen.kommune.no>"
+    MAIL_TIMEOUT = 30
+    # Text messages: one HTTP POST per message to SMS_GATEWAY_URL (collector/messaging.py)
+    SMS_GATEWAY_URL = ""
+    SMS_GATEWAY_FORMAT = "form"  # or "json"
+    SMS_GATEWAY_USER = ""
+    SMS_GATEWAY_PASSWORD = ""
+    SMS_GATEWAY_TOKEN = ""  # sent as a bearer token instead of user and password
+    SMS_SENDER = ""  # the sender name or number the gateway shows, e.g. "Kommunen"
 
 
 def _as_bool(value: str) -> bool:

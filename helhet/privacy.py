@@ -2,7 +2,8 @@
 
 - The development server (werkzeug) writes each request's client address at the start of its
   log line; `StripClientAddress` replaces it with "-" for every request, so no answering page
-  (and, simply, no page) leaves an IP address in the log. In production gunicorn's access log is
+  (and, simply, no page) leaves an IP address in the log, and the code of a personal link
+  (/k/<code>) with "<code>". In production gunicorn's access log is
   off unless --access-logfile is given; if you turn it on, use an --access-logformat without %(h)s.
 - Rate limits need to tell clients apart, but Redis (or memory) then holds a key per client:
   `client_key` uses a keyed hash of the address instead of the address itself, and that key is
@@ -20,14 +21,20 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 
 _ADDRESS_AT_START = re.compile(r"^\S+ - - \[")
+# a personal link's code (collector/routes.py personal_link) in a request line
+_PERSONAL_LINK = re.compile(r"/k/[^\s?\"]*")
 
 
 class StripClientAddress(logging.Filter):
-    """Replace the client address at the start of werkzeug's request log lines with "-"."""
+    """Replace the client address at the start of werkzeug's request log lines with "-", and the
+    code of a personal link (/k/<code>) in the request line with "<code>"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str) and _ADDRESS_AT_START.match(record.msg):
             record.msg = _ADDRESS_AT_START.sub("- - - [", record.msg, count=1)
+            if record.args:
+                record.msg, record.args = record.msg % record.args, ()
+            record.msg = _PERSONAL_LINK.sub("/k/<code>", record.msg)
         return True
 
 
