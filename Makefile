@@ -46,11 +46,17 @@ translations-update: $(VENV)/.installed
 	$(BIN)/helhet translate update
 
 # The browser tests need Debian's Chromium; install it when it is missing and we may (root).
+# The letters' QR test decodes with zbar (Debian's libzbar0, for pyzbar).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing (apt-get install chromium); browser tests will be skipped"; fi; }
+	@ldconfig -p 2>/dev/null | grep -q libzbar.so.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends libzbar0 >/dev/null; \
+	  else echo "libzbar0 is missing (apt-get install libzbar0); the QR decoding test will be skipped"; fi; }
 
 # Formatting and lint (line length included), as CI checks them: `ruff format .` fixes the first.
 lint: $(VENV)/.installed-test

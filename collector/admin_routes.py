@@ -124,8 +124,10 @@ def new_campaign():
     return render_template("collector/admin/new.html", form=form, tree=tree), status(form)
 
 
-def contacts_form(campaign: Campaign, formdata=None) -> ContactsForm:
-    form = ContactsForm(formdata=formdata) if formdata is not None else ContactsForm(formdata=None)
+def contacts_form(campaign: Campaign, submitted: bool = False) -> ContactsForm:
+    """The contact-list form with the round's units; `submitted`: read the request's form and
+    files."""
+    form = ContactsForm() if submitted else ContactsForm(formdata=None)
     form.unit.choices = [
         (cu.unit_id, cu.unit.name) for cu in sorted(campaign.units, key=lambda cu: cu.unit.name)
     ]
@@ -414,7 +416,7 @@ def flash_report(report: invitations.SendReport, reminders: bool) -> None:
 def upload_contacts(campaign_id: int):
     """Import a contact list for one unit (all or nothing) and send its invitations at once."""
     campaign = campaign_or_404(campaign_id)
-    form = contacts_form(campaign, formdata=request.form)
+    form = contacts_form(campaign, submitted=True)
     if not form.validate_on_submit():
         return _campaign_page(campaign, contacts=form, response_status=422)
     unit = db.session.get(OrgUnit, form.unit.data)

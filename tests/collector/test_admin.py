@@ -273,6 +273,8 @@ def test_there_is_no_way_to_change_the_questionnaire_of_a_round(app):
         "collector.issue_codes",
         "collector.import_paper",
         "collector.held",
+        "collector.upload_contacts",  # contacts to invite; the round itself stays as it is
+        "collector.send_messages",
     }
 
 

@@ -3,6 +3,7 @@ SMTP server (aiosmtpd) and a real HTTP gateway in the test process, on SQLite an
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from datetime import timedelta
@@ -347,3 +348,46 @@ def test_no_row_links_an_address_or_number_to_a_response(setup, smtp, gateway):
         for row in db.session.execute(text(f'select * from "{table}"')):
             flat = " ".join(str(v) for v in row)
             assert "example.no" not in flat and "91234567" not in flat, table
+
+
+def test_the_round_page_takes_a_list_and_sends_its_invitations(setup, smtp):
+    app, campaign, units, _q = setup
+    admin = core.make_user("admin@test.no", role="admin")
+    client = app.test_client()
+    core.login(client, admin)
+    bad = client.post(
+        f"/admin/runder/{campaign.id}/kontakter",
+        data={
+            "unit": str(units[0].id),
+            "channel": "email",
+            "file": (
+                io.BytesIO(b"email;language\nkari@example.no;xx\nkari@example.no;nb\n"),
+                "l.csv",
+            ),
+        },
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    page = bad.get_data(as_text=True)
+    assert "Ingenting ble importert" in page and "Ukjent språk xx" in page
+    assert "står også på linje 2" in page
+    assert db.session.scalar(select(db.func.count()).select_from(Contact)) == 0
+    good = client.post(
+        f"/admin/runder/{campaign.id}/kontakter",
+        data={
+            "unit": str(units[0].id),
+            "channel": "email",
+            "file": (io.BytesIO(b"email\nkari@example.no\nola@example.no\n"), "l.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 303
+    assert sorted(m["To"] for m in smtp.recorder.messages) == ["kari@example.no", "ola@example.no"]
+    page = client.get(good.headers["Location"]).get_data(as_text=True)
+    assert "2 invitasjoner ble sendt." in page
+    reminded = client.post(f"/admin/runder/{campaign.id}/send/paminnelser")
+    assert reminded.status_code == 303
+    assert len(smtp.recorder.messages) == 4
+    assert "2 påminnelser ble sendt." in client.get(reminded.headers["Location"]).get_data(
+        as_text=True
+    )
