@@ -34,7 +34,13 @@ from collector.survey import Survey, load
 from helhet import metrics
 from helhet.access import public
 from helhet.extensions import db, limiter
-from helhet.i18n import current_language, offer_languages, offered_languages, respondent_page
+from helhet.i18n import (
+    current_language,
+    offer_languages,
+    offered_languages,
+    respondent_page,
+    secret_url,
+)
 from helhet.privacy import client_key
 from helhet.problems import status
 from surveys.questiontypes import describe_answer, initial_data, kind_of
@@ -158,10 +164,17 @@ def render_page(survey: Survey, page, form, status: int = 200, review: bool = Fa
 # --- code entry and open links ----------------------------------------------------------------
 
 
+# Typing a code and opening a personal link count against one limit per client: guessing codes
+# through both ways gets no more tries than through one.
+CODE_GUESSES = "code-entry"
+
+
 @bp.route("/svar", methods=["GET", "POST"])
 @respondent_page
 @public
-@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"), methods=["POST"])
+@limiter.shared_limit(
+    configured_limit("RATELIMIT_CODE_ENTRY"), scope=CODE_GUESSES, methods=["POST"]
+)
 def enter_code():
     form = CodeForm()
     if request.method == "POST" and (lang := requested_language()):
@@ -197,8 +210,9 @@ def no_referrer(response):
 
 @bp.get("/k/<code>")
 @respondent_page
+@secret_url("collector.enter_code")  # its pages' language links go back to /svar, not /k/<code>
 @public
-@limiter.limit(configured_limit("RATELIMIT_CODE_ENTRY"))
+@limiter.shared_limit(configured_limit("RATELIMIT_CODE_ENTRY"), scope=CODE_GUESSES)
 def personal_link(code: str):
     """A personal link: the code in the URL opens the survey without typing, then the browser
     is sent on (303) to the first page, whose URL has no code."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import force_locale, format_date, format_datetime, get_locale, gettext, refresh
 
 from helhet.config import LANGUAGES, RESPONDENT_LANGUAGES
@@ -29,6 +29,28 @@ def respondent_page(view):
     under the route decorator)."""
     view.respondent_page = True
     return view
+
+
+def secret_url(fallback_endpoint: str):
+    """Mark a view whose URL holds a secret (a personal link's code): its pages' language links
+    bring the person back to `fallback_endpoint` instead of this URL, so the secret is never
+    repeated in a link (put it right under the route decorator)."""
+
+    def mark(view):
+        view.secret_url = fallback_endpoint
+        return view
+
+    return mark
+
+
+def return_path() -> str:
+    """Where a language link brings the person back: this page (path and query), or the
+    fallback of a view marked with `secret_url`."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    fallback = getattr(view, "secret_url", None)
+    if fallback:
+        return url_for(fallback)
+    return request.full_path.rstrip("?")
 
 
 def is_respondent_request() -> bool:
@@ -154,4 +176,5 @@ def init_app(app: Flask) -> None:
             "current_language": current_language(),
             "language_names": LANGUAGE_NAMES,
             "languages": offered_languages(),
+            "return_path": return_path if has_request_context() else None,
         }

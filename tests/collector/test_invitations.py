@@ -291,6 +291,8 @@ def test_personal_link_redirects_without_the_code_and_leaks_it_nowhere(setup, ca
     assert send(client).status_code == 303
     used = app.test_client().get(f"/k/{code}")
     assert used.status_code == 409 and used.headers["Referrer-Policy"] == "no-referrer"
+    assert code not in used.get_data(as_text=True)  # not even in the language links
+    assert "ABCDEFGHJK" not in unknown.get_data(as_text=True)
 
 
 def test_addresses_and_numbers_are_deleted_when_the_round_closes(setup, smtp, tmp_path):

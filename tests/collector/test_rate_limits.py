@@ -52,6 +52,19 @@ def test_the_limit_page_says_to_wait(limited_app):
     )
 
 
+def test_personal_links_share_the_limit_of_typed_codes(limited_app):
+    _questionnaire, campaign = open_link_round()
+    [code] = factories.make_codes(campaign, campaign.units[0].unit, 1)
+    client = limited_app.test_client()
+    assert helpers.enter_code(client, "ABCDE-FGHJK").status_code == 404
+    assert client.get("/k/ABCDEFGHJK").status_code == 404
+    assert client.get(f"/k/{code}").status_code == 303
+    refused = client.get(f"/k/{code}")  # the fourth try of this minute, however it came
+    assert refused.status_code == 429
+    assert code not in refused.get_data(as_text=True)
+    assert helpers.enter_code(client, code).status_code == 429
+
+
 def test_showing_the_code_page_is_not_limited(limited_app):
     client = limited_app.test_client()
     assert {client.get("/svar").status_code for _ in range(10)} == {200}
