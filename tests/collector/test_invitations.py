@@ -393,3 +393,54 @@ def test_the_round_page_takes_a_list_and_sends_its_invitations(setup, smtp):
     assert "2 påminnelser ble sendt." in client.get(reminded.headers["Location"]).get_data(
         as_text=True
     )
+
+
+def test_phones_from_the_command_line_through_a_json_gateway_with_basic_auth(
+    setup, gateway, tmp_path
+):
+    app, campaign, units, _q = setup
+    app.config.update(
+        SMS_GATEWAY_FORMAT="json",
+        SMS_GATEWAY_TOKEN="",
+        SMS_GATEWAY_USER="kommune",
+        SMS_GATEWAY_PASSWORD="hemmelig",
+    )
+    gateway.status_for["+4799999999"] = 503  # the gateway failed after taking the request
+    path = tmp_path / "telefoner.xlsx"
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["phone", "language"])
+    book.active.append(["+47 412 34 567", "pl"])
+    book.active.append(["99999999", "nb"])
+    book.save(path)
+    runner = app.test_cli_runner()
+    args = ["round", "invite", str(campaign.id), "--unit", units[0].code, "--phones", str(path)]
+    result = runner.invoke(args=[*args, "--base-url", "https://svar.kommune.no"])
+    assert result.exit_code == 0, result.output
+    assert "2 contacts added" in result.output and "1 invitations sent." in result.output
+    assert "Uncertain (the connection broke; not sent again): +4799999999" in result.output
+    [post] = gateway.posts
+    assert post["recipient"] == "+4741234567"
+    assert post["authorization"] == "Basic a29tbXVuZTpoZW1tZWxpZw=="  # kommune:hemmelig
+    assert "Zapraszamy" in post["text"] and LINK.search(post["text"])
+    # the same file again: every number is already in the round, nothing is added
+    again = runner.invoke(args=[*args, "--no-send"])
+    assert again.exit_code == 1 and "already has an invitation" in again.output
+    # a repeated send hands nothing over again, not even the uncertain one
+    gateway.status_for.clear()
+    repeat = runner.invoke(
+        args=["round", "invite", str(campaign.id), "--base-url", "https://svar.kommune.no"]
+    )
+    assert "0 invitations sent." in repeat.output and len(gateway.posts) == 1
+
+
+def test_nothing_is_sent_without_a_mail_server_and_the_command_says_so(setup, tmp_path):
+    app, campaign, units, _q = setup
+    app.config.update(MAIL_SERVER="")
+    add(campaign, units[0], "email\nkari@example.no\n")
+    result = app.test_cli_runner().invoke(
+        args=["round", "invite", str(campaign.id), "--base-url", "https://svar.kommune.no"]
+    )
+    assert result.exit_code == 1 and "MAIL_SERVER" in result.output
+    assert db.session.scalar(select(Contact.state)) == DeliveryState.PENDING
