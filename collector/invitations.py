@@ -146,7 +146,8 @@ def compose(
     """The invitation or reminder of one contact, in the contact's language."""
     info = letters.info_for(campaign, answer_address)
     unit = next((cu.unit for cu in campaign.units if cu.unit_id == contact.unit_id), None)
-    link = personal_link(answer_address, code)
+    # the survey opens in the contact's language (a respondent can still switch)
+    link = f"{personal_link(answer_address, code)}?lang={contact.language}"
     with force_locale(contact.language):
         title = localized(info.title, contact.language)
         values = {

@@ -215,7 +215,10 @@ def no_referrer(response):
 @limiter.shared_limit(configured_limit("RATELIMIT_CODE_ENTRY"), scope=CODE_GUESSES)
 def personal_link(code: str):
     """A personal link: the code in the URL opens the survey without typing, then the browser
-    is sent on (303) to the first page, whose URL has no code."""
+    is sent on (303) to the first page, whose URL has no code. `?lang=nn` (the language the
+    invitation was written in) chooses the survey's language."""
+    if request.args.get("lang") in current_app.config["RESPONDENT_LANGUAGES"]:
+        session["lang"] = request.args["lang"]
     try:
         token = services.start_with_code(code)
     except services.UnknownCode:

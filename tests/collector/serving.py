@@ -87,7 +87,7 @@ def start_gunicorn(
     stop_at = time.monotonic() + deadline
     while time.monotonic() < stop_at:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text(errors='replace')[-2000:]}")
+            raise RuntimeError(f"gunicorn exited: {log.read_text(errors='replace')[-4000:]}")
         try:
             if requests.get(f"{server.url}/health", timeout=5).status_code == 200:
                 return server

@@ -23,6 +23,7 @@ from tests.collector.messageservers import SmsGateway, SmtpServer
 
 ADDRESS = "https://svar.kommune.no/svar"
 LINK = re.compile(r"https://svar\.kommune\.no/k/([23456789A-HJKMNP-Z]{10})")
+LINK_WITH_LANGUAGE = re.compile(r"/k/[23456789A-HJKMNP-Z]{10}\?lang=[a-z]{2}")
 
 
 @pytest.fixture
@@ -100,6 +101,10 @@ def test_each_address_gets_its_own_code_in_its_language(setup, smtp):
         assert f"{code[:5]}-{code[5:]}" in body(message)  # the typed code too
         html = message.get_body(preferencelist=("html",)).get_content()
         assert f"/k/{code}" in html
+    # the link opens the survey in the language of the mail
+    english = app.test_client()
+    english.get(LINK_WITH_LANGUAGE.search(body(mails["ann@example.no"])).group(0))
+    assert 'lang="en"' in english.get("/svar/side/1").get_data(as_text=True)
     # the code in each mail opens the survey for that address's unit
     for address, unit in (("kari@example.no", units[0]), ("per@example.no", units[1])):
         client = app.test_client()

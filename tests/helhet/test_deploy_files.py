@@ -90,7 +90,8 @@ def test_the_site_passes_the_headers_the_app_trusts_and_keeps_no_access_log():
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in site  # set, not appended
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in site
     assert "proxy_set_header X-Request-ID $request_id;" in site
-    assert re.findall(r"^\s*access_log (\S+);", site, re.M) == ["off", "off"]  # both servers
+    # both servers, and the personal links (/k/<code>) in a location of their own
+    assert re.findall(r"^\s*access_log (\S+);", site, re.M) == ["off", "off", "off"]
     read_timeout = int(re.search(r"proxy_read_timeout (\d+)s;", site)[1])
     assert read_timeout > serve_module.TIMEOUT
 
