@@ -40,7 +40,7 @@ from collector.models import (
 )
 from helhet import audit
 from helhet.extensions import db
-from helhet.i18n import local_time, localized
+from helhet.i18n import localized, open_until
 from helhet.models import OrgUnit
 
 STALE_AFTER = timedelta(minutes=15)  # a SENDING mark older than this was cut off
@@ -156,20 +156,20 @@ def compose(
             "link": link,
             "code": codes.display(code),
             "address": answer_address,
-            "date": local_time(campaign.closes_at),
+            "until": open_until(campaign.closes_at),  # "til og med 31.12.2026"
             "sender": info.sender,
         }
         if contact.channel == ContactChannel.SMS:
             if reminder:
                 text = _(
                     "%(sender)s: A reminder to answer «%(title)s» if you have not yet done so."
-                    " Your personal link: %(link)s (open until %(date)s).",
+                    " Your personal link: %(link)s (open %(until)s).",
                     **values,
                 )
             else:
                 text = _(
                     "%(sender)s: You are invited to answer «%(title)s». Your personal link:"
-                    " %(link)s (open until %(date)s). Your answers are anonymous.",
+                    " %(link)s (open %(until)s). Your answers are anonymous.",
                     **values,
                 )
             return messaging.Message(contact.address, "", text)
@@ -189,7 +189,7 @@ def compose(
             else _("You are invited to answer the survey «%(title)s» for %(unit)s.", **values),
             "link": _("Open your personal link to start answering:"),
             "code": _("Or go to %(address)s and enter your personal code %(code)s.", **values),
-            "deadline": _("The survey is open until %(date)s.", date=values["date"]),
+            "deadline": _("The survey is open %(until)s.", until=values["until"]),
             "anonymous": _(
                 "Your answers are anonymous. The code only makes sure that each person answers"
                 " once: it is never stored together with your answers, and nobody can see what you"

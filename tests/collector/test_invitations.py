@@ -94,6 +94,8 @@ def test_each_address_gets_its_own_code_in_its_language(setup, smtp):
     assert "Spørsmål" not in mails["ann@example.no"]["Subject"]
     assert mails["ann@example.no"]["Subject"].startswith("Invitation: Employee survey")
     assert "Medarbeidarundersøking" in mails["ola@example.no"]["Subject"]
+    assert "Undersøkelsen er åpen til " in body(mails["kari@example.no"])  # the closing time
+    assert "The survey is open until " in body(mails["ann@example.no"])
     codes_seen = {address: code_in(m) for address, m in mails.items()}
     assert len(set(codes_seen.values())) == 4
     for address, message in mails.items():
