@@ -52,6 +52,7 @@ ENVIRONMENT_SETTINGS = {
     "SMS_GATEWAY_PASSWORD": str,
     "SMS_GATEWAY_TOKEN": str,
     "SMS_SENDER": str,
+    "SMS_GATEWAY_TIMEOUT": int,
 }
 
 
@@ -127,6 +128,7 @@ class Defaults:
     SMS_GATEWAY_PASSWORD = ""
     SMS_GATEWAY_TOKEN = ""  # sent as a bearer token instead of user and password
     SMS_SENDER = ""  # the sender name or number the gateway shows, e.g. "Kommunen"
+    SMS_GATEWAY_TIMEOUT = 30  # seconds; a gateway that does not answer in time: "uncertain"
 
 
 def _as_bool(value: str) -> bool:

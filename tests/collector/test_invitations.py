@@ -451,3 +451,20 @@ def test_nothing_is_sent_without_a_mail_server_and_the_command_says_so(setup, tm
     )
     assert result.exit_code == 1 and "MAIL_SERVER" in result.output
     assert db.session.scalar(select(Contact.state)) == DeliveryState.PENDING
+
+
+def test_mail_and_sms_settings_are_read_from_the_environment(monkeypatch):
+    from helhet import config
+
+    monkeypatch.setenv("MAIL_SERVER", "smtp.kommune.no")
+    monkeypatch.setenv("MAIL_PORT", "587")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    monkeypatch.setenv("MAIL_DEFAULT_SENDER", "Kommunen <u@kommune.no>")
+    monkeypatch.setenv("SMS_GATEWAY_URL", "https://gateway.example/sms")
+    monkeypatch.setenv("SMS_GATEWAY_TIMEOUT", "10")
+    loaded = config.load({"SECRET_KEY": "x"})
+    assert loaded["MAIL_SERVER"] == "smtp.kommune.no" and loaded["MAIL_PORT"] == 587
+    assert loaded["MAIL_USE_TLS"] is True and loaded["MAIL_USE_SSL"] is False
+    assert loaded["MAIL_DEFAULT_SENDER"] == "Kommunen <u@kommune.no>"
+    assert loaded["SMS_GATEWAY_URL"] == "https://gateway.example/sms"
+    assert loaded["SMS_GATEWAY_TIMEOUT"] == 10
