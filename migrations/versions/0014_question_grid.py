@@ -2,18 +2,18 @@
 Question.grid); only presentation, answers are stored as before
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0011
 Create Date: 2026-12-01 15:20:00
 
-0013 is taken by a branch not merged yet: when it is, this revision's down_revision becomes 0013
-(the column does not depend on it). 0012 is the contacts of the invitations branch.
+0012 and 0013 are taken by branches not merged yet: when they are, this revision's down_revision
+becomes the last of them (the column does not depend on theirs).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
