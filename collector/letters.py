@@ -127,6 +127,7 @@ def csv_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
     """UTF-8 CSV (with BOM, so Excel reads æøå) for mail merge: one row per code. Every column is
     text; one that starts like a formula (a unit named "=HYPERLINK(...)") gets a quote in front.
 
+    `link` is the code's personal link (…/k/<code>: it opens the survey without typing the code),
     `last_day` is the last day the round is open (31.12.2026 for a round that closes at
     midnight), `open_until` says it in `language` to follow "open" ("til og med 31.12.2026")."""
     day, _at = last_open(info.closes_at)
@@ -134,13 +135,14 @@ def csv_bytes(issued: list[IssuedCode], info: LetterInfo, language: str = "nb") 
     until = open_until(info.closes_at, language)
     return spreadsheets.csv_bytes(
         [
-            ["code", "unit", "unit_name", "address", "last_day", "open_until"],
+            ["code", "unit", "unit_name", "address", "link", "last_day", "open_until"],
             *(
                 [
                     codes.display(item.code),
                     item.unit_code,
                     item.unit_name,
                     info.address,
+                    codes.personal_link(info.address, item.code),
                     last_day,
                     until,
                 ]

@@ -2,7 +2,7 @@
 send invitations and reminders to (collector Contact; deleted when the round closes)
 
 Revision ID: 0012
-Revises: 0013
+Revises: 0011
 
 Numbered 0012 when it was planned, merged after 0014 (grids) and 0013 (conditions): it follows
 them, the table depends on neither.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0013"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

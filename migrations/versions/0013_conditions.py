@@ -2,7 +2,7 @@
 condition (surveys Question.condition, Section.condition; JSON, surveys/conditions.py)
 
 Revision ID: 0013
-Revises: 0014
+Revises: 0012
 Create Date: 2026-12-01 15:30:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0014"  # after the grids (0014, merged first); 0012 is another branch
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

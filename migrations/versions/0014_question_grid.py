@@ -2,18 +2,15 @@
 Question.grid); only presentation, answers are stored as before
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-01 15:20:00
-
-0012 and 0013 are taken by branches not merged yet: when they are, this revision's down_revision
-becomes the last of them (the column does not depend on theirs).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -66,6 +66,7 @@ def test_the_mail_merge_file_has_one_row_per_code(app):
     )
     assert [r["code"] for r in rows] == ["K7MQ2-XH9TD", "ABCDE-FGHJK"]
     assert rows[0]["unit_name"] == "Hjemmetjenesten"
+    assert rows[0]["link"] == "https://helhet.eksempel.no/k/K7MQ2XH9TD"  # the personal link
     assert rows[0]["last_day"] == "31.03.2026" and rows[0]["open_until"] == "til og med 31.03.2026"
 
 
