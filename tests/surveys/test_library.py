@@ -142,4 +142,6 @@ def test_the_home_care_survey_can_be_answered_in_sami_ukrainian_and_polish(app):
 def test_the_demo_municipality_comes_with_the_standard_questionnaires_published(app):
     demo.load()
     db.session.commit()
-    assert {q.key for q in queries.all_published()} == set(library.STANDARD_KEYS)
+    published = {q.key for q in queries.all_published()}
+    # and the demo's own citizen questionnaire with conditions and grids (helhet/data)
+    assert published == {*library.STANDARD_KEYS, "tjenester_demo"}
