@@ -27,7 +27,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from collector import bp, queries, services
+from collector import bp, queries, rendering, services
 from collector.forms import CodeForm
 from collector.queries import DraftRef
 from collector.survey import Survey, load
@@ -159,6 +159,9 @@ def render_page(survey: Survey, page, form, status: int = 200, review: bool = Fa
         ),
         status,
     )
+
+
+bp.add_app_template_global(rendering.questions_html)  # templates/collector/page.html
 
 
 # --- code entry and open links ----------------------------------------------------------------

@@ -119,6 +119,8 @@ class Survey:
     description: dict
     pages: tuple[Page, ...]
     _forms: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # the HTML of its questions, written once per language and answer (collector.rendering)
+    fragments: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def page_count(self) -> int:
