@@ -91,7 +91,10 @@ class Defaults:
     )
     # one process only (helhet run, gunicorn -w 1): see helhet/ratelimits.py
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # No X-RateLimit-* headers on every response: each would cost a read of the counters (a
+    # round trip to Redis) on every limited request. A refused request still says when to try
+    # again (Retry-After, helhet/errors.py).
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_CODE_ENTRY = "30 per minute;300 per hour"
     RATELIMIT_SUBMIT = "20 per minute;200 per hour"

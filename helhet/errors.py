@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from helhet.extensions import db
+from helhet.extensions import db, limiter
 
 EXPLANATIONS = {
     400: (
@@ -66,6 +69,15 @@ def handle_http_error(error: HTTPException):
     return render_error(error.code or 500)
 
 
+def handle_rate_limited(error: RateLimitExceeded):
+    """The "too many attempts" page, with Retry-After: the seconds until the limit that was
+    exceeded lets the client in again."""
+    body, status = render_error(429)
+    exceeded = limiter.current_limit
+    wait = 60 if exceeded is None else max(1, int(exceeded.reset_at - time.time()))
+    return body, status, {"Retry-After": str(wait)}
+
+
 def lost_connection(error: BaseException | None) -> bool:
     """Whether the database connection was found broken (PostgreSQL restarted, a connection cut):
     SQLAlchemy has then dropped the process's pooled connections, and the next request connects
@@ -84,4 +96,5 @@ def handle_csrf_error(error: CSRFError):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(HTTPException, handle_http_error)

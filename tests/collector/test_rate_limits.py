@@ -52,6 +52,17 @@ def test_the_limit_page_says_to_wait(limited_app):
     )
 
 
+def test_a_refused_request_says_when_to_try_again(limited_app):
+    client = limited_app.test_client()
+    for _ in range(3):
+        allowed = helpers.enter_code(client, "ABCDE-FGHJK")
+        # no counters on the answers that were let through: reading them costs a round trip
+        assert not [h for h in allowed.headers.keys() if h.lower().startswith("x-ratelimit")]
+    refused = helpers.enter_code(client, "ABCDE-FGHJK")
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+
+
 def test_personal_links_share_the_limit_of_typed_codes(limited_app):
     _questionnaire, campaign = open_link_round()
     [code] = factories.make_codes(campaign, campaign.units[0].unit, 1)
