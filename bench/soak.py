@@ -236,7 +236,7 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=500)
     parser.add_argument("--spawn-rate", type=float, default=25)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--units", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the logs and locust's CSV files")
     args = parser.parse_args()

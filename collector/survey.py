@@ -143,13 +143,23 @@ class Survey:
     def page(self, number: int) -> Page | None:
         return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
 
-    @property
+    @cached_property
     def has_conditions(self) -> bool:
         return any(p.condition for p in self.pages) or any(q.condition for q in self.questions)
 
+    @cached_property
+    def _everything(self) -> tuple[frozenset[int], tuple[str, ...]]:
+        return frozenset(range(1, self.page_count + 1)), tuple(q.key for q in self.questions)
+
     def asked(self, answers: dict) -> conditions.Asked:
         """The pages and questions shown for a draft's answers, and the answers that count."""
-        return conditions.asked(self.pages, answers)
+        if self.has_conditions:
+            return conditions.asked(self.pages, answers)
+        # everything is asked (a page without questions too): conditions.asked's answer, found
+        # without walking the pages (this runs several times for every answering request)
+        pages, keys = self._everything
+        counted = {k: answers[k] for k in keys if not conditions.is_missing(answers.get(k))}
+        return conditions.Asked(pages, frozenset(keys), counted)
 
     def shown(self, page: Page, answers: dict) -> tuple[QuestionView, ...]:
         """The questions of `page` that are shown for `answers` (all of them without conditions)."""

@@ -147,3 +147,17 @@ def test_the_survey_decides_with_the_one_evaluator(any_app):
         rows = {r["question_key"] for r in survey.answer_dicts(given, 0)}
         assert rows == set(expected.answers)
         assert {p.path for p in survey.problems(given)} <= expected.questions
+
+
+def test_a_survey_without_conditions_asks_what_the_evaluator_says(any_app):
+    """Survey.asked takes a short way when nothing is conditional; it gives the same answer."""
+    questionnaire = factories.make_questionnaire(
+        sections=3, questions_per_section=3, extra_types=("single", "multiple", "text", "info")
+    )
+    survey = load(questionnaire.id, questionnaire.published_at)
+    assert not survey.has_conditions
+    keys = [q.key for q in survey.questions] + ["not_a_question"]
+    values = [None, "", [], 1, 6, "dk", "a", ["a", "c"], "Fint"]
+    for n in range(200):
+        given = {key: values[(n * 7 + i * 3) % len(values)] for i, key in enumerate(keys)}
+        assert survey.asked(given) == conditions.asked(survey.pages, given)
