@@ -104,6 +104,8 @@ def with_open_draft(when_gone: str = "no_draft"):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            if request.method == "GET":
+                queries.read_only_request()
             ref = current_draft()
             if ref is None:
                 return no_draft(when_gone)
