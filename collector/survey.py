@@ -148,8 +148,10 @@ class Survey:
         return any(p.condition for p in self.pages) or any(q.condition for q in self.questions)
 
     @cached_property
-    def _everything(self) -> tuple[frozenset[int], tuple[str, ...]]:
-        return frozenset(range(1, self.page_count + 1)), tuple(q.key for q in self.questions)
+    def _everything(self) -> tuple[frozenset[int], tuple[str, ...], frozenset[str]]:
+        """Every page number, and every question key in order and as a set."""
+        keys = tuple(q.key for q in self.questions)
+        return frozenset(range(1, self.page_count + 1)), keys, frozenset(keys)
 
     def asked(self, answers: dict) -> conditions.Asked:
         """The pages and questions shown for a draft's answers, and the answers that count."""
@@ -157,9 +159,9 @@ class Survey:
             return conditions.asked(self.pages, answers)
         # everything is asked (a page without questions too): conditions.asked's answer, found
         # without walking the pages (this runs several times for every answering request)
-        pages, keys = self._everything
+        pages, keys, key_set = self._everything
         counted = {k: answers[k] for k in keys if not conditions.is_missing(answers.get(k))}
-        return conditions.Asked(pages, frozenset(keys), counted)
+        return conditions.Asked(pages, key_set, counted)
 
     def shown(self, page: Page, answers: dict) -> tuple[QuestionView, ...]:
         """The questions of `page` that are shown for `answers` (all of them without conditions)."""
