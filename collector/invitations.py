@@ -122,7 +122,6 @@ def import_contacts(
                 "language": row.language,
                 "code_seed": seed,
                 "state": DeliveryState.PENDING.value,
-                "reminders": 0,
             }
             for row, (seed, _code), invitation_id in zip(rows, seeds, ids, strict=True)
         ],
@@ -338,6 +337,7 @@ def send_invitations(
 
     def record(contact: Contact, result: messaging.Result) -> None:
         outcome = result.outcome
+        contact.claimed_at = None
         if outcome == messaging.Outcome.SENT:
             contact.state, contact.invited_at, contact.problem = DeliveryState.SENT, utcnow(), None
         elif outcome == messaging.Outcome.REFUSED:
@@ -364,17 +364,26 @@ def send_reminders(
     not_completed = select(Invitation.id).where(
         Invitation.campaign_id == campaign.id, Invitation.status != InvitationStatus.COMPLETED
     )
-    due = (
+    not_reminded_today = (
         Contact.campaign_id == campaign.id,
         Contact.invited_at.is_not(None),
         Contact.state.in_([DeliveryState.SENT, DeliveryState.UNCERTAIN]),
         or_(Contact.reminded_on.is_(None), Contact.reminded_on < day),
-        Contact.invitation_id.in_(not_completed),
+        *(() if channel is None else (Contact.channel == channel,)),
     )
-    query = select(Contact.id, Contact.channel).where(*due)
-    if channel is not None:
-        query = query.where(Contact.channel == channel)
-    candidates = db.session.execute(query.order_by(Contact.id)).all()
+    due = (*not_reminded_today, Contact.invitation_id.in_(not_completed))
+    candidates = db.session.execute(
+        select(Contact.id, Contact.channel).where(*due).order_by(Contact.id)
+    ).all()
+    # a completed code gets no reminder, but its day moves like everyone else's: a reminder day
+    # that stopped moving would say when the code was completed
+    db.session.execute(
+        update(Contact)
+        .where(*not_reminded_today, Contact.invitation_id.not_in(not_completed))
+        .values(reminded_on=day)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
     previous: dict[int, object] = {}
 
     def claim(contact_id: int) -> bool:
@@ -393,9 +402,9 @@ def send_reminders(
 
     def record(contact: Contact, result: messaging.Result) -> None:
         outcome = result.outcome
+        contact.claimed_at = None
         if outcome == messaging.Outcome.SENT:
             contact.state, contact.problem = DeliveryState.SENT, None
-            contact.reminders += 1
         elif outcome == messaging.Outcome.REFUSED:
             contact.state, contact.problem = DeliveryState.REFUSED, result.detail
         elif outcome == messaging.Outcome.UNCERTAIN:
@@ -461,7 +470,6 @@ class ContactSummary:
     """Counts per channel and state, and the contacts whose message was refused or uncertain."""
 
     counts: dict[str, dict[str, int]]  # channel -> state -> count
-    reminders: dict[str, int]  # channel -> reminders sent
     problems: list[Contact]  # refused or uncertain (or cut off), with the server's reply
 
     @property
@@ -471,14 +479,12 @@ class ContactSummary:
 
 def summary(campaign: Campaign) -> ContactSummary:
     counts: dict[str, dict[str, int]] = {}
-    reminders: dict[str, int] = {}
-    for channel, state, count, sent in db.session.execute(
-        select(Contact.channel, Contact.state, func.count(), func.sum(Contact.reminders))
+    for channel, state, count in db.session.execute(
+        select(Contact.channel, Contact.state, func.count())
         .where(Contact.campaign_id == campaign.id)
         .group_by(Contact.channel, Contact.state)
     ):
         counts.setdefault(channel.value, {})[state.value] = count
-        reminders[channel.value] = reminders.get(channel.value, 0) + int(sent or 0)
     problems = list(
         db.session.scalars(
             select(Contact)
@@ -490,4 +496,4 @@ def summary(campaign: Campaign) -> ContactSummary:
             .limit(200)
         )
     )
-    return ContactSummary(counts, reminders, problems)
+    return ContactSummary(counts, problems)

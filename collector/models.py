@@ -269,8 +269,11 @@ class Contact(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="nb")
     code_seed: Mapped[str] = mapped_column(String(64))
     state: Mapped[DeliveryState] = mapped_column(default=DeliveryState.PENDING)
-    claimed_at: Mapped[datetime | None]  # when the latest message was marked SENDING
+    # when the message being sent was marked SENDING; cleared once its outcome is known (kept, the
+    # time of the latest reminder would say when reminders stopped: when the code was completed)
+    claimed_at: Mapped[datetime | None]
     invited_at: Mapped[datetime | None]  # when the invitation was accepted by the server
-    reminders: Mapped[int] = mapped_column(default=0)  # reminders accepted by the server
-    reminded_on: Mapped[date | None]  # the day (Europe/Oslo) of the latest reminder attempt
+    # the day (Europe/Oslo) of the latest reminder run that reached this contact; a run moves it
+    # for completed codes too, so it never says when a code was completed
+    reminded_on: Mapped[date | None]
     problem: Mapped[str | None] = mapped_column(String(300))  # the server's refusal, if any

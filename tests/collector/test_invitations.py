@@ -166,6 +166,31 @@ def test_reminders_only_to_codes_not_completed_and_once_a_day(setup, smtp):
     assert len(smtp.recorder.messages) == 5
 
 
+def test_the_contact_rows_do_not_say_who_answered_or_when(setup, smtp):
+    """A reminder run moves every invited contact's reminder day, completed or not, clears the
+    time of the claim once the outcome is known, and keeps no count of reminders per address:
+    a snapshot of the contact table while the round runs does not date anyone's answers."""
+    app, campaign, units, questionnaire = setup
+    add(campaign, units[0], "email\na@example.no\nb@example.no\n")
+    invitations.send_invitations(campaign, ADDRESS)
+    client = app.test_client()
+    assert open_link(client, code_in(smtp.recorder.to("a@example.no")[0])).status_code == 303
+    answer_all_pages(client, questionnaire)
+    assert send(client).status_code == 303  # a@ has answered, b@ has not
+    assert invitations.send_reminders(campaign, ADDRESS).sent == 1
+    rows = db.session.execute(
+        text("select address, reminded_on, claimed_at, state from contact order by address")
+    ).all()
+    assert [(r.address, r.state) for r in rows] == [
+        ("a@example.no", "sent"),
+        ("b@example.no", "sent"),
+    ]
+    assert rows[0].reminded_on == rows[1].reminded_on is not None
+    assert rows[0].claimed_at is None and rows[1].claimed_at is None
+    columns = {c["name"] for c in inspect(db.engine).get_columns("contact")}
+    assert "reminders" not in columns
+
+
 def test_a_send_cut_off_by_the_server_and_repeated_sends_nothing_twice(setup, smtp):
     _app, campaign, units, _q = setup
     add(campaign, units[0], "".join(["email\n", *(f"p{i}@example.no\n" for i in range(6))]))
