@@ -4,8 +4,8 @@ send invitations and reminders to (collector Contact; deleted when the round clo
 Revision ID: 0012
 Revises: 0011
 
-Numbered 0012 when it was planned, merged after 0014 (grids) and 0013 (conditions): it follows
-them, the table depends on neither.
+Runs after 0011. For a while the order was 0011 -> 0014 -> 0013 without it; a database upgraded
+then is stamped 0013 and gets this table from 0015.
 
 Create Date: 2026-12-01 15:40:00
 """
