@@ -23,7 +23,6 @@ import contextlib
 import enum
 import json
 import smtplib
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -188,10 +187,10 @@ class SmsTransport:
                 return Result(Outcome.REFUSED, detail)
             return Result(Outcome.UNCERTAIN, detail)
         except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, ConnectionRefusedError | socket.gaierror):
-                return Result(Outcome.UNAVAILABLE, str(reason)[:300])
-            return Result(Outcome.UNCERTAIN, str(reason)[:300])
+            # urllib raises URLError only while connecting and writing the request (TLS, refused,
+            # unknown host, a connect timeout): the gateway never had a whole request, nothing
+            # was sent, and the run stops this channel instead of marking everyone uncertain
+            return Result(Outcome.UNAVAILABLE, str(error.reason)[:300])
         except (OSError, TimeoutError) as error:
             return Result(Outcome.UNCERTAIN, str(error)[:300] or error.__class__.__name__)
         return Result(Outcome.SENT)
