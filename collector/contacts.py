@@ -104,6 +104,10 @@ def normalise_email(text: str) -> str:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
         raise ValueError(_("This is not an e-mail address.")) from None
+    if not checked.ascii_email:  # the mail would go to a mangled address (no SMTPUTF8 here)
+        raise ValueError(
+            _("Helhet cannot send to an address with letters such as æ, ø or å before the @.")
+        )
     return checked.normalized
 
 

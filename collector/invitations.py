@@ -80,17 +80,25 @@ def import_contacts(
         )
     }
     rows = contacts.parse(file_name, content, channel, taken)
-    seeds: list[tuple[str, str]] = []  # (seed, code)
-    while len(seeds) < len(rows):
-        batch = [(seed, contacts.code_for(seed)) for seed in (contacts.new_seed() for _ in rows)]
-        hashes = [codes.code_hash(code) for _seed, code in batch]
-        used = set(
-            db.session.scalars(select(Invitation.code_hash).where(Invitation.code_hash.in_(hashes)))
+    if len(rows) > services.MAX_CODES_PER_BATCH:
+        raise InvitationError(
+            _(
+                "A list can have at most %(n)s addresses or numbers: split it into smaller lists.",
+                n=services.MAX_CODES_PER_BATCH,
+            ),
+            "file",
         )
-        seen = {codes.code_hash(code) for _seed, code in seeds}
-        for seed, code in batch:
-            h = codes.code_hash(code)
-            if h not in used and h not in seen and len(seeds) < len(rows):
+    seeds: list[tuple[str, str]] = []  # (seed, code)
+    seen: set[str] = set()  # the hashes of the codes in `seeds`
+    while len(seeds) < len(rows):
+        batch = {}
+        for _n in range(len(rows) - len(seeds)):
+            seed = contacts.new_seed()
+            code = contacts.code_for(seed)
+            batch[codes.code_hash(code)] = (seed, code)
+        used = services.taken_code_hashes(list(batch))
+        for h, (seed, code) in batch.items():
+            if h not in used and h not in seen:
                 seeds.append((seed, code))
                 seen.add(h)
     table = Invitation.__table__

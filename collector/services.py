@@ -292,6 +292,21 @@ def purge_open_link_drafts(
 # --- codes ------------------------------------------------------------------------------------
 
 
+def taken_code_hashes(hashes: list[str]) -> set[str]:
+    """Those of `hashes` that an invitation already has (any round), asked 500 at a time (well
+    below the databases' limits on bound parameters)."""
+    taken: set[str] = set()
+    for start in range(0, len(hashes), 500):
+        taken.update(
+            db.session.scalars(
+                select(Invitation.code_hash).where(
+                    Invitation.code_hash.in_(hashes[start : start + 500])
+                )
+            )
+        )
+    return taken
+
+
 def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
     """Issue `count` new one-time codes for one unit of a round; returns them (normalised).
 
@@ -310,16 +325,7 @@ def add_codes(campaign: Campaign, unit: OrgUnit, count: int) -> list[str]:
     while len(issued) < count:
         candidates = [c for c in codes.generate_many(count - len(issued)) if c not in issued]
         hashes = {codes.code_hash(c): c for c in candidates}
-        taken = set()
-        keys = list(hashes)
-        for start in range(0, len(keys), 500):
-            taken.update(
-                db.session.scalars(
-                    select(Invitation.code_hash).where(
-                        Invitation.code_hash.in_(keys[start : start + 500])
-                    )
-                )
-            )
+        taken = taken_code_hashes(list(hashes))
         issued.extend(c for h, c in hashes.items() if h not in taken)
     db.session.execute(
         insert(Invitation.__table__),

@@ -252,6 +252,32 @@ def test_refused_recipients_are_reported_on_the_command_line_and_the_page(setup,
     assert "gone@example.no" in page and "550" in page
 
 
+def test_an_address_the_mail_server_would_mangle_is_refused_at_import(setup):
+    """Without SMTPUTF8 an address with æ, ø or å before the @ would be sent to an encoded
+    address that the server accepts, so it would count as sent; the list says so instead."""
+    _app, campaign, units, _q = setup
+    with pytest.raises(ImportFailed) as failure:
+        add(campaign, units[0], "email\nøyvind@example.no\nkari@bæ.no\n")
+    db.session.rollback()
+    messages = [str(p) for p in failure.value.problems]
+    assert len(messages) == 1 and "2" in messages[0] and "æ, ø" in messages[0], messages
+    assert add(campaign, units[0], "email\nkari@bæ.no\n") == 1  # a domain with æ is fine
+
+
+def test_a_gateway_that_cannot_be_reached_stops_the_run_and_marks_nobody_uncertain(setup, gateway):
+    app, campaign, units, _q = setup
+    add(campaign, units[0], "phone\n91234567\n41234567\n", ContactChannel.SMS)
+    # TLS to a plain-HTTP port: the handshake fails before a request is written
+    app.config["SMS_GATEWAY_URL"] = gateway.url.replace("http://", "https://")
+    report = invitations.send_invitations(campaign, ADDRESS)
+    assert report.sent == 0 and not report.uncertain and "sms" in report.unavailable
+    states = db.session.scalars(select(Contact.state).order_by(Contact.id)).all()
+    assert [s.value for s in states] == ["pending", "pending"]
+    assert gateway.posts == []
+    app.config["SMS_GATEWAY_URL"] = gateway.url
+    assert invitations.send_invitations(campaign, ADDRESS).sent == 2  # tried again, once each
+
+
 def test_text_messages_through_the_gateway(setup, gateway):
     app, campaign, units, questionnaire = setup
     with pytest.raises(ImportFailed) as failure:
