@@ -355,6 +355,12 @@ def import_template(campaign_id: int):
 # --- invitations by e-mail and text message ---------------------------------------------------
 
 
+# A send from the round page stops starting new messages after this many seconds, so that the
+# request ends well before gunicorn's timeout (60 s; one SMS may take SMS_GATEWAY_TIMEOUT, 30 s):
+# a worker killed mid-send would leave its message uncertain, never sent
+PAGE_SEND_SECONDS = 20
+
+
 def flash_report(report: invitations.SendReport, reminders: bool) -> None:
     """Say what a send did: sent, refused (with the server's reply), uncertain, left for later."""
     if reminders:
@@ -388,6 +394,15 @@ def flash_report(report: invitations.SendReport, reminders: bool) -> None:
                 report.retry,
             ),
             "error",
+        )
+    if report.waiting:
+        flash(
+            ngettext(
+                "%(num)s message is still waiting: press the button again to send it.",
+                "%(num)s messages are still waiting: press the button again to send them.",
+                report.waiting,
+            ),
+            "info",
         )
     if report.code_lost:
         flash(
@@ -445,7 +460,9 @@ def upload_contacts(campaign_id: int):
         "success",
     )
     try:
-        report = invitations.send_invitations(campaign, public_address(".enter_code"), channel)
+        report = invitations.send_invitations(
+            campaign, public_address(".enter_code"), channel, seconds=PAGE_SEND_SECONDS
+        )
     except services.CampaignError as error:
         flash(str(error), "error")
     else:
@@ -465,7 +482,7 @@ def send_messages(campaign_id: int, kind: str):
         reminders = kind == "paminnelser"
         send = invitations.send_reminders if reminders else invitations.send_invitations
         try:
-            report = send(campaign, public_address(".enter_code"))
+            report = send(campaign, public_address(".enter_code"), seconds=PAGE_SEND_SECONDS)
         except services.CampaignError as error:
             flash(str(error), "error")
         else:

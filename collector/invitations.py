@@ -19,6 +19,7 @@ invitation, so to whether that code is completed, until the round closes. Never 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -239,6 +240,7 @@ class SendReport:
     uncertain: list[str] = field(default_factory=list)
     code_lost: int = 0  # SECRET_KEY changed: the code cannot be derived any more
     unavailable: dict[str, str] = field(default_factory=dict)  # channel -> why (the run stopped)
+    waiting: int = 0  # not tried: the run's time was up (a page's send); the next run sends them
     not_configured: dict[str, str] = field(default_factory=dict)  # channel -> missing setting
 
 
@@ -265,11 +267,23 @@ def mark_cut_off(campaign_id: int) -> int:
     return changed or 0
 
 
-def _run(campaign: Campaign, answer_address: str, candidates, claim, record, reminder: bool):
+def _run(
+    campaign: Campaign,
+    answer_address: str,
+    candidates,
+    claim,
+    record,
+    reminder: bool,
+    seconds: float | None,
+):
     report = SendReport()
     transports: dict[ContactChannel, object] = {}
+    deadline = None if seconds is None else time.monotonic() + seconds
     try:
-        for contact_id, channel in candidates:
+        for done, (contact_id, channel) in enumerate(candidates):
+            if deadline is not None and time.monotonic() > deadline:
+                report.waiting = len(candidates) - done
+                break
             if channel.value in report.unavailable or channel.value in report.not_configured:
                 continue
             if channel not in transports:
@@ -321,9 +335,13 @@ def _sendable(campaign: Campaign, reminder: bool) -> None:
 
 
 def send_invitations(
-    campaign: Campaign, answer_address: str, channel: ContactChannel | None = None
+    campaign: Campaign,
+    answer_address: str,
+    channel: ContactChannel | None = None,
+    seconds: float | None = None,
 ) -> SendReport:
-    """Send every invitation of the round not yet sent (or refused for now). Commits."""
+    """Send every invitation of the round not yet sent (or refused for now), or as many as
+    `seconds` allow (a page's request must end before the server's timeout). Commits."""
     _sendable(campaign, reminder=False)
     mark_cut_off(campaign.id)
     query = select(Contact.id, Contact.channel).where(
@@ -355,13 +373,16 @@ def send_invitations(
         else:  # TEMPORARY, UNAVAILABLE: nothing was accepted; the next run tries again
             contact.state, contact.problem = DeliveryState.PENDING, result.detail
 
-    report = _run(campaign, answer_address, candidates, claim, record, reminder=False)
+    report = _run(campaign, answer_address, candidates, claim, record, False, seconds)
     _audit("round.invitations_sent", campaign, report)
     return report
 
 
 def send_reminders(
-    campaign: Campaign, answer_address: str, channel: ContactChannel | None = None
+    campaign: Campaign,
+    answer_address: str,
+    channel: ContactChannel | None = None,
+    seconds: float | None = None,
 ) -> SendReport:
     """Send one reminder to every contact whose invitation was sent and whose code is not
     completed, at most once a day (Europe/Oslo) per contact: running it again the same day sends
@@ -421,7 +442,7 @@ def send_reminders(
             contact.state, contact.problem = DeliveryState.SENT, result.detail
             contact.reminded_on = previous.get(contact.id)
 
-    report = _run(campaign, answer_address, candidates, claim, record, reminder=True)
+    report = _run(campaign, answer_address, candidates, claim, record, True, seconds)
     _audit("round.reminders_sent", campaign, report)
     return report
 

@@ -453,6 +453,31 @@ def test_the_round_page_takes_a_list_and_sends_its_invitations(setup, smtp):
     )
 
 
+def test_a_send_from_the_page_stops_in_time_and_says_what_is_still_waiting(
+    setup, smtp, monkeypatch
+):
+    """A page's request must end before the server's timeout: a send from the round page stops
+    starting messages after PAGE_SEND_SECONDS, and the rest wait for the next press."""
+    from collector import admin_routes
+
+    app, campaign, units, _q = setup
+    admin = core.make_user("admin@test.no", role="admin")
+    client = app.test_client()
+    core.login(client, admin)
+    add(campaign, units[0], "email\nkari@example.no\nola@example.no\n")
+    monkeypatch.setattr(admin_routes, "PAGE_SEND_SECONDS", 0)
+    pressed = client.post(f"/admin/runder/{campaign.id}/send/invitasjoner")
+    assert pressed.status_code == 303
+    assert smtp.recorder.messages == []
+    page = client.get(pressed.headers["Location"]).get_data(as_text=True)
+    assert "2 meldinger venter fortsatt" in page
+    states = db.session.scalars(select(Contact.state)).all()
+    assert {s.value for s in states} == {"pending"}  # none claimed, none uncertain
+    monkeypatch.setattr(admin_routes, "PAGE_SEND_SECONDS", 20)
+    client.post(f"/admin/runder/{campaign.id}/send/invitasjoner")
+    assert sorted(m["To"] for m in smtp.recorder.messages) == ["kari@example.no", "ola@example.no"]
+
+
 def test_phones_from_the_command_line_through_a_json_gateway_with_basic_auth(
     setup, gateway, tmp_path
 ):
