@@ -51,9 +51,6 @@ class InvitationError(services.CampaignError):
     """Contacts cannot be imported or messages sent now (a translated message)."""
 
 
-personal_link = codes.personal_link
-
-
 # --- importing --------------------------------------------------------------------------------
 
 
@@ -155,7 +152,7 @@ def compose(
     info = letters.info_for(campaign, answer_address)
     unit = next((cu.unit for cu in campaign.units if cu.unit_id == contact.unit_id), None)
     # the survey opens in the contact's language (a respondent can still switch)
-    link = f"{personal_link(answer_address, code)}?lang={contact.language}"
+    link = f"{codes.personal_link(answer_address, code)}?lang={contact.language}"
     with force_locale(contact.language):
         title = localized(info.title, contact.language)
         values = {
@@ -460,18 +457,6 @@ def _audit(action: str, campaign: Campaign, report: SendReport) -> None:
 
 
 # --- after closing ----------------------------------------------------------------------------
-
-
-def forget(campaign_id: int) -> int:
-    """Delete a round's contacts (addresses and numbers). Flushes. Returns how many."""
-    return (
-        db.session.execute(
-            delete(Contact)
-            .where(Contact.campaign_id == campaign_id)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        or 0
-    )
 
 
 def forget_closed_rounds() -> int:
