@@ -14,6 +14,8 @@ redis://127.0.0.1:6379; raised for the run: every simulated respondent comes fro
 drives it from a second process: locust, headless, with `--respondents` simulated respondents at
 once (bench/soak_locustfile.py), each answering with a code from the code page to the thank-you
 page and thinking 1-3 s before every page, one respondent after another, for `--minutes`.
+PostgreSQL vacuums as in production: where its autovacuum is off (as on a CI machine), the soak
+does autovacuum's work by its default rules (bench/vacuum.py) and says so.
 
 Why locust: a well-kept load tool with users that hold a session and think between pages (gevent:
 500 users in one process), percentiles per request type, and a headless mode that writes CSV.
@@ -49,6 +51,7 @@ from bench.submit import (  # noqa: E402
     start_gunicorn,
     stop_server,
 )
+from bench.vacuum import VacuumKeeper  # noqa: E402
 
 GOALS = {"errors": 0, "lost": 0, "duplicated": 0, "p99_ms": 300, "mem_growth": 0.20}
 
@@ -260,6 +263,7 @@ def main() -> None:
     codes_file.write_text("\n".join(codes))
 
     process, port = start_server(instance, args.workers, args.threads)
+    vacuum = VacuumKeeper(database_url).start()
     try:
         warm_up(port, 20, args.workers)
         workers = worker_pids(process.pid)
@@ -275,6 +279,7 @@ def main() -> None:
         load_end = load_average()
         workers_now = worker_pids(process.pid)
     finally:
+        vacuum.stop()
         stop_server(process)
     acknowledged = json.loads(result_file.read_text())["acknowledged"]
     stats = read_stats(workdir)
@@ -287,6 +292,7 @@ def main() -> None:
         f" {driver_cpu.ru_utime + driver_cpu.ru_stime:.0f} s, in {elapsed:.0f} s on"
         f" {os.cpu_count()} cores; load average {load_start} at the start, {load_end} at the end"
     )
+    print(vacuum.describe())
     if args.keep:
         print(f"kept {workdir} (locust.log, soak_*.csv, instance/gunicorn.log)")
     report(
