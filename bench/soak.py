@@ -262,8 +262,9 @@ def main() -> None:
     codes_file = workdir / "codes.txt"
     codes_file.write_text("\n".join(codes))
 
+    vacuum = VacuumKeeper(database_url)
     process, port = start_server(instance, args.workers, args.threads)
-    vacuum = VacuumKeeper(database_url).start()
+    vacuum.start()
     try:
         warm_up(port, 20, args.workers)
         workers = worker_pids(process.pid)
