@@ -264,8 +264,8 @@ def main() -> None:
 
     vacuum = VacuumKeeper(database_url)
     process, port = start_server(instance, args.workers, args.threads)
-    vacuum.start()
     try:
+        vacuum.start()
         warm_up(port, 20, args.workers)
         workers = worker_pids(process.pid)
         memory_start = {pid: rss_kib(pid) for pid in workers}
