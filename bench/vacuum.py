@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import threading
 
+from sqlalchemy.pool import NullPool
+
 NAPTIME = 60.0
 DUE = """
 SELECT s.relname,
@@ -36,13 +38,15 @@ class VacuumKeeper:
     """Runs autovacuum's rounds in a thread while autovacuum is off; `stop()` ends it."""
 
     def __init__(self, database_url: str, naptime: float = NAPTIME) -> None:
-        import psycopg
+        from sqlalchemy import create_engine
 
         from helhet.config import normalise_database_url
 
-        url = normalise_database_url(database_url).replace("postgresql+psycopg://", "postgresql://")
-        self.connection = psycopg.connect(url, autocommit=True)
-        self.autovacuum = self.connection.execute("SHOW autovacuum").fetchone()[0] == "on"
+        self.engine = create_engine(
+            normalise_database_url(database_url), isolation_level="AUTOCOMMIT", poolclass=NullPool
+        )
+        self.connection = self.engine.connect()
+        self.autovacuum = self.connection.exec_driver_sql("SHOW autovacuum").scalar() == "on"
         self.naptime = naptime
         self.vacuumed = 0
         self.analysed = 0
@@ -51,8 +55,8 @@ class VacuumKeeper:
 
     def start(self) -> VacuumKeeper:
         if not self.autovacuum:
-            self.connection.execute("SET vacuum_cost_delay = '2ms'")
-            self.connection.execute("SET vacuum_cost_limit = 200")
+            self.connection.exec_driver_sql("SET vacuum_cost_delay = '2ms'")
+            self.connection.exec_driver_sql("SET vacuum_cost_limit = 200")
             self._thread.start()
         return self
 
@@ -62,16 +66,18 @@ class VacuumKeeper:
 
     def vacuum_due(self) -> None:
         """One of autovacuum's rounds: vacuum (and analyse) the tables over its thresholds."""
-        for table, vacuum, analyse in self.connection.execute(DUE).fetchall():
+        quote = self.connection.dialect.identifier_preparer.quote
+        for table, vacuum, analyse in self.connection.exec_driver_sql(DUE).all():
             if self._stop.is_set():
                 return
-            name = self.connection.execute("SELECT quote_ident(%s)", (table,)).fetchone()[0]
             if vacuum:
-                self.connection.execute(f"VACUUM {'(ANALYZE) ' if analyse else ''}{name}")
+                self.connection.exec_driver_sql(
+                    f"VACUUM {'(ANALYZE) ' if analyse else ''}{quote(table)}"
+                )
                 self.vacuumed += 1
                 self.analysed += bool(analyse)
             elif analyse:
-                self.connection.execute(f"ANALYZE {name}")
+                self.connection.exec_driver_sql(f"ANALYZE {quote(table)}")
                 self.analysed += 1
 
     def stop(self) -> None:
@@ -79,6 +85,7 @@ class VacuumKeeper:
         if self._thread.is_alive():
             self._thread.join(timeout=300)
         self.connection.close()
+        self.engine.dispose()
 
     def describe(self) -> str:
         if self.autovacuum:
