@@ -19,11 +19,9 @@ def dbapi_connection():
 
 def in_autocommit(connection) -> bool:
     """psycopg's autocommit flag; Python's sqlite3 says it with isolation_level None."""
-    if hasattr(connection, "autocommit") and not hasattr(connection, "isolation_level"):
+    if hasattr(connection, "pgconn"):  # psycopg
         return connection.autocommit is True
-    if hasattr(connection, "isolation_level") and not hasattr(connection, "pgconn"):
-        return connection.isolation_level is None
-    return connection.autocommit is True
+    return connection.isolation_level is None
 
 
 def test_a_read_only_request_runs_without_a_transaction_and_the_next_one_with(any_app):
